@@ -1,0 +1,102 @@
+//! `Array(T)` (and `Map`, `Nested`, the array-shaped geo types): end offsets plus one child column.
+
+use super::Column;
+use crate::native::wire::{ReadResult, Reader, put_pod};
+use crate::types::DataType;
+
+/// The most elements one block may hold across all rows of an array column.
+const MAX_ELEMENTS: u64 = 1 << 40;
+
+/// Array values: row `i` is `values[ends[i-1]..ends[i]]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ArrayColumn {
+    ends: Vec<u64>,
+    values: Box<Column>,
+}
+
+impl ArrayColumn {
+    /// An empty array column over an empty element column.
+    pub fn new(values: Column) -> Self {
+        ArrayColumn {
+            ends: Vec::new(),
+            values: Box::new(values),
+        }
+    }
+
+    /// The number of rows (arrays).
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The element range of row `i` in [`values`](Self::values).
+    pub fn range(&self, i: usize) -> std::ops::Range<usize> {
+        let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
+        start..self.ends[i] as usize
+    }
+
+    /// The end offsets, one per row.
+    pub fn ends(&self) -> &[u64] {
+        &self.ends
+    }
+
+    /// All elements of all rows.
+    pub fn values(&self) -> &Column {
+        &self.values
+    }
+
+    /// Appends a row whose elements were already pushed to the element column.
+    pub(crate) fn parts_mut(&mut self) -> (&mut Vec<u64>, &mut Column) {
+        (&mut self.ends, &mut self.values)
+    }
+
+    pub(crate) fn read(element: DataType, rows: usize, r: &mut Reader<'_>) -> ReadResult<Self> {
+        let at = r.offset();
+        let ends: Vec<u64> = r.pod_vec(rows)?;
+        let mut previous = 0;
+        for &end in &ends {
+            if end < previous || end > MAX_ELEMENTS {
+                return Err(crate::native::wire::ReadError::Invalid(
+                    crate::error::Error::decode(
+                        at,
+                        format!("array offsets are not increasing ({previous} then {end})"),
+                    ),
+                ));
+            }
+            previous = end;
+        }
+        let values = Column::read_data(&element, previous as usize, r)?;
+        Ok(ArrayColumn {
+            ends,
+            values: Box::new(values),
+        })
+    }
+
+    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        put_pod(out, &self.ends);
+        self.values.write_data(out);
+    }
+
+    pub(crate) fn slice(&self, start: usize, end: usize) -> Self {
+        if start == end {
+            return ArrayColumn {
+                ends: Vec::new(),
+                values: Box::new(self.values.slice(0, 0)),
+            };
+        }
+        let first = self.range(start).start;
+        let last = self.range(end - 1).end;
+        let ends = self.ends[start..end]
+            .iter()
+            .map(|e| e - first as u64)
+            .collect();
+        ArrayColumn {
+            ends,
+            values: Box::new(self.values.slice(first, last)),
+        }
+    }
+}

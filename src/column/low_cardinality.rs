@@ -1,0 +1,333 @@
+//! `LowCardinality(T)`: a dictionary of distinct values plus one key per row.
+//!
+//! Wire form: the state prefix is a UInt64 key version (1). The data is a UInt64 index type
+//! (low byte: key width 0..3 for UInt8..UInt64; bit 0x200 "has additional keys", bit 0x400 "needs
+//! a dictionary update"; bit 0x100 "needs a global dictionary" never appears in Native), the
+//! dictionary size and values (of `T` without `Nullable`), the row count and the keys. For
+//! `LowCardinality(Nullable(T))` key 0 means NULL.
+
+use std::collections::HashMap;
+
+use super::Column;
+use crate::error::{Error, Result};
+use crate::native::wire::{ReadError, ReadResult, Reader, put_pod};
+use crate::types::DataType;
+
+const KEY_VERSION: u64 = 1;
+const NEED_GLOBAL_DICTIONARY: u64 = 0x100;
+const HAS_ADDITIONAL_KEYS: u64 = 0x200;
+const KNOWN_FLAGS: u64 = 0x100 | 0x200 | 0x400;
+/// The largest dictionary one block may carry.
+const MAX_KEYS: u64 = 1 << 32;
+
+/// The keys of a low-cardinality column, as narrow as the dictionary allows.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[allow(missing_docs)]
+pub enum LowCardinalityKeys {
+    U8(Vec<u8>),
+    U16(Vec<u16>),
+    U32(Vec<u32>),
+    U64(Vec<u64>),
+}
+
+impl LowCardinalityKeys {
+    fn len(&self) -> usize {
+        match self {
+            LowCardinalityKeys::U8(k) => k.len(),
+            LowCardinalityKeys::U16(k) => k.len(),
+            LowCardinalityKeys::U32(k) => k.len(),
+            LowCardinalityKeys::U64(k) => k.len(),
+        }
+    }
+
+    /// The dictionary index of row `i`.
+    pub fn get(&self, i: usize) -> Option<usize> {
+        match self {
+            LowCardinalityKeys::U8(k) => k.get(i).map(|&k| k as usize),
+            LowCardinalityKeys::U16(k) => k.get(i).map(|&k| k as usize),
+            LowCardinalityKeys::U32(k) => k.get(i).map(|&k| k as usize),
+            LowCardinalityKeys::U64(k) => k.get(i).map(|&k| k as usize),
+        }
+    }
+
+    fn max(&self) -> Option<u64> {
+        match self {
+            LowCardinalityKeys::U8(k) => k.iter().max().map(|&k| u64::from(k)),
+            LowCardinalityKeys::U16(k) => k.iter().max().map(|&k| u64::from(k)),
+            LowCardinalityKeys::U32(k) => k.iter().max().map(|&k| u64::from(k)),
+            LowCardinalityKeys::U64(k) => k.iter().max().copied(),
+        }
+    }
+
+    /// Keys as wide as a dictionary of `size` entries needs, from `u64` indexes.
+    pub(crate) fn narrowest(size: usize, keys: impl ExactSizeIterator<Item = usize>) -> Self {
+        if size <= 1 << 8 {
+            LowCardinalityKeys::U8(keys.map(|k| k as u8).collect())
+        } else if size <= 1 << 16 {
+            LowCardinalityKeys::U16(keys.map(|k| k as u16).collect())
+        } else if size as u64 <= 1 << 32 {
+            LowCardinalityKeys::U32(keys.map(|k| k as u32).collect())
+        } else {
+            LowCardinalityKeys::U64(keys.map(|k| k as u64).collect())
+        }
+    }
+}
+
+/// `LowCardinality(T)` values.
+#[derive(Debug, Clone)]
+pub struct LowCardinalityColumn {
+    nullable: bool,
+    dictionary: Box<Column>,
+    keys: LowCardinalityKeys,
+    /// Encoded dictionary values to their keys, built on the first append.
+    lookup: Option<HashMap<Vec<u8>, usize>>,
+}
+
+impl PartialEq for LowCardinalityColumn {
+    fn eq(&self, other: &Self) -> bool {
+        self.nullable == other.nullable
+            && self.dictionary == other.dictionary
+            && self.keys == other.keys
+    }
+}
+
+/// The dictionary's type: `T` without `Nullable`.
+fn dictionary_type(inner: &DataType) -> (&DataType, bool) {
+    match inner {
+        DataType::Nullable(t) => (t, true),
+        t => (t, false),
+    }
+}
+
+impl LowCardinalityColumn {
+    /// An empty column of `LowCardinality(inner)`.
+    pub fn new(inner: &DataType) -> Result<Self> {
+        let (dict_type, nullable) = dictionary_type(inner);
+        Ok(LowCardinalityColumn {
+            nullable,
+            dictionary: Box::new(Column::empty(dict_type.clone())?),
+            keys: LowCardinalityKeys::U8(Vec::new()),
+            lookup: None,
+        })
+    }
+
+    /// The key of the dictionary entry whose encoding is `encoded`, if there is one.
+    pub(crate) fn find(&mut self, encoded: &[u8]) -> Option<usize> {
+        let dictionary = &self.dictionary;
+        let start = usize::from(self.nullable);
+        let lookup = self.lookup.get_or_insert_with(|| {
+            let mut map = HashMap::new();
+            let mut bytes = Vec::new();
+            for i in start..dictionary.len() {
+                bytes.clear();
+                dictionary.slice(i, i + 1).write_data(&mut bytes);
+                map.entry(bytes.clone()).or_insert(i);
+            }
+            map
+        });
+        lookup.get(encoded).copied()
+    }
+
+    /// The dictionary, to append a new entry; [`remember`](Self::remember) it afterwards.
+    pub(crate) fn dictionary_mut(&mut self) -> &mut Column {
+        &mut self.dictionary
+    }
+
+    /// Records that `encoded` is the dictionary entry `key`.
+    pub(crate) fn remember(&mut self, encoded: Vec<u8>, key: usize) {
+        if let Some(lookup) = &mut self.lookup {
+            lookup.insert(encoded, key);
+        }
+    }
+
+    /// Appends a row with dictionary index `key`, widening the keys when needed.
+    pub(crate) fn push_key(&mut self, key: usize) {
+        let keys = std::mem::replace(&mut self.keys, LowCardinalityKeys::U8(Vec::new()));
+        self.keys = match keys {
+            LowCardinalityKeys::U8(mut k) if key <= u8::MAX as usize => {
+                k.push(key as u8);
+                LowCardinalityKeys::U8(k)
+            }
+            LowCardinalityKeys::U16(mut k) if key <= u16::MAX as usize => {
+                k.push(key as u16);
+                LowCardinalityKeys::U16(k)
+            }
+            LowCardinalityKeys::U32(mut k) if key <= u32::MAX as usize => {
+                k.push(key as u32);
+                LowCardinalityKeys::U32(k)
+            }
+            other => {
+                let len = other.len();
+                let all = (0..len)
+                    .filter_map(|i| other.get(i))
+                    .chain(std::iter::once(key));
+                let size = key.max(self.dictionary.len()) + 1;
+                LowCardinalityKeys::narrowest(size, ExactIter(all, len + 1))
+            }
+        };
+    }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.keys.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// Whether key 0 stands for NULL (`LowCardinality(Nullable(T))`).
+    pub fn is_nullable(&self) -> bool {
+        self.nullable
+    }
+
+    /// The distinct values.
+    pub fn dictionary(&self) -> &Column {
+        &self.dictionary
+    }
+
+    /// One dictionary index per row.
+    pub fn keys(&self) -> &LowCardinalityKeys {
+        &self.keys
+    }
+
+    /// The dictionary index of row `i`, or `None` when the row is NULL.
+    pub fn index(&self, i: usize) -> Option<usize> {
+        let key = self.keys.get(i)?;
+        if self.nullable && key == 0 {
+            None
+        } else {
+            Some(key)
+        }
+    }
+
+    pub(crate) fn byte_size(&self) -> usize {
+        self.dictionary.byte_size() + self.len() * 2
+    }
+
+    pub(crate) fn read(inner: &DataType, rows: usize, r: &mut Reader<'_>) -> ReadResult<Self> {
+        let (dict_type, nullable) = dictionary_type(inner);
+        if rows == 0 {
+            return LowCardinalityColumn::new(inner).map_err(ReadError::Invalid);
+        }
+        let at = r.offset();
+        let index_type = r.u64_le()?;
+        if index_type & NEED_GLOBAL_DICTIONARY != 0 || index_type & !(KNOWN_FLAGS | 0xff) != 0 {
+            return Err(ReadError::Invalid(Error::decode(
+                at,
+                format!("unsupported LowCardinality index type 0x{index_type:x}"),
+            )));
+        }
+        let num_keys = r.u64_le()?;
+        if num_keys > MAX_KEYS {
+            return Err(r.invalid(format!("LowCardinality dictionary of {num_keys} keys")));
+        }
+        let dictionary = Column::read_data(dict_type, num_keys as usize, r)?;
+        let at_rows = r.offset();
+        let num_rows = r.u64_le()?;
+        if num_rows != rows as u64 {
+            return Err(ReadError::Invalid(Error::decode(
+                at_rows,
+                format!("LowCardinality holds {num_rows} rows, the block says {rows}"),
+            )));
+        }
+        let at_keys = r.offset();
+        let keys = match index_type & 0xff {
+            0 => LowCardinalityKeys::U8(r.pod_vec(rows)?),
+            1 => LowCardinalityKeys::U16(r.pod_vec(rows)?),
+            2 => LowCardinalityKeys::U32(r.pod_vec(rows)?),
+            3 => LowCardinalityKeys::U64(r.pod_vec(rows)?),
+            w => {
+                return Err(ReadError::Invalid(Error::decode(
+                    at,
+                    format!("LowCardinality key width {w}"),
+                )));
+            }
+        };
+        if let Some(max) = keys.max().filter(|&k| k >= num_keys) {
+            return Err(ReadError::Invalid(Error::decode(
+                at_keys,
+                format!("LowCardinality key {max} outside a dictionary of {num_keys}"),
+            )));
+        }
+        Ok(LowCardinalityColumn {
+            nullable,
+            dictionary: Box::new(dictionary),
+            keys,
+            lookup: None,
+        })
+    }
+
+    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        if self.is_empty() {
+            return;
+        }
+        let width = match &self.keys {
+            LowCardinalityKeys::U8(_) => 0u64,
+            LowCardinalityKeys::U16(_) => 1,
+            LowCardinalityKeys::U32(_) => 2,
+            LowCardinalityKeys::U64(_) => 3,
+        };
+        put_pod(
+            out,
+            &[HAS_ADDITIONAL_KEYS | width, self.dictionary.len() as u64],
+        );
+        self.dictionary.write_data(out);
+        put_pod(out, &[self.len() as u64]);
+        match &self.keys {
+            LowCardinalityKeys::U8(k) => put_pod(out, k),
+            LowCardinalityKeys::U16(k) => put_pod(out, k),
+            LowCardinalityKeys::U32(k) => put_pod(out, k),
+            LowCardinalityKeys::U64(k) => put_pod(out, k),
+        }
+    }
+
+    pub(crate) fn slice(&self, start: usize, end: usize) -> Self {
+        let keys = match &self.keys {
+            LowCardinalityKeys::U8(k) => LowCardinalityKeys::U8(k[start..end].to_vec()),
+            LowCardinalityKeys::U16(k) => LowCardinalityKeys::U16(k[start..end].to_vec()),
+            LowCardinalityKeys::U32(k) => LowCardinalityKeys::U32(k[start..end].to_vec()),
+            LowCardinalityKeys::U64(k) => LowCardinalityKeys::U64(k[start..end].to_vec()),
+        };
+        LowCardinalityColumn {
+            nullable: self.nullable,
+            dictionary: self.dictionary.clone(),
+            keys,
+            lookup: None,
+        }
+    }
+}
+
+/// An iterator with a known length.
+struct ExactIter<I>(I, usize);
+
+impl<I: Iterator<Item = usize>> Iterator for ExactIter<I> {
+    type Item = usize;
+    fn next(&mut self) -> Option<usize> {
+        let item = self.0.next()?;
+        self.1 -= 1;
+        Some(item)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        (self.1, Some(self.1))
+    }
+}
+
+impl<I: Iterator<Item = usize>> ExactSizeIterator for ExactIter<I> {}
+
+pub(crate) fn read_prefix(r: &mut Reader<'_>) -> ReadResult<()> {
+    let at = r.offset();
+    let version = r.u64_le()?;
+    if version != KEY_VERSION {
+        return Err(ReadError::Invalid(Error::decode(
+            at,
+            format!("LowCardinality key version {version}, expected {KEY_VERSION}"),
+        )));
+    }
+    Ok(())
+}
+
+pub(crate) fn write_prefix(out: &mut Vec<u8>) {
+    put_pod(out, &[KEY_VERSION]);
+}

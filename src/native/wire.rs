@@ -1,0 +1,233 @@
+//! Wire primitives: a cursor over received bytes and the writers for VarUInt and String.
+//!
+//! The cursor reports running out of bytes as [`ReadError::Incomplete`], distinct from malformed
+//! data, so a stream reader can wait for more bytes and try again.
+
+use bytemuck::Pod;
+
+use crate::error::Error;
+
+/// Why a read failed.
+#[derive(Debug)]
+pub(crate) enum ReadError {
+    /// The bytes end before the value does; more may arrive.
+    Incomplete,
+    /// The bytes are malformed.
+    Invalid(Error),
+}
+
+impl From<Error> for ReadError {
+    fn from(e: Error) -> Self {
+        ReadError::Invalid(e)
+    }
+}
+
+pub(crate) type ReadResult<T> = Result<T, ReadError>;
+
+/// A cursor over bytes received so far.
+#[derive(Clone)]
+pub(crate) struct Reader<'a> {
+    buf: &'a [u8],
+    pos: usize,
+    /// The stream offset of `buf[0]`, for error positions.
+    base: u64,
+}
+
+impl<'a> Reader<'a> {
+    pub(crate) fn new(buf: &'a [u8], base: u64) -> Self {
+        Reader { buf, pos: 0, base }
+    }
+
+    /// Bytes consumed so far.
+    pub(crate) fn position(&self) -> usize {
+        self.pos
+    }
+
+    /// The stream offset of the next byte.
+    pub(crate) fn offset(&self) -> u64 {
+        self.base + self.pos as u64
+    }
+
+    pub(crate) fn remaining(&self) -> usize {
+        self.buf.len() - self.pos
+    }
+
+    /// An error at the current position.
+    pub(crate) fn invalid(&self, message: impl Into<String>) -> ReadError {
+        ReadError::Invalid(Error::decode(self.offset(), message))
+    }
+
+    pub(crate) fn take(&mut self, n: usize) -> ReadResult<&'a [u8]> {
+        if self.remaining() < n {
+            return Err(ReadError::Incomplete);
+        }
+        let bytes = &self.buf[self.pos..self.pos + n];
+        self.pos += n;
+        Ok(bytes)
+    }
+
+    pub(crate) fn u8(&mut self) -> ReadResult<u8> {
+        Ok(self.take(1)?[0])
+    }
+
+    pub(crate) fn fixed<const N: usize>(&mut self) -> ReadResult<[u8; N]> {
+        let mut out = [0u8; N];
+        out.copy_from_slice(self.take(N)?);
+        Ok(out)
+    }
+
+    pub(crate) fn u64_le(&mut self) -> ReadResult<u64> {
+        Ok(u64::from_le_bytes(self.fixed()?))
+    }
+
+    pub(crate) fn i32_le(&mut self) -> ReadResult<i32> {
+        Ok(i32::from_le_bytes(self.fixed()?))
+    }
+
+    /// An unsigned LEB128 integer of at most 10 bytes.
+    pub(crate) fn varuint(&mut self) -> ReadResult<u64> {
+        let start = self.offset();
+        let mut value = 0u64;
+        for i in 0..10 {
+            let byte = self.u8()?;
+            value |= u64::from(byte & 0x7f) << (7 * i);
+            if byte & 0x80 == 0 {
+                return Ok(value);
+            }
+        }
+        Err(ReadError::Invalid(Error::decode(
+            start,
+            "VarUInt longer than 10 bytes",
+        )))
+    }
+
+    /// A VarUInt that counts something held in memory, checked against a sanity bound.
+    pub(crate) fn length(&mut self, what: &str, max: u64) -> ReadResult<usize> {
+        let start = self.offset();
+        let n = self.varuint()?;
+        if n > max {
+            return Err(ReadError::Invalid(Error::decode(
+                start,
+                format!("{what} {n} is larger than the limit {max}"),
+            )));
+        }
+        usize::try_from(n)
+            .map_err(|_| ReadError::Invalid(Error::decode(start, format!("{what} {n} too large"))))
+    }
+
+    /// A length-prefixed byte string.
+    pub(crate) fn bytes(&mut self) -> ReadResult<&'a [u8]> {
+        let n = self.length("string length", 1 << 32)?;
+        self.take(n)
+    }
+
+    /// A length-prefixed string that must be UTF-8 (names, type strings).
+    pub(crate) fn string(&mut self) -> ReadResult<String> {
+        let start = self.offset();
+        let bytes = self.bytes()?;
+        String::from_utf8(bytes.to_vec()).map_err(|_| {
+            ReadError::Invalid(Error::decode(start, "a name or type string is not UTF-8"))
+        })
+    }
+
+    /// `n` little-endian values of a fixed-width type, copied in bulk.
+    pub(crate) fn pod_vec<T: Pod>(&mut self, n: usize) -> ReadResult<Vec<T>> {
+        let size = std::mem::size_of::<T>();
+        let len = n
+            .checked_mul(size)
+            .ok_or_else(|| self.invalid("row count overflows"))?;
+        let bytes = self.take(len)?;
+        Ok(pod_from_le(bytes))
+    }
+}
+
+/// Values of a fixed-width type from their little-endian bytes, in one copy.
+pub(crate) fn pod_from_le<T: Pod>(bytes: &[u8]) -> Vec<T> {
+    let mut out: Vec<T> = bytemuck::pod_collect_to_vec(bytes);
+    if cfg!(target_endian = "big") {
+        for value in &mut out {
+            bytemuck::bytes_of_mut(value).reverse();
+        }
+    }
+    out
+}
+
+/// Appends fixed-width values as little-endian bytes, in one copy.
+pub(crate) fn put_pod<T: Pod>(out: &mut Vec<u8>, values: &[T]) {
+    let start = out.len();
+    out.extend_from_slice(bytemuck::cast_slice(values));
+    if cfg!(target_endian = "big") {
+        let size = std::mem::size_of::<T>();
+        for chunk in out[start..].chunks_mut(size) {
+            chunk.reverse();
+        }
+    }
+}
+
+/// Appends an unsigned LEB128 integer.
+pub(crate) fn put_varuint(out: &mut Vec<u8>, mut value: u64) {
+    while value >= 0x80 {
+        out.push((value as u8) | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// Appends a length-prefixed byte string.
+pub(crate) fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    put_varuint(out, bytes.len() as u64);
+    out.extend_from_slice(bytes);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn varuint_matches_the_reference_bytes() {
+        for (value, bytes) in [
+            (0u64, &[0u8][..]),
+            (300, &[0xAC, 0x02]),
+            (54460, &[0xBC, 0xA9, 0x03]),
+        ] {
+            let mut out = Vec::new();
+            put_varuint(&mut out, value);
+            assert_eq!(out, bytes);
+            assert_eq!(Reader::new(bytes, 0).varuint().unwrap(), value);
+        }
+        let mut out = Vec::new();
+        put_varuint(&mut out, u64::MAX);
+        assert_eq!(out.len(), 10);
+        assert_eq!(Reader::new(&out, 0).varuint().unwrap(), u64::MAX);
+    }
+
+    #[test]
+    fn short_input_is_incomplete_and_overlong_is_invalid() {
+        assert!(matches!(
+            Reader::new(&[0x80], 0).varuint(),
+            Err(ReadError::Incomplete)
+        ));
+        assert!(matches!(
+            Reader::new(&[0x80; 11], 0).varuint(),
+            Err(ReadError::Invalid(_))
+        ));
+        assert!(matches!(
+            Reader::new(&[3, b'a'], 0).bytes(),
+            Err(ReadError::Incomplete)
+        ));
+        let err = Reader::new(&[2, 0xff, 0xfe], 5).string().unwrap_err();
+        match err {
+            ReadError::Invalid(Error::Decode { offset, .. }) => assert_eq!(offset, 5),
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn pod_round_trips() {
+        let values = [1i64, -2, i64::MAX, i64::MIN];
+        let mut out = Vec::new();
+        put_pod(&mut out, &values);
+        assert_eq!(&out[8..16], &(-2i64).to_le_bytes());
+        assert_eq!(Reader::new(&out, 0).pod_vec::<i64>(4).unwrap(), values);
+    }
+}

@@ -1,0 +1,16 @@
+//! value: ClickHouse values in Rust.
+//!
+//! Owns [`Value`] (one value of any type, with the Rust mappings chrono, uuid, std::net and the
+//! exact [`Decimal`]), reading a row of a column as a `Value`, and appending `Value`s to columns
+//! with conversion and range checks. Row views over blocks live in [`row`].
+
+mod decimal;
+mod read;
+pub mod row;
+#[allow(clippy::module_inception)]
+mod value;
+mod write;
+
+pub use decimal::Decimal;
+pub use row::{FromValue, Row};
+pub use value::Value;

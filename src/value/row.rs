@@ -1,0 +1,293 @@
+//! Row views over blocks and conversion of values to Rust types.
+
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use chrono_tz::Tz;
+use ethnum::{I256, U256};
+use uuid::Uuid;
+
+use super::{Decimal, Value};
+use crate::error::{Error, Result};
+use crate::native::Block;
+
+/// One row of a block: a view, not a copy.
+#[derive(Debug, Clone, Copy)]
+pub struct Row<'a> {
+    block: &'a Block,
+    index: usize,
+    zone: Tz,
+}
+
+/// Something that picks a column of a row: its position (`usize`) or its name (`&str`).
+pub trait ColumnIndex {
+    /// The column's position in `block`, if it exists.
+    fn position(&self, block: &Block) -> Option<usize>;
+    /// The index as text, for error messages.
+    fn describe(&self) -> String;
+}
+
+impl ColumnIndex for usize {
+    fn position(&self, block: &Block) -> Option<usize> {
+        (*self < block.column_count()).then_some(*self)
+    }
+    fn describe(&self) -> String {
+        format!("#{self}")
+    }
+}
+
+impl ColumnIndex for &str {
+    fn position(&self, block: &Block) -> Option<usize> {
+        block.names().iter().position(|n| n == self)
+    }
+    fn describe(&self) -> String {
+        format!("`{self}`")
+    }
+}
+
+impl<'a> Row<'a> {
+    /// Row `index` of `block`; `DateTime` columns without a zone read in `zone`.
+    pub fn new(block: &'a Block, index: usize, zone: Tz) -> Self {
+        Row { block, index, zone }
+    }
+
+    /// The row's position in its block.
+    pub fn index(&self) -> usize {
+        self.index
+    }
+
+    /// The number of columns.
+    pub fn len(&self) -> usize {
+        self.block.column_count()
+    }
+
+    /// Whether the row has no columns.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The column names.
+    pub fn names(&self) -> &'a [String] {
+        self.block.names()
+    }
+
+    /// The value of a column, by position or name.
+    pub fn value(&self, column: impl ColumnIndex) -> Option<Value> {
+        let i = column.position(self.block)?;
+        Some(self.block.columns()[i].value(self.index, self.zone))
+    }
+
+    /// Every value of the row, in column order.
+    pub fn values(&self) -> Vec<Value> {
+        self.block
+            .columns()
+            .iter()
+            .map(|c| c.value(self.index, self.zone))
+            .collect()
+    }
+
+    /// The value of a column converted to `T`, by position or name.
+    pub fn get<T: FromValue>(&self, column: impl ColumnIndex) -> Result<T> {
+        let Some(i) = column.position(self.block) else {
+            return Err(Error::InvalidInput(format!(
+                "the result has no column {}",
+                column.describe()
+            )));
+        };
+        let col = &self.block.columns()[i];
+        T::from_value(col.value(self.index, self.zone)).map_err(|e| match e {
+            Error::Conversion { from, to } => Error::Conversion {
+                from: format!(
+                    "{from} in column `{}` of type {}",
+                    self.block.names()[i],
+                    col.data_type()
+                ),
+                to,
+            },
+            other => other,
+        })
+    }
+}
+
+/// A Rust type a [`Value`] converts to.
+pub trait FromValue: Sized {
+    /// Converts, or fails with [`Error::Conversion`].
+    fn from_value(value: Value) -> Result<Self>;
+}
+
+fn conversion<T>(value: &Value) -> Error {
+    let shown = match value {
+        Value::String(_) | Value::Array(_) | Value::Tuple(_) | Value::Map(_) => {
+            value.kind().to_owned()
+        }
+        other => format!("{} {other}", other.kind()),
+    };
+    Error::Conversion {
+        from: shown,
+        to: std::any::type_name::<T>().to_owned(),
+    }
+}
+
+impl FromValue for Value {
+    fn from_value(value: Value) -> Result<Self> {
+        Ok(value)
+    }
+}
+
+macro_rules! from_integer {
+    ($($rust:ty),*) => {$(
+        impl FromValue for $rust {
+            fn from_value(value: Value) -> Result<Self> {
+                value
+                    .as_i256()
+                    .and_then(|v| <$rust>::try_from(v).ok())
+                    .ok_or_else(|| conversion::<$rust>(&value))
+            }
+        }
+    )*};
+}
+
+from_integer!(u8, u16, u32, u64, u128, i8, i16, i32, i64, i128, I256);
+
+impl FromValue for U256 {
+    fn from_value(value: Value) -> Result<Self> {
+        match value {
+            Value::UInt256(v) => Ok(v),
+            other => other
+                .as_i256()
+                .and_then(|v| U256::try_from(v).ok())
+                .ok_or_else(|| conversion::<U256>(&other)),
+        }
+    }
+}
+
+impl FromValue for f64 {
+    fn from_value(value: Value) -> Result<Self> {
+        match value {
+            Value::Float64(v) => Ok(v),
+            Value::Float32(v) => Ok(f64::from(v)),
+            Value::Decimal(d) => Ok(d.to_f64()),
+            other => match other.as_i256() {
+                Some(i) => Ok(i.as_f64()),
+                None => Err(conversion::<f64>(&other)),
+            },
+        }
+    }
+}
+
+impl FromValue for f32 {
+    fn from_value(value: Value) -> Result<Self> {
+        match value {
+            Value::Float32(v) => Ok(v),
+            other => f64::from_value(other).map(|v| v as f32),
+        }
+    }
+}
+
+impl FromValue for bool {
+    fn from_value(value: Value) -> Result<Self> {
+        match value {
+            Value::Bool(b) => Ok(b),
+            other => match other.as_i256() {
+                Some(i) if i == 0 || i == 1 => Ok(i == 1),
+                _ => Err(conversion::<bool>(&other)),
+            },
+        }
+    }
+}
+
+impl FromValue for String {
+    fn from_value(value: Value) -> Result<Self> {
+        match value {
+            Value::String(bytes) => String::from_utf8(bytes)
+                .map_err(|e| conversion::<String>(&Value::String(e.into_bytes()))),
+            Value::Enum(label, _) => Ok(label),
+            other => Err(conversion::<String>(&other)),
+        }
+    }
+}
+
+/// A `String` column's raw bytes (which need not be UTF-8).
+impl FromValue for bytes::Bytes {
+    fn from_value(value: Value) -> Result<Self> {
+        match value {
+            Value::String(bytes) => Ok(bytes.into()),
+            other => Err(conversion::<bytes::Bytes>(&other)),
+        }
+    }
+}
+
+macro_rules! from_variant {
+    ($($rust:ty => $variant:ident),*) => {$(
+        impl FromValue for $rust {
+            fn from_value(value: Value) -> Result<Self> {
+                match value {
+                    Value::$variant(v) => Ok(v),
+                    other => Err(conversion::<$rust>(&other)),
+                }
+            }
+        }
+    )*};
+}
+
+from_variant!(NaiveDate => Date, DateTime<Tz> => DateTime, Uuid => Uuid, Decimal => Decimal,
+    Ipv4Addr => Ipv4, Ipv6Addr => Ipv6);
+
+impl FromValue for DateTime<Utc> {
+    fn from_value(value: Value) -> Result<Self> {
+        DateTime::<Tz>::from_value(value).map(|dt| dt.with_timezone(&Utc))
+    }
+}
+
+impl<T: FromValue> FromValue for Option<T> {
+    fn from_value(value: Value) -> Result<Self> {
+        match value {
+            Value::Null => Ok(None),
+            other => T::from_value(other).map(Some),
+        }
+    }
+}
+
+impl<T: FromValue> FromValue for Vec<T> {
+    fn from_value(value: Value) -> Result<Self> {
+        match value {
+            Value::Array(items) => items.into_iter().map(T::from_value).collect(),
+            other => Err(conversion::<Vec<T>>(&other)),
+        }
+    }
+}
+
+impl<K: FromValue + Ord, V: FromValue> FromValue for std::collections::BTreeMap<K, V> {
+    fn from_value(value: Value) -> Result<Self> {
+        match value {
+            Value::Map(pairs) => pairs
+                .into_iter()
+                .map(|(k, v)| Ok((K::from_value(k)?, V::from_value(v)?)))
+                .collect(),
+            other => Err(conversion::<Self>(&other)),
+        }
+    }
+}
+
+macro_rules! from_tuple {
+    ($($name:ident),+) => {
+        impl<$($name: FromValue),+> FromValue for ($($name,)+) {
+            fn from_value(value: Value) -> Result<Self> {
+                const LEN: usize = [$(stringify!($name)),+].len();
+                match value {
+                    Value::Tuple(items) if items.len() == LEN => {
+                        let mut items = items.into_iter();
+                        Ok(($($name::from_value(items.next().unwrap_or(Value::Null))?,)+))
+                    }
+                    other => Err(conversion::<Self>(&other)),
+                }
+            }
+        }
+    };
+}
+
+from_tuple!(A);
+from_tuple!(A, B);
+from_tuple!(A, B, C);
+from_tuple!(A, B, C, D);
+from_tuple!(A, B, C, D, E);

@@ -1,0 +1,266 @@
+//! [`Value`]: one ClickHouse value of any type, owned.
+
+use std::fmt;
+use std::net::{Ipv4Addr, Ipv6Addr};
+
+use chrono::{DateTime, NaiveDate};
+use chrono_tz::Tz;
+use ethnum::{I256, U256};
+use uuid::Uuid;
+
+use super::Decimal;
+
+/// One ClickHouse value.
+///
+/// Values read from a result carry the Rust mapping of their column type: `Date` and `Date32`
+/// are [`NaiveDate`], `DateTime` and `DateTime64` are [`DateTime<Tz>`] in the column's zone,
+/// decimals are exact [`Decimal`]s, `String` is raw bytes (ClickHouse strings need not be
+/// UTF-8). To insert, build values with `From` (`Value::from(42u32)`, `Value::from("text")`) or
+/// the variants; the insert converts them to the column's type and rejects what does not fit.
+#[derive(Debug, Clone, PartialEq)]
+#[non_exhaustive]
+pub enum Value {
+    /// SQL NULL.
+    Null,
+    /// `Bool`.
+    Bool(bool),
+    /// `UInt8`.
+    UInt8(u8),
+    /// `UInt16`.
+    UInt16(u16),
+    /// `UInt32`.
+    UInt32(u32),
+    /// `UInt64`.
+    UInt64(u64),
+    /// `UInt128`.
+    UInt128(u128),
+    /// `UInt256`.
+    UInt256(U256),
+    /// `Int8`.
+    Int8(i8),
+    /// `Int16`.
+    Int16(i16),
+    /// `Int32`; also `Time` (seconds).
+    Int32(i32),
+    /// `Int64`; also `Time64` (ticks) and `Interval*` (units).
+    Int64(i64),
+    /// `Int128`.
+    Int128(i128),
+    /// `Int256`.
+    Int256(I256),
+    /// `Float32` and `BFloat16`.
+    Float32(f32),
+    /// `Float64`.
+    Float64(f64),
+    /// `String` and `FixedString(N)`: raw bytes.
+    String(Vec<u8>),
+    /// `UUID`.
+    Uuid(Uuid),
+    /// `Date` and `Date32`.
+    Date(NaiveDate),
+    /// `DateTime` and `DateTime64`, in the column's time zone.
+    DateTime(DateTime<Tz>),
+    /// `Decimal(P, S)`.
+    Decimal(Decimal),
+    /// `Enum8` and `Enum16`: the label and its number.
+    Enum(String, i16),
+    /// `IPv4`.
+    Ipv4(Ipv4Addr),
+    /// `IPv6`.
+    Ipv6(Ipv6Addr),
+    /// `Array(T)` and the array-shaped geo types.
+    Array(Vec<Value>),
+    /// `Tuple(...)` and `Point`.
+    Tuple(Vec<Value>),
+    /// `Map(K, V)`: the pairs in stored order.
+    Map(Vec<(Value, Value)>),
+}
+
+impl Value {
+    /// Whether this is NULL.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Value::Null)
+    }
+
+    /// The string's bytes as text, if this is a UTF-8 `String`.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Value::String(bytes) => std::str::from_utf8(bytes).ok(),
+            Value::Enum(label, _) => Some(label),
+            _ => None,
+        }
+    }
+
+    /// The name of the variant, for error messages.
+    pub(crate) fn kind(&self) -> &'static str {
+        match self {
+            Value::Null => "NULL",
+            Value::Bool(_) => "Bool",
+            Value::UInt8(_) => "UInt8",
+            Value::UInt16(_) => "UInt16",
+            Value::UInt32(_) => "UInt32",
+            Value::UInt64(_) => "UInt64",
+            Value::UInt128(_) => "UInt128",
+            Value::UInt256(_) => "UInt256",
+            Value::Int8(_) => "Int8",
+            Value::Int16(_) => "Int16",
+            Value::Int32(_) => "Int32",
+            Value::Int64(_) => "Int64",
+            Value::Int128(_) => "Int128",
+            Value::Int256(_) => "Int256",
+            Value::Float32(_) => "Float32",
+            Value::Float64(_) => "Float64",
+            Value::String(_) => "String",
+            Value::Uuid(_) => "UUID",
+            Value::Date(_) => "Date",
+            Value::DateTime(_) => "DateTime",
+            Value::Decimal(_) => "Decimal",
+            Value::Enum(..) => "Enum",
+            Value::Ipv4(_) => "IPv4",
+            Value::Ipv6(_) => "IPv6",
+            Value::Array(_) => "Array",
+            Value::Tuple(_) => "Tuple",
+            Value::Map(_) => "Map",
+        }
+    }
+
+    /// The value as a signed 256-bit integer, if it is an integer of any width.
+    pub(crate) fn as_i256(&self) -> Option<I256> {
+        Some(match *self {
+            Value::Bool(b) => I256::from(u8::from(b)),
+            Value::UInt8(v) => I256::from(v),
+            Value::UInt16(v) => I256::from(v),
+            Value::UInt32(v) => I256::from(v),
+            Value::UInt64(v) => I256::from(v),
+            Value::UInt128(v) => I256::from(v),
+            Value::UInt256(v) => I256::try_from(v).ok()?,
+            Value::Int8(v) => I256::from(v),
+            Value::Int16(v) => I256::from(v),
+            Value::Int32(v) => I256::from(v),
+            Value::Int64(v) => I256::from(v),
+            Value::Int128(v) => I256::from(v),
+            Value::Int256(v) => v,
+            _ => return None,
+        })
+    }
+}
+
+fn write_list<'a>(
+    f: &mut fmt::Formatter<'_>,
+    open: &str,
+    close: &str,
+    items: impl Iterator<Item = &'a Value>,
+) -> fmt::Result {
+    f.write_str(open)?;
+    for (i, item) in items.enumerate() {
+        if i > 0 {
+            f.write_str(", ")?;
+        }
+        write!(f, "{item:#}")?;
+    }
+    f.write_str(close)
+}
+
+/// Prints the value as ClickHouse prints it in text formats; the alternate form (`{:#}`) quotes
+/// strings, as inside arrays and tuples.
+impl fmt::Display for Value {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Value::Null => f.write_str("NULL"),
+            Value::Bool(v) => write!(f, "{v}"),
+            Value::UInt8(v) => write!(f, "{v}"),
+            Value::UInt16(v) => write!(f, "{v}"),
+            Value::UInt32(v) => write!(f, "{v}"),
+            Value::UInt64(v) => write!(f, "{v}"),
+            Value::UInt128(v) => write!(f, "{v}"),
+            Value::UInt256(v) => write!(f, "{v}"),
+            Value::Int8(v) => write!(f, "{v}"),
+            Value::Int16(v) => write!(f, "{v}"),
+            Value::Int32(v) => write!(f, "{v}"),
+            Value::Int64(v) => write!(f, "{v}"),
+            Value::Int128(v) => write!(f, "{v}"),
+            Value::Int256(v) => write!(f, "{v}"),
+            Value::Float32(v) => write!(f, "{v}"),
+            Value::Float64(v) => write!(f, "{v}"),
+            Value::String(bytes) if f.alternate() => {
+                f.write_str(&crate::types::quote(&String::from_utf8_lossy(bytes)))
+            }
+            Value::String(bytes) => f.write_str(&String::from_utf8_lossy(bytes)),
+            Value::Enum(label, _) if f.alternate() => f.write_str(&crate::types::quote(label)),
+            Value::Enum(label, _) => f.write_str(label),
+            Value::Uuid(v) => write!(f, "{v}"),
+            Value::Date(v) => write!(f, "{v}"),
+            Value::DateTime(v) => write!(f, "{}", v.format("%Y-%m-%d %H:%M:%S%.f")),
+            Value::Decimal(v) => write!(f, "{v}"),
+            Value::Ipv4(v) => write!(f, "{v}"),
+            Value::Ipv6(v) => write!(f, "{v}"),
+            Value::Array(items) => write_list(f, "[", "]", items.iter()),
+            Value::Tuple(items) => write_list(f, "(", ")", items.iter()),
+            Value::Map(pairs) => {
+                f.write_str("{")?;
+                for (i, (k, v)) in pairs.iter().enumerate() {
+                    if i > 0 {
+                        f.write_str(", ")?;
+                    }
+                    write!(f, "{k:#}: {v:#}")?;
+                }
+                f.write_str("}")
+            }
+        }
+    }
+}
+
+macro_rules! from_rust {
+    ($($rust:ty => $variant:ident),* $(,)?) => {
+        $(impl From<$rust> for Value {
+            fn from(v: $rust) -> Value {
+                Value::$variant(v)
+            }
+        })*
+    };
+}
+
+from_rust! {
+    bool => Bool, u8 => UInt8, u16 => UInt16, u32 => UInt32, u64 => UInt64, u128 => UInt128,
+    U256 => UInt256, i8 => Int8, i16 => Int16, i32 => Int32, i64 => Int64, i128 => Int128,
+    I256 => Int256, f32 => Float32, f64 => Float64, Vec<u8> => String, Uuid => Uuid,
+    NaiveDate => Date, DateTime<Tz> => DateTime, Decimal => Decimal, Ipv4Addr => Ipv4,
+    Ipv6Addr => Ipv6,
+}
+
+impl From<&str> for Value {
+    fn from(v: &str) -> Value {
+        Value::String(v.as_bytes().to_vec())
+    }
+}
+
+impl From<String> for Value {
+    fn from(v: String) -> Value {
+        Value::String(v.into_bytes())
+    }
+}
+
+impl From<&[u8]> for Value {
+    fn from(v: &[u8]) -> Value {
+        Value::String(v.to_vec())
+    }
+}
+
+impl From<DateTime<chrono::Utc>> for Value {
+    fn from(v: DateTime<chrono::Utc>) -> Value {
+        Value::DateTime(v.with_timezone(&Tz::UTC))
+    }
+}
+
+impl<T: Into<Value>> From<Option<T>> for Value {
+    fn from(v: Option<T>) -> Value {
+        v.map_or(Value::Null, Into::into)
+    }
+}
+
+impl Value {
+    /// An `Array` value from anything that converts into values.
+    pub fn array<T: Into<Value>>(items: impl IntoIterator<Item = T>) -> Value {
+        Value::Array(items.into_iter().map(Into::into).collect())
+    }
+}

@@ -1,0 +1,383 @@
+//! Appending [`Value`]s to columns, converting them to the column's type.
+//!
+//! Integers go into any integer, decimal or date-time column whose range holds them; strings
+//! into `String`, `FixedString`, enums (by label), `UUID`, IP and `Decimal` columns (parsed);
+//! everything else must match the column's type. A value that does not fit is an error that
+//! names the column type and the value, and the column is left unchanged.
+
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use chrono::{DateTime, NaiveDate, Utc};
+use ethnum::{I256, U256};
+use uuid::Uuid;
+
+use super::{Decimal, Value};
+use crate::column::{Column, ColumnData, LowCardinalityColumn};
+use crate::error::{Error, Result};
+use crate::types::DataType;
+
+fn mismatch(data_type: &DataType, value: &Value) -> Error {
+    let shown = match value {
+        Value::String(_) | Value::Array(_) | Value::Tuple(_) | Value::Map(_) => {
+            value.kind().to_owned()
+        }
+        other => format!("{} {other}", other.kind()),
+    };
+    Error::InvalidInput(format!(
+        "cannot insert {shown} into a column of type {data_type}"
+    ))
+}
+
+fn int<T: TryFrom<I256>>(data_type: &DataType, value: &Value) -> Result<T> {
+    value
+        .as_i256()
+        .and_then(|v| T::try_from(v).ok())
+        .ok_or_else(|| mismatch(data_type, value))
+}
+
+fn days_since_epoch(date: NaiveDate) -> i64 {
+    date.signed_duration_since(NaiveDate::default()).num_days()
+}
+
+fn epoch_seconds(data_type: &DataType, value: &Value) -> Result<(i64, u32)> {
+    match value {
+        Value::DateTime(dt) => Ok((dt.timestamp(), dt.timestamp_subsec_nanos())),
+        Value::Date(d) => Ok((days_since_epoch(*d) * 86_400, 0)),
+        other => Ok((int::<i64>(data_type, other)?, 0)),
+    }
+}
+
+fn decimal(data_type: &DataType, scale: u8, value: &Value) -> Result<I256> {
+    let d = match value {
+        Value::Decimal(d) => *d,
+        Value::String(bytes) => std::str::from_utf8(bytes)
+            .ok()
+            .and_then(|s| s.parse::<Decimal>().ok())
+            .ok_or_else(|| mismatch(data_type, value))?,
+        other => Decimal::new(
+            other.as_i256().ok_or_else(|| mismatch(data_type, other))?,
+            0,
+        ),
+    };
+    let exact = d.rescale(scale).ok_or_else(|| {
+        Error::InvalidInput(format!(
+            "{d} does not fit {data_type} without losing digits"
+        ))
+    })?;
+    let precision = match data_type {
+        DataType::Decimal { precision, .. } => *precision,
+        _ => 76,
+    };
+    let limit = I256::new(10).pow(u32::from(precision));
+    if exact.mantissa().abs() >= limit {
+        return Err(Error::InvalidInput(format!(
+            "{d} is out of range for {data_type}"
+        )));
+    }
+    Ok(exact.mantissa())
+}
+
+fn text<'a>(data_type: &DataType, value: &'a Value) -> Result<&'a str> {
+    match value {
+        Value::String(bytes) => std::str::from_utf8(bytes).map_err(|_| mismatch(data_type, value)),
+        _ => Err(mismatch(data_type, value)),
+    }
+}
+
+fn uuid_to_wire(uuid: Uuid) -> [u8; 16] {
+    let (high, low) = uuid.as_u64_pair();
+    let mut out = [0u8; 16];
+    out[..8].copy_from_slice(&high.to_le_bytes());
+    out[8..].copy_from_slice(&low.to_le_bytes());
+    out
+}
+
+fn enum_value<V: Copy + TryFrom<I256>>(
+    data_type: &DataType,
+    items: &[(String, V)],
+    value: &Value,
+) -> Result<V>
+where
+    I256: From<V>,
+{
+    let found = match value {
+        Value::Enum(label, _) => items.iter().find(|(n, _)| n == label).map(|(_, v)| *v),
+        Value::String(bytes) => items
+            .iter()
+            .find(|(n, _)| n.as_bytes() == bytes.as_slice())
+            .map(|(_, v)| *v),
+        other => {
+            let number: Option<V> = other.as_i256().and_then(|n| V::try_from(n).ok());
+            number.filter(|n| items.iter().any(|(_, v)| I256::from(*v) == I256::from(*n)))
+        }
+    };
+    found.ok_or_else(|| mismatch(data_type, value))
+}
+
+impl Column {
+    /// Appends `value`, converted to the column's type.
+    pub fn push_value(&mut self, value: &Value) -> Result<()> {
+        let data_type = self.data_type().clone();
+        let t = &data_type;
+        let v = value;
+        match self.data_mut() {
+            ColumnData::UInt8(c) => c.push(match (t, v) {
+                (DataType::Bool, Value::Bool(b)) => u8::from(*b),
+                _ => int(t, v)?,
+            }),
+            ColumnData::UInt16(c) => c.push(match (t, v) {
+                (DataType::Date, Value::Date(d)) => {
+                    u16::try_from(days_since_epoch(*d)).map_err(|_| mismatch(t, v))?
+                }
+                (DataType::BFloat16, Value::Float32(f)) => (f.to_bits() >> 16) as u16,
+                (DataType::BFloat16, Value::Float64(f)) => ((*f as f32).to_bits() >> 16) as u16,
+                _ => int(t, v)?,
+            }),
+            ColumnData::UInt32(c) => c.push(match (t, v) {
+                (DataType::DateTime { .. }, _) => {
+                    u32::try_from(epoch_seconds(t, v)?.0).map_err(|_| mismatch(t, v))?
+                }
+                (DataType::IPv4, Value::Ipv4(ip)) => u32::from(*ip),
+                (DataType::IPv4, Value::String(_)) => u32::from(
+                    text(t, v)?
+                        .parse::<Ipv4Addr>()
+                        .map_err(|_| mismatch(t, v))?,
+                ),
+                _ => int(t, v)?,
+            }),
+            ColumnData::UInt64(c) => c.push(int(t, v)?),
+            ColumnData::UInt128(c) => c.push(int(t, v)?),
+            ColumnData::Int8(c) => c.push(match t {
+                DataType::Enum8(items) => enum_value(t, items, v)?,
+                _ => int(t, v)?,
+            }),
+            ColumnData::Int16(c) => c.push(match t {
+                DataType::Enum16(items) => enum_value(t, items, v)?,
+                _ => int(t, v)?,
+            }),
+            ColumnData::Int32(c) => c.push(match (t, v) {
+                (DataType::Date32, Value::Date(d)) => {
+                    i32::try_from(days_since_epoch(*d)).map_err(|_| mismatch(t, v))?
+                }
+                (DataType::Decimal { scale, .. }, _) => {
+                    i32::try_from(decimal(t, *scale, v)?).map_err(|_| mismatch(t, v))?
+                }
+                _ => int(t, v)?,
+            }),
+            ColumnData::Int64(c) => c.push(match (t, v) {
+                (DataType::DateTime64 { precision, .. }, Value::DateTime(_) | Value::Date(_)) => {
+                    let (seconds, nanos) = epoch_seconds(t, v)?;
+                    let per_second = 10i64.pow(u32::from(*precision));
+                    seconds
+                        .checked_mul(per_second)
+                        .and_then(|s| {
+                            s.checked_add(i64::from(nanos) / (1_000_000_000 / per_second))
+                        })
+                        .ok_or_else(|| mismatch(t, v))?
+                }
+                (DataType::Decimal { scale, .. }, _) => {
+                    i64::try_from(decimal(t, *scale, v)?).map_err(|_| mismatch(t, v))?
+                }
+                _ => int(t, v)?,
+            }),
+            ColumnData::Int128(c) => c.push(match t {
+                DataType::Decimal { scale, .. } => {
+                    i128::try_from(decimal(t, *scale, v)?).map_err(|_| mismatch(t, v))?
+                }
+                _ => int(t, v)?,
+            }),
+            ColumnData::Float32(c) => c.push(match v {
+                Value::Float32(f) => *f,
+                Value::Float64(f) => *f as f32,
+                other => int::<i64>(t, other)? as f32,
+            }),
+            ColumnData::Float64(c) => c.push(match v {
+                Value::Float64(f) => *f,
+                Value::Float32(f) => f64::from(*f),
+                Value::Decimal(d) => d.to_f64(),
+                other => int::<i64>(t, other)? as f64,
+            }),
+            ColumnData::Bytes16(c) => c.push(match (t, v) {
+                (DataType::Uuid, Value::Uuid(u)) => uuid_to_wire(*u),
+                (DataType::Uuid, Value::String(_)) => {
+                    uuid_to_wire(text(t, v)?.parse::<Uuid>().map_err(|_| mismatch(t, v))?)
+                }
+                (DataType::IPv6, Value::Ipv6(ip)) => ip.octets(),
+                (DataType::IPv6, Value::Ipv4(ip)) => ip.to_ipv6_mapped().octets(),
+                (DataType::IPv6, Value::String(_)) => match text(t, v)?.parse::<IpAddr>() {
+                    Ok(IpAddr::V6(ip)) => ip.octets(),
+                    Ok(IpAddr::V4(ip)) => ip.to_ipv6_mapped().octets(),
+                    Err(_) => return Err(mismatch(t, v)),
+                },
+                _ => return Err(mismatch(t, v)),
+            }),
+            ColumnData::Bytes32(c) => c.push(match (t, v) {
+                (DataType::UInt256, Value::UInt256(u)) => u.to_le_bytes(),
+                (DataType::UInt256, _) => {
+                    let i = v
+                        .as_i256()
+                        .filter(|i| *i >= 0)
+                        .ok_or_else(|| mismatch(t, v))?;
+                    U256::try_from(i).map_err(|_| mismatch(t, v))?.to_le_bytes()
+                }
+                (DataType::Decimal { scale, .. }, _) => decimal(t, *scale, v)?.to_le_bytes(),
+                _ => v.as_i256().ok_or_else(|| mismatch(t, v))?.to_le_bytes(),
+            }),
+            ColumnData::String(c) => match v {
+                Value::String(bytes) => c.push(bytes),
+                Value::Enum(label, _) => c.push(label.as_bytes()),
+                _ => return Err(mismatch(t, v)),
+            },
+            ColumnData::FixedString(c) => {
+                let bytes = match v {
+                    Value::String(bytes) => bytes.as_slice(),
+                    _ => return Err(mismatch(t, v)),
+                };
+                if !c.push(bytes) {
+                    return Err(Error::InvalidInput(format!(
+                        "a string of {} bytes does not fit {t}",
+                        bytes.len()
+                    )));
+                }
+            }
+            ColumnData::Nullable(c) => {
+                let (nulls, values) = c.parts_mut();
+                if v.is_null() {
+                    values.push_default()?;
+                    nulls.push(1);
+                } else {
+                    values.push_value(v)?;
+                    nulls.push(0);
+                }
+            }
+            ColumnData::Array(c) => {
+                let items: Vec<Value> = match (t, v) {
+                    (DataType::Map(..), Value::Map(pairs)) => pairs
+                        .iter()
+                        .map(|(k, v)| Value::Tuple(vec![k.clone(), v.clone()]))
+                        .collect(),
+                    (_, Value::Array(items)) => items.clone(),
+                    _ => return Err(mismatch(t, v)),
+                };
+                let (ends, values) = c.parts_mut();
+                let before = values.len();
+                for item in &items {
+                    if let Err(e) = values.push_value(item) {
+                        *values = values.slice(0, before);
+                        return Err(e);
+                    }
+                }
+                ends.push(values.len() as u64);
+            }
+            ColumnData::Tuple(elements) => {
+                let items = match v {
+                    Value::Tuple(items) | Value::Array(items) if items.len() == elements.len() => {
+                        items
+                    }
+                    _ => return Err(mismatch(t, v)),
+                };
+                let before = elements.first().map_or(0, Column::len);
+                for (i, (element, item)) in elements.iter_mut().zip(items).enumerate() {
+                    if let Err(e) = element.push_value(item) {
+                        for done in &mut elements[..i] {
+                            *done = done.slice(0, before);
+                        }
+                        return Err(e);
+                    }
+                }
+            }
+            ColumnData::LowCardinality(c) => push_low_cardinality(c, t, v)?,
+            ColumnData::Nothing(n) => {
+                if !v.is_null() {
+                    return Err(mismatch(t, v));
+                }
+                *n += 1;
+            }
+        }
+        Ok(())
+    }
+
+    /// Appends the type's default value (zero, empty, epoch).
+    pub(crate) fn push_default(&mut self) -> Result<()> {
+        let default = default_value(self.data_type());
+        self.push_value(&default)
+    }
+}
+
+/// The value a column of `data_type` holds under a NULL.
+fn default_value(data_type: &DataType) -> Value {
+    match data_type {
+        DataType::String | DataType::FixedString(_) => Value::String(Vec::new()),
+        DataType::Float32 | DataType::BFloat16 => Value::Float32(0.0),
+        DataType::Float64 => Value::Float64(0.0),
+        DataType::Bool => Value::Bool(false),
+        DataType::Date | DataType::Date32 => Value::Date(NaiveDate::default()),
+        DataType::DateTime { .. } | DataType::DateTime64 { .. } => {
+            Value::DateTime(DateTime::<Utc>::default().with_timezone(&chrono_tz::Tz::UTC))
+        }
+        DataType::Uuid => Value::Uuid(Uuid::nil()),
+        DataType::IPv4 => Value::Ipv4(Ipv4Addr::UNSPECIFIED),
+        DataType::IPv6 => Value::Ipv6(Ipv6Addr::UNSPECIFIED),
+        DataType::Enum8(items) => items
+            .first()
+            .map_or(Value::Int8(0), |(n, v)| Value::Enum(n.clone(), (*v).into())),
+        DataType::Enum16(items) => items
+            .first()
+            .map_or(Value::Int16(0), |(n, v)| Value::Enum(n.clone(), *v)),
+        DataType::Nullable(_) | DataType::Nothing => Value::Null,
+        DataType::LowCardinality(inner) => default_value(inner),
+        DataType::Array(_)
+        | DataType::Ring
+        | DataType::LineString
+        | DataType::MultiPoint
+        | DataType::MultiLineString
+        | DataType::Polygon
+        | DataType::MultiPolygon
+        | DataType::Nested(_) => Value::Array(Vec::new()),
+        DataType::Map(..) => Value::Map(Vec::new()),
+        DataType::Tuple(elements) => Value::Tuple(
+            elements
+                .iter()
+                .map(|e| default_value(&e.data_type))
+                .collect(),
+        ),
+        DataType::Point => Value::Tuple(vec![Value::Float64(0.0), Value::Float64(0.0)]),
+        DataType::SimpleAggregateFunction(f) => {
+            f.arguments.first().map_or(Value::Null, default_value)
+        }
+        _ => Value::UInt8(0),
+    }
+}
+
+/// Appends to a LowCardinality column, reusing the dictionary entry of an equal value.
+fn push_low_cardinality(c: &mut LowCardinalityColumn, t: &DataType, v: &Value) -> Result<()> {
+    if v.is_null() {
+        if !c.is_nullable() {
+            return Err(mismatch(t, v));
+        }
+        if c.dictionary().is_empty() {
+            // Key 0 stands for NULL; its dictionary slot holds the default value.
+            c.dictionary_mut().push_default()?;
+        }
+        c.push_key(0);
+        return Ok(());
+    }
+    let mut probe = c.dictionary().slice(0, 0);
+    probe.push_value(v)?;
+    let mut encoded = Vec::new();
+    probe.write_data(&mut encoded);
+    let key = match c.find(&encoded) {
+        Some(key) => key,
+        None => {
+            if c.is_nullable() && c.dictionary().is_empty() {
+                c.dictionary_mut().push_default()?;
+            }
+            let key = c.dictionary().len();
+            c.dictionary_mut().push_value(v)?;
+            c.remember(encoded, key);
+            key
+        }
+    };
+    c.push_key(key);
+    Ok(())
+}

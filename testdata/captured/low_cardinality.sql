@@ -1,0 +1,1 @@
+SELECT toLowCardinality(toNullable(toString(number % 3))) AS lcn, CAST([toString(number), 'x'] AS Array(LowCardinality(String))) AS alc, toLowCardinality('k') AS lc, if(number = 1, NULL, number) AS nn FROM system.numbers LIMIT 3 FORMAT Native

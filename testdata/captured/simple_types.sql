@@ -1,0 +1,1 @@
+SELECT toUInt8(1) AS a, toInt32(-2) AS i, toUInt64(300) AS u, 'x\0y' AS s, toFloat64(1.5) AS f, toDate('2020-01-02') AS d, toFixedString('ab', 3) AS fs, [toUInt16(1), 2] AS arr, CAST(NULL AS Nullable(Int8)) AS n FORMAT Native
