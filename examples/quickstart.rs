@@ -37,7 +37,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     for line in columns.lines() {
         let (name, type_text) = line.split_once('\t').ok_or("malformed TSV line")?;
         let data_type = DataType::parse(type_text)?;
-        println!("{name:<36} {data_type:<40} family {}", data_type.family());
+        println!("{name:<36} {:<40} family {}", data_type.to_string(), data_type.family());
     }
     Ok(())
 }
