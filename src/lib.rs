@@ -1,18 +1,36 @@
-//! A ClickHouse client for Rust: HTTP and native TCP transports, the Native columnar codec, the
-//! ClickHouse type grammar, reflection and migrations.
+//! A ClickHouse client for Rust: HTTP (and, later, native TCP) transports, the Native columnar
+//! codec, the ClickHouse type grammar, reflection and migrations.
 //!
-//! The crate is built layer by layer (see `DESIGN.md` in the shared notes): bytes flow from a
-//! transport through `compression` into `native` blocks of `column`s, which callers read as
-//! columns, rows, values or structs.
+//! Bytes flow one way: a transport (`http`) hands response bytes through `compression` to
+//! `native`, which decodes blocks of `column`s; callers read them as columns, rows ([`Row`]) or
+//! [`Value`]s. Inserts go the other way.
+//!
+//! ```no_run
+//! # async fn run() -> clickhouse_connect::Result<()> {
+//! use clickhouse_connect::Client;
+//!
+//! let client = Client::builder().url("http://localhost:8123").build()?;
+//! let total: u64 = client.query("SELECT sum(number) FROM numbers(10)").scalar().await?;
+//! assert_eq!(total, 45);
+//! # Ok(())
+//! # }
+//! ```
 
+mod client;
 pub mod column;
 pub mod compression;
 mod error;
+mod http;
 pub mod native;
 pub mod types;
 pub mod value;
 
+pub use client::{
+    Client, ClientBuilder, Command, CommandResult, Insert, InsertResult, InsertRow, Query,
+    QueryResult, QueryStream, QuerySummary,
+};
 pub use column::Column;
+pub use compression::Compression;
 pub use error::{Error, Result};
 pub use native::Block;
 pub use types::{DataType, TypeParseError};

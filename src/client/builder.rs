@@ -1,0 +1,333 @@
+//! [`ClientBuilder`] and the DSN form `http://user:pass@host:8123/db?setting=value`.
+
+use std::time::Duration;
+
+use url::Url;
+
+use super::Client;
+use crate::compression::Compression;
+use crate::error::{Error, Result};
+
+/// Everything a client needs to reach a server, fixed when the client is built.
+#[derive(Debug, Clone)]
+pub(crate) struct ClientOptions {
+    /// Scheme, host and port; the path is ignored.
+    pub(crate) url: Url,
+    pub(crate) user: String,
+    pub(crate) password: String,
+    pub(crate) database: Option<String>,
+    pub(crate) settings: Vec<(String, String)>,
+    pub(crate) compression: Compression,
+    pub(crate) connect_timeout: Duration,
+    pub(crate) request_timeout: Option<Duration>,
+    /// Rows per block when inserting.
+    pub(crate) insert_block_rows: usize,
+    /// Approximate bytes per block when inserting.
+    pub(crate) insert_block_bytes: usize,
+}
+
+/// Builds a [`Client`].
+///
+/// ```
+/// use std::time::Duration;
+/// use clickhouse_connect::{Client, Compression};
+///
+/// let client = Client::builder()
+///     .url("http://localhost:8123")
+///     .user("default")
+///     .password("")
+///     .database("default")
+///     .setting("max_execution_time", 60)
+///     .compression(Compression::Lz4)
+///     .connect_timeout(Duration::from_secs(5))
+///     .build()
+///     .unwrap();
+/// # drop(client);
+/// ```
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    url: Option<String>,
+    host: String,
+    port: Option<u16>,
+    https: bool,
+    user: String,
+    password: String,
+    database: Option<String>,
+    settings: Vec<(String, String)>,
+    compression: Compression,
+    connect_timeout: Duration,
+    request_timeout: Option<Duration>,
+    insert_block_rows: usize,
+    insert_block_bytes: usize,
+}
+
+impl Default for ClientBuilder {
+    fn default() -> Self {
+        ClientBuilder {
+            url: None,
+            host: "localhost".into(),
+            port: None,
+            https: false,
+            user: "default".into(),
+            password: String::new(),
+            database: None,
+            settings: Vec::new(),
+            compression: Compression::Lz4,
+            connect_timeout: Duration::from_secs(10),
+            request_timeout: Some(Duration::from_secs(300)),
+            insert_block_rows: 65_536,
+            insert_block_bytes: 8 << 20,
+        }
+    }
+}
+
+impl ClientBuilder {
+    /// The server URL (`http://host:8123`, `https://host:8443`). A DSN with user, password,
+    /// database and settings is accepted too (see [`ClientBuilder::dsn`]).
+    pub fn url(self, url: impl Into<String>) -> Self {
+        let url = url.into();
+        match self.clone().dsn(&url) {
+            Ok(builder) => builder,
+            // Reported by `build`.
+            Err(_) => ClientBuilder {
+                url: Some(url),
+                ..self
+            },
+        }
+    }
+
+    /// Reads a DSN: `http[s]://[user[:password]@]host[:port][/database][?setting=value&...]`.
+    /// The parameters `compression` (`lz4`, `zstd`, `gzip`, `none`) and `connect_timeout` /
+    /// `request_timeout` (seconds) configure the client; every other one is a setting.
+    pub fn dsn(mut self, dsn: &str) -> Result<Self> {
+        let url =
+            Url::parse(dsn).map_err(|e| Error::Config(format!("invalid URL {dsn:?}: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(Error::Config(format!(
+                "unsupported scheme {:?} in {dsn:?}: use http:// or https://",
+                url.scheme()
+            )));
+        }
+        let decode = |s: &str| {
+            percent_decode(s)
+                .ok_or_else(|| Error::Config(format!("invalid percent-encoding in {dsn:?}")))
+        };
+        if !url.username().is_empty() {
+            self.user = decode(url.username())?;
+        }
+        if let Some(password) = url.password() {
+            self.password = decode(password)?;
+        }
+        let path = url.path().trim_matches('/');
+        if !path.is_empty() {
+            self.database = Some(decode(path)?);
+        }
+        for (key, value) in url.query_pairs() {
+            match key.as_ref() {
+                "compression" | "compress" => self.compression = parse_compression(&value)?,
+                "connect_timeout" => self.connect_timeout = parse_seconds(&key, &value)?,
+                "request_timeout" => self.request_timeout = Some(parse_seconds(&key, &value)?),
+                "database" => self.database = Some(value.into_owned()),
+                _ => self.settings.push((key.into_owned(), value.into_owned())),
+            }
+        }
+        let mut base = url.clone();
+        base.set_path("/");
+        base.set_query(None);
+        let _ = base.set_username("");
+        let _ = base.set_password(None);
+        self.url = Some(base.to_string());
+        Ok(self)
+    }
+
+    /// The host name, when no URL is given (default `localhost`).
+    pub fn host(mut self, host: impl Into<String>) -> Self {
+        self.host = host.into();
+        self
+    }
+
+    /// The port, when no URL is given (default 8123, or 8443 with HTTPS).
+    pub fn port(mut self, port: u16) -> Self {
+        self.port = Some(port);
+        self
+    }
+
+    /// Whether to use HTTPS, when no URL is given.
+    pub fn https(mut self, https: bool) -> Self {
+        self.https = https;
+        self
+    }
+
+    /// The user (default `default`).
+    pub fn user(mut self, user: impl Into<String>) -> Self {
+        self.user = user.into();
+        self
+    }
+
+    /// The password (default empty).
+    pub fn password(mut self, password: impl Into<String>) -> Self {
+        self.password = password.into();
+        self
+    }
+
+    /// The database queries run in (default: the user's default database).
+    pub fn database(mut self, database: impl Into<String>) -> Self {
+        self.database = Some(database.into());
+        self
+    }
+
+    /// A setting applied to every query of the client.
+    pub fn setting(mut self, name: impl Into<String>, value: impl ToString) -> Self {
+        let name = name.into();
+        self.settings.retain(|(n, _)| *n != name);
+        self.settings.push((name, value.to_string()));
+        self
+    }
+
+    /// How data is compressed on the wire (default [`Compression::Lz4`]).
+    pub fn compression(mut self, compression: Compression) -> Self {
+        self.compression = compression;
+        self
+    }
+
+    /// How long to wait for a connection (default 10 s).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// How long a whole request may take, body included (default 300 s; `None` for no limit).
+    pub fn request_timeout(mut self, timeout: impl Into<Option<Duration>>) -> Self {
+        self.request_timeout = timeout.into();
+        self
+    }
+
+    /// How many rows an insert sends per block (default 65 536).
+    pub fn insert_block_rows(mut self, rows: usize) -> Self {
+        self.insert_block_rows = rows.max(1);
+        self
+    }
+
+    /// About how many bytes an insert sends per block (default 8 MiB).
+    pub fn insert_block_bytes(mut self, bytes: usize) -> Self {
+        self.insert_block_bytes = bytes.max(1);
+        self
+    }
+
+    /// Builds the client. No connection is made until the first request.
+    pub fn build(self) -> Result<Client> {
+        let text = match &self.url {
+            Some(url) => url.clone(),
+            None => {
+                let scheme = if self.https { "https" } else { "http" };
+                let port = self.port.unwrap_or(if self.https { 8443 } else { 8123 });
+                format!("{scheme}://{}:{port}/", self.host)
+            }
+        };
+        let url =
+            Url::parse(&text).map_err(|e| Error::Config(format!("invalid URL {text:?}: {e}")))?;
+        if !matches!(url.scheme(), "http" | "https") {
+            return Err(Error::Config(format!(
+                "unsupported scheme {:?}: use http:// or https://",
+                url.scheme()
+            )));
+        }
+        if url.host_str().is_none_or(str::is_empty) {
+            return Err(Error::Config(format!("no host in {text:?}")));
+        }
+        Client::from_options(ClientOptions {
+            url,
+            user: self.user,
+            password: self.password,
+            database: self.database,
+            settings: self.settings,
+            compression: self.compression,
+            connect_timeout: self.connect_timeout,
+            request_timeout: self.request_timeout,
+            insert_block_rows: self.insert_block_rows,
+            insert_block_bytes: self.insert_block_bytes,
+        })
+    }
+}
+
+fn parse_compression(value: &str) -> Result<Compression> {
+    Ok(match value.to_ascii_lowercase().as_str() {
+        "lz4" | "1" | "true" => Compression::Lz4,
+        "zstd" => Compression::Zstd(1),
+        "gzip" => Compression::Gzip,
+        "none" | "0" | "false" => Compression::None,
+        other => {
+            return Err(Error::Config(format!(
+                "unknown compression {other:?}: use lz4, zstd, gzip or none"
+            )));
+        }
+    })
+}
+
+fn parse_seconds(key: &str, value: &str) -> Result<Duration> {
+    value
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)
+        .map(Duration::from_secs_f64)
+        .ok_or_else(|| Error::Config(format!("{key} must be a number of seconds, got {value:?}")))
+}
+
+fn percent_decode(text: &str) -> Option<String> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = std::str::from_utf8(bytes.get(i + 1..i + 3)?).ok()?;
+            out.push(u8::from_str_radix(hex, 16).ok()?);
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).ok()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn dsn_sets_everything() {
+        let b = ClientBuilder::default()
+            .dsn("http://bob:p%40ss@db.example:9123/analytics?max_threads=4&compression=zstd&request_timeout=2.5")
+            .unwrap();
+        assert_eq!(b.url.as_deref(), Some("http://db.example:9123/"));
+        assert_eq!((b.user.as_str(), b.password.as_str()), ("bob", "p@ss"));
+        assert_eq!(b.database.as_deref(), Some("analytics"));
+        assert_eq!(b.settings, vec![("max_threads".to_owned(), "4".to_owned())]);
+        assert_eq!(b.compression, Compression::Zstd(1));
+        assert_eq!(b.request_timeout, Some(Duration::from_millis(2500)));
+    }
+
+    #[test]
+    fn bad_configuration_is_an_error() {
+        assert!(matches!(
+            ClientBuilder::default().dsn("ftp://x"),
+            Err(Error::Config(_))
+        ));
+        assert!(matches!(
+            ClientBuilder::default().dsn("http://x/?compression=snappy"),
+            Err(Error::Config(_))
+        ));
+        assert!(matches!(
+            ClientBuilder::default().url("not a url").build(),
+            Err(Error::Config(_))
+        ));
+        assert!(
+            ClientBuilder::default()
+                .host("h")
+                .port(1)
+                .https(true)
+                .build()
+                .is_ok()
+        );
+    }
+}

@@ -1,0 +1,114 @@
+//! [`Client`]: the entry point. Each method hands its work to the file named after it.
+
+use std::sync::Arc;
+
+use futures_util::Stream;
+
+use super::builder::{ClientBuilder, ClientOptions};
+use super::command::Command;
+use super::insert::{Insert, InsertRow};
+use super::query::{Query, QueryStream};
+use crate::error::Result;
+use crate::http::HttpTransport;
+use crate::native::Block;
+
+/// A ClickHouse client. Cheap to clone: clones share one connection pool.
+///
+/// ```no_run
+/// # async fn run() -> clickhouse_connect::Result<()> {
+/// use clickhouse_connect::Client;
+///
+/// let client = Client::builder().url("http://localhost:8123").build()?;
+/// client.command("CREATE TABLE IF NOT EXISTS t (k UInt32, v String) ENGINE MergeTree ORDER BY k").await?;
+/// client.insert("t", &["k", "v"], vec![(1u32, "one"), (2, "two")]).await?;
+/// let result = client.query("SELECT k, v FROM t WHERE k > {min:UInt32}").param("min", 1u32).await?;
+/// for row in result.rows() {
+///     let (k, v): (u32, String) = (row.get(0)?, row.get("v")?);
+///     println!("{k} {v}");
+/// }
+/// # Ok(())
+/// # }
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    pub(crate) transport: Arc<HttpTransport>,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("url", &self.transport.options().url.as_str())
+            .finish()
+    }
+}
+
+impl Client {
+    /// A builder for a client.
+    pub fn builder() -> ClientBuilder {
+        ClientBuilder::default()
+    }
+
+    /// A client from a DSN such as `http://user:pass@host:8123/db?max_threads=4`.
+    pub fn from_dsn(dsn: &str) -> Result<Client> {
+        ClientBuilder::default().dsn(dsn)?.build()
+    }
+
+    pub(crate) fn from_options(options: ClientOptions) -> Result<Client> {
+        Ok(Client {
+            transport: Arc::new(HttpTransport::new(options)?),
+        })
+    }
+
+    /// Checks that the server answers.
+    pub async fn ping(&self) -> Result<()> {
+        self.transport.ping().await
+    }
+
+    /// The server's version, e.g. `26.9.2.1` (asked once, then kept).
+    pub async fn server_version(&self) -> Result<String> {
+        Ok(self.transport.server_info().await?.version.clone())
+    }
+
+    /// A statement that returns no rows (DDL, `SET`, `INSERT ... SELECT`, ...); await it, or set
+    /// options first. The result has the summary and the text the server answered, if any.
+    pub fn command(&self, sql: impl Into<String>) -> Command {
+        Command::new(self.clone(), sql.into())
+    }
+
+    /// A query; await it for the whole result, or call [`Query::stream`] for its blocks as they
+    /// arrive. Set per-query options (parameters, settings, ids) on the builder first.
+    pub fn query(&self, sql: impl Into<String>) -> Query {
+        Query::new(self.clone(), sql.into())
+    }
+
+    /// The blocks of a query as they arrive, in bounded memory.
+    pub async fn query_stream(&self, sql: impl Into<String>) -> Result<QueryStream> {
+        self.query(sql).stream().await
+    }
+
+    /// Inserts rows (`Vec<Value>`s or tuples) into `table`'s `columns` (all insertable columns
+    /// when empty). Rows are read from the iterator as the request body is sent, a block at a
+    /// time, so the iterator may be far larger than memory.
+    pub fn insert<R, I>(&self, table: &str, columns: &[&str], rows: I) -> Insert
+    where
+        R: InsertRow,
+        I: IntoIterator<Item = R>,
+        I::IntoIter: Send + 'static,
+    {
+        Insert::from_iter(self.clone(), table, columns, rows)
+    }
+
+    /// Inserts a block whose column names and types match the table's.
+    pub fn insert_block(&self, table: &str, block: Block) -> Insert {
+        Insert::from_block(self.clone(), table, block)
+    }
+
+    /// Inserts rows from a stream, sending each block as soon as it is full.
+    pub fn insert_stream<R, S>(&self, table: &str, columns: &[&str], rows: S) -> Insert
+    where
+        R: InsertRow,
+        S: Stream<Item = R> + Send + 'static,
+    {
+        Insert::from_stream(self.clone(), table, columns, rows)
+    }
+}

@@ -1,0 +1,138 @@
+//! A response body as it arrives: HTTP decoding (reqwest), then ClickHouse frames, then bytes
+//! for the block reader; an exception the server wrote into the stream is found and reported.
+
+use bytes::{Bytes, BytesMut};
+use chrono_tz::Tz;
+
+use super::exception;
+use super::transport::transport_error;
+use crate::client::QuerySummary;
+use crate::compression::FrameDecoder;
+use crate::error::{Error, Result};
+
+/// How many bytes of a body to keep for finding a trailing exception.
+const TAIL: usize = 64 * 1024;
+
+/// A successful (2xx) response whose body is read chunk by chunk.
+pub(crate) struct HttpResponse {
+    response: reqwest::Response,
+    frames: Option<(FrameDecoder, BytesMut)>,
+    summary: QuerySummary,
+    query_id: Option<String>,
+    exception_tag: Option<String>,
+    default_zone: Tz,
+    /// The last bytes received (before frame decoding), for exception search.
+    tail: Vec<u8>,
+    finished: bool,
+}
+
+impl HttpResponse {
+    pub(crate) fn new(response: reqwest::Response, framed: bool, default_zone: Tz) -> Self {
+        let header = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned)
+        };
+        let summary = header("X-ClickHouse-Summary")
+            .and_then(|s| QuerySummary::from_json(&s))
+            .unwrap_or_default();
+        HttpResponse {
+            query_id: header("X-ClickHouse-Query-Id"),
+            exception_tag: header("X-ClickHouse-Exception-Tag"),
+            summary,
+            default_zone,
+            frames: framed.then(|| (FrameDecoder::new(), BytesMut::new())),
+            response,
+            tail: Vec::new(),
+            finished: false,
+        }
+    }
+
+    /// The summary the server sent with the headers.
+    pub(crate) fn summary(&self) -> QuerySummary {
+        self.summary
+    }
+
+    /// The query id the server reported.
+    pub(crate) fn query_id(&self) -> Option<&str> {
+        self.query_id.as_deref()
+    }
+
+    /// The zone for `DateTime` columns that name none: the server's.
+    pub(crate) fn default_zone(&self) -> Tz {
+        self.default_zone
+    }
+
+    fn remember(&mut self, chunk: &[u8]) {
+        self.tail.extend_from_slice(chunk);
+        if self.tail.len() > 2 * TAIL {
+            self.tail.drain(..self.tail.len() - TAIL);
+        }
+    }
+
+    /// An exception written into the stream, if the received bytes hold one.
+    pub(crate) fn exception_in(&self, bytes: &[u8]) -> Option<Error> {
+        exception::find_in_stream(bytes, self.exception_tag.as_deref())
+            .or_else(|| exception::find_in_stream(&self.tail, self.exception_tag.as_deref()))
+    }
+
+    /// The next piece of the (decompressed) body, `None` at its end.
+    pub(crate) async fn next_chunk(&mut self) -> Result<Option<Bytes>> {
+        loop {
+            if let Some((decoder, buffer)) = &mut self.frames {
+                match decoder.decode(buffer) {
+                    Ok(Some(data)) => return Ok(Some(Bytes::from(data))),
+                    Ok(None) => {}
+                    Err(e) => return Err(self.exception_in(&[]).unwrap_or(e)),
+                }
+            }
+            if self.finished {
+                if let Some((_, buffer)) = &self.frames {
+                    if !buffer.is_empty() {
+                        let cut = Error::Compression(format!(
+                            "the response ended inside a compressed frame ({} bytes of it arrived)",
+                            buffer.len()
+                        ));
+                        return Err(self.exception_in(&[]).unwrap_or(cut));
+                    }
+                }
+                return Ok(None);
+            }
+            match self.response.chunk().await {
+                Ok(Some(chunk)) => {
+                    self.remember(&chunk);
+                    match &mut self.frames {
+                        Some((_, buffer)) => buffer.extend_from_slice(&chunk),
+                        None => return Ok(Some(chunk)),
+                    }
+                }
+                Ok(None) => self.finished = true,
+                Err(e) => {
+                    self.finished = true;
+                    if let Some(exception) = self.exception_in(&[]) {
+                        return Err(exception);
+                    }
+                    let e = transport_error(e);
+                    return Err(match e {
+                        Error::Connection(message) => {
+                            Error::Connection(format!("the response broke off: {message}"))
+                        }
+                        other => other,
+                    });
+                }
+            }
+        }
+    }
+
+    /// The whole body as text (for commands and small answers).
+    pub(crate) async fn text(mut self) -> Result<String> {
+        let mut bytes = Vec::new();
+        while let Some(chunk) = self.next_chunk().await? {
+            bytes.extend_from_slice(&chunk);
+        }
+        let text = String::from_utf8_lossy(&bytes).into_owned();
+        Ok(text)
+    }
+}

@@ -1,0 +1,248 @@
+//! The HTTP transport: one reqwest client (and its connection pool) per [`Client`](crate::Client).
+
+use bytes::Bytes;
+use chrono_tz::Tz;
+use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING, HeaderValue};
+use tokio::sync::OnceCell;
+use url::Url;
+
+use super::exception;
+use super::response::HttpResponse;
+use crate::client::{ClientOptions, QueryRequest};
+use crate::compression::Compression;
+use crate::error::{Error, Result};
+
+/// What the server told us about itself, asked once per client.
+#[derive(Debug, Clone)]
+pub(crate) struct ServerInfo {
+    pub(crate) version: String,
+    pub(crate) major: u32,
+    pub(crate) timezone: Tz,
+}
+
+/// A request body.
+pub(crate) enum Body {
+    /// The SQL text itself goes in the body.
+    Sql,
+    /// The SQL goes in the URL; the body is data (already framed as `compression` says).
+    Data(reqwest::Body),
+}
+
+/// Sends queries over HTTP.
+pub(crate) struct HttpTransport {
+    client: reqwest::Client,
+    options: ClientOptions,
+    server: OnceCell<ServerInfo>,
+}
+
+/// Servers from 20.x on answer `compress=1` with ClickHouse frames (the Debian 18.16 build
+/// answers with an empty body), so older ones get HTTP gzip instead.
+const FIRST_MAJOR_WITH_COMPRESSED_RESPONSES: u32 = 20;
+
+pub(crate) fn transport_error(e: reqwest::Error) -> Error {
+    // reqwest's own message names the URL (with its parameters); the causes say what happened.
+    let mut causes = Vec::new();
+    let mut source = std::error::Error::source(&e);
+    while let Some(cause) = source {
+        causes.push(cause.to_string());
+        source = cause.source();
+    }
+    let host = e
+        .url()
+        .map(|u| format!("{}://{}", u.scheme(), u.authority()))
+        .unwrap_or_default();
+    let detail = if causes.is_empty() {
+        e.to_string()
+    } else {
+        causes.join(": ")
+    };
+    if e.is_timeout() {
+        Error::Timeout(format!("{host}: {detail}"))
+    } else if e.is_connect() {
+        Error::Connection(format!("cannot connect to {host}: {detail}"))
+    } else {
+        Error::Connection(format!("{host}: {detail}"))
+    }
+}
+
+impl HttpTransport {
+    pub(crate) fn new(options: ClientOptions) -> Result<Self> {
+        let mut builder = reqwest::Client::builder().connect_timeout(options.connect_timeout);
+        if let Some(timeout) = options.request_timeout {
+            builder = builder.timeout(timeout);
+        }
+        let client = builder
+            .build()
+            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+        Ok(HttpTransport {
+            client,
+            options,
+            server: OnceCell::new(),
+        })
+    }
+
+    pub(crate) fn options(&self) -> &ClientOptions {
+        &self.options
+    }
+
+    fn url(&self, path: &str) -> Url {
+        let mut url = self.options.url.clone();
+        url.set_path(path);
+        url
+    }
+
+    /// `GET /ping`.
+    pub(crate) async fn ping(&self) -> Result<()> {
+        let response = self
+            .client
+            .get(self.url("/ping"))
+            .send()
+            .await
+            .map_err(transport_error)?;
+        let status = response.status();
+        let text = response.text().await.map_err(transport_error)?;
+        if status.is_success() && text.trim() == "Ok." {
+            Ok(())
+        } else {
+            Err(Error::Http {
+                status: status.as_u16(),
+                body: text.chars().take(500).collect(),
+            })
+        }
+    }
+
+    /// The server's version and time zone, asked on first use and kept.
+    pub(crate) async fn server_info(&self) -> Result<&ServerInfo> {
+        self.server
+            .get_or_try_init(|| async {
+                let mut request = QueryRequest::new("SELECT version(), timezone()");
+                let response =
+                    Box::pin(self.send(&mut request, Body::Sql, "TabSeparated", false)).await?;
+                let text = response.text().await?;
+                let mut fields = text.trim_end().split('\t');
+                let version = fields.next().unwrap_or_default().to_owned();
+                let major = version
+                    .split('.')
+                    .next()
+                    .and_then(|m| m.parse().ok())
+                    .unwrap_or(0);
+                let timezone = fields
+                    .next()
+                    .and_then(|tz| tz.parse().ok())
+                    .unwrap_or(Tz::UTC);
+                Ok(ServerInfo {
+                    version,
+                    major,
+                    timezone,
+                })
+            })
+            .await
+    }
+
+    /// Sends `request`; a non-2xx answer becomes the server's exception.
+    ///
+    /// `format` is the default output format; `frames` asks for ClickHouse-framed compression
+    /// of the response as the client's options allow.
+    pub(crate) async fn send(
+        &self,
+        request: &mut QueryRequest,
+        body: Body,
+        format: &str,
+        frames: bool,
+    ) -> Result<HttpResponse> {
+        let options = &self.options;
+        let compressed_responses = if frames && options.compression != Compression::None {
+            self.server_info().await?.major >= FIRST_MAJOR_WITH_COMPRESSED_RESPONSES
+        } else {
+            false
+        };
+        let mut params: Vec<(String, String)> = Vec::new();
+        let database = request.database.as_ref().or(options.database.as_ref());
+        if let Some(database) = database {
+            params.push(("database".into(), database.clone()));
+        }
+        params.push(("default_format".into(), format.into()));
+        params.push(("query_id".into(), request.query_id().to_owned()));
+        if let Some(session) = &request.session_id {
+            params.push(("session_id".into(), session.clone()));
+        }
+        for (name, value) in &options.settings {
+            if !request.settings.iter().any(|(n, _)| n == name) {
+                params.push((name.clone(), value.clone()));
+            }
+        }
+        params.extend(request.settings.iter().cloned());
+        params.extend(
+            request
+                .params
+                .iter()
+                .map(|(n, v)| (format!("param_{n}"), v.clone())),
+        );
+
+        let mut accept = "identity";
+        match options.compression {
+            Compression::Lz4 | Compression::Zstd(_) if compressed_responses => {
+                params.push(("compress".into(), "1".into()));
+            }
+            Compression::None => {}
+            _ if frames => {
+                params.push(("enable_http_compression".into(), "1".into()));
+                accept = "gzip";
+            }
+            _ => {}
+        }
+        let mut builder = match body {
+            Body::Sql => self.client.post(self.url("/")).body(request.sql.clone()),
+            Body::Data(data) => {
+                params.push(("query".into(), request.sql.clone()));
+                let builder = self.client.post(self.url("/")).body(data);
+                match options.compression {
+                    Compression::Lz4 | Compression::Zstd(_) => {
+                        params.push(("decompress".into(), "1".into()));
+                        builder
+                    }
+                    Compression::Gzip => builder.header(CONTENT_ENCODING, "gzip"),
+                    Compression::None => builder,
+                }
+            }
+        };
+        builder = builder
+            .query(&params)
+            .header("X-ClickHouse-User", &options.user)
+            .header(ACCEPT_ENCODING, HeaderValue::from_static(accept));
+        if !options.password.is_empty() {
+            builder = builder.header("X-ClickHouse-Key", &options.password);
+        }
+        let response = builder.send().await.map_err(transport_error)?;
+        let status = response.status();
+        if !status.is_success() {
+            let text = response.text().await.map_err(transport_error)?;
+            return Err(exception::parse(&text).unwrap_or_else(|| Error::Http {
+                status: status.as_u16(),
+                body: text.chars().take(2000).collect(),
+            }));
+        }
+        let default_zone = match response
+            .headers()
+            .get("X-ClickHouse-Timezone")
+            .and_then(|v| v.to_str().ok())
+        {
+            Some(tz) => tz.parse().unwrap_or(Tz::UTC),
+            None if frames => self.server_info().await?.timezone,
+            None => Tz::UTC,
+        };
+        Ok(HttpResponse::new(
+            response,
+            compressed_responses,
+            default_zone,
+        ))
+    }
+}
+
+/// Wraps data chunks into a request body.
+pub(crate) fn stream_body<S>(chunks: S) -> reqwest::Body
+where
+    S: futures_util::TryStream<Ok = Bytes, Error = Error> + Send + 'static,
+{
+    reqwest::Body::wrap_stream(chunks)
+}
