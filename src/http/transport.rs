@@ -151,11 +151,12 @@ impl HttpTransport {
         frames: bool,
     ) -> Result<HttpResponse> {
         let options = &self.options;
-        let compressed_responses = if frames && options.compression != Compression::None {
-            self.server_info().await?.major >= FIRST_MAJOR_WITH_COMPRESSED_RESPONSES
-        } else {
-            false
-        };
+        // ClickHouse frames for the response when the client compresses with LZ4 or zstd and
+        // the server frames correctly; HTTP gzip otherwise (zstd frames are only for requests:
+        // the server frames responses with LZ4).
+        let framed_response = frames
+            && matches!(options.compression, Compression::Lz4 | Compression::Zstd(_))
+            && self.server_info().await?.major >= FIRST_MAJOR_WITH_COMPRESSED_RESPONSES;
         let mut params: Vec<(String, String)> = Vec::new();
         let database = request.database.as_ref().or(options.database.as_ref());
         if let Some(database) = database {
@@ -181,7 +182,7 @@ impl HttpTransport {
 
         let mut accept = "identity";
         match options.compression {
-            Compression::Lz4 | Compression::Zstd(_) if compressed_responses => {
+            Compression::Lz4 | Compression::Zstd(_) if framed_response => {
                 params.push(("compress".into(), "1".into()));
             }
             Compression::None => {}
@@ -216,7 +217,14 @@ impl HttpTransport {
         let response = builder.send().await.map_err(transport_error)?;
         let status = response.status();
         if !status.is_success() {
-            let text = response.text().await.map_err(transport_error)?;
+            let body = response.bytes().await.map_err(transport_error)?;
+            // With `compress=1` the error text is framed like any other body.
+            let body = if framed_response {
+                unframe(&body).unwrap_or(body.to_vec())
+            } else {
+                body.to_vec()
+            };
+            let text = String::from_utf8_lossy(&body);
             return Err(exception::parse(&text).unwrap_or_else(|| Error::Http {
                 status: status.as_u16(),
                 body: text.chars().take(2000).collect(),
@@ -231,12 +239,19 @@ impl HttpTransport {
             None if frames => self.server_info().await?.timezone,
             None => Tz::UTC,
         };
-        Ok(HttpResponse::new(
-            response,
-            compressed_responses,
-            default_zone,
-        ))
+        Ok(HttpResponse::new(response, framed_response, default_zone))
     }
+}
+
+/// The data in a body of ClickHouse frames, if it is one.
+fn unframe(body: &[u8]) -> Option<Vec<u8>> {
+    let mut input = bytes::BytesMut::from(body);
+    let mut decoder = crate::compression::FrameDecoder::new();
+    let mut out = Vec::new();
+    while !input.is_empty() {
+        out.extend_from_slice(&decoder.decode(&mut input).ok()??);
+    }
+    Some(out)
 }
 
 /// Wraps data chunks into a request body.

@@ -147,3 +147,25 @@ impl Server {
         name
     }
 }
+
+/// A client for `server` with the given compression.
+pub fn client_for(
+    server: &Server,
+    compression: clickhouse_connect::Compression,
+) -> clickhouse_connect::Client {
+    clickhouse_connect::Client::builder()
+        .url(server.url.clone())
+        .compression(compression)
+        .build()
+        .expect("a client")
+}
+
+/// The URL of the 26.9 engine and of the 18.16 server, checked to answer.
+pub async fn both_clients() -> Vec<(Server, clickhouse_connect::Client)> {
+    let mut out = Vec::new();
+    for server in both().await {
+        let client = client_for(&server, clickhouse_connect::Compression::Lz4);
+        out.push((server, client));
+    }
+    out
+}

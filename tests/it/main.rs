@@ -16,6 +16,7 @@
 
 #![allow(unreachable_pub, missing_docs)]
 
+mod client;
 mod common;
 mod conformance;
 mod migrations;

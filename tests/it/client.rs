@@ -1,0 +1,570 @@
+//! The HTTP `Client` against both engines: every method and option.
+//!
+//! Declared version checks (no error catching decides what runs):
+//! - server-side `{name:Type}` parameters: 26.9 only (18.16 rejects `param_*` as unknown settings);
+//! - `X-ClickHouse-Summary` / `X-ClickHouse-Query-Id` headers: 26.9 only (18.16 sends neither);
+//! - error names (`UNKNOWN_TABLE`): 26.9 only (18.16 messages carry the code alone);
+//! - `AUTHENTICATION_FAILED` (516): 26.9; 18.16 reports `WRONG_PASSWORD` (193).
+
+use std::time::Duration;
+
+use clickhouse_connect::{Block, Client, Column, Compression, DataType, Error, Value};
+use futures_util::StreamExt;
+
+use crate::common::{Server, both_clients, client_for, engine, legacy};
+
+fn is_new(server: &Server) -> bool {
+    server.name.contains("26.9")
+}
+
+#[tokio::test]
+async fn ping_and_server_version() {
+    for (server, client) in both_clients().await {
+        client.ping().await.unwrap();
+        let version = client.server_version().await.unwrap();
+        let expected = if is_new(&server) { "26.9." } else { "18.16." };
+        assert!(version.starts_with(expected), "{}: {version}", server.name);
+    }
+}
+
+#[tokio::test]
+async fn command_returns_summary_and_scalar() {
+    for (server, client) in both_clients().await {
+        let db = server.fresh_database("command").await;
+        let ddl = client
+            .command(format!("CREATE TABLE {db}.t (x UInt8) ENGINE = Memory"))
+            .await
+            .unwrap();
+        assert_eq!(ddl.output, "", "{}", server.name);
+        assert_eq!(ddl.scalar(), None);
+        let scalar = client.command("SELECT 40 + 2").await.unwrap();
+        assert_eq!(scalar.scalar(), Some("42"), "{}", server.name);
+        let inserted = client
+            .command(format!(
+                "INSERT INTO {db}.t SELECT number FROM system.numbers LIMIT 5"
+            ))
+            .await
+            .unwrap();
+        if is_new(&server) {
+            assert_eq!(inserted.summary.written_rows, 5, "{}", server.name);
+        }
+        client.command(format!("DROP DATABASE {db}")).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn query_results_as_rows_columns_and_scalars() {
+    for (server, client) in both_clients().await {
+        let result = client
+            .query(
+                "SELECT number AS n, toString(number) AS s, if(number % 2 = 0, NULL, number) AS maybe, \
+                 [number, number * 2] AS pair FROM system.numbers LIMIT 3",
+            )
+            .await
+            .unwrap();
+        assert_eq!(
+            result.column_names(),
+            ["n", "s", "maybe", "pair"],
+            "{}",
+            server.name
+        );
+        let types: Vec<String> = result
+            .column_types()
+            .iter()
+            .map(ToString::to_string)
+            .collect();
+        assert_eq!(
+            types,
+            ["UInt64", "String", "Nullable(UInt64)", "Array(UInt64)"]
+        );
+        assert_eq!(result.row_count(), 3);
+        assert_eq!(
+            result.result_rows()[1],
+            vec![
+                Value::UInt64(1),
+                Value::from("1"),
+                Value::UInt64(1),
+                Value::Array(vec![Value::UInt64(1), Value::UInt64(2)])
+            ]
+        );
+        assert_eq!(
+            result.result_columns()[2],
+            vec![Value::Null, Value::UInt64(1), Value::Null]
+        );
+        let first = result.first_row().unwrap();
+        assert_eq!(first.get::<String>("s").unwrap(), "0");
+        assert_eq!(first.get::<Option<u64>>(2).unwrap(), None);
+        assert_eq!(first.get::<Vec<u64>>("pair").unwrap(), vec![0, 0]);
+        let rows: Vec<(u64, String)> = result
+            .rows()
+            .map(|r| (r.get(0).unwrap(), r.get(1).unwrap()))
+            .collect();
+        assert_eq!(rows[2], (2, "2".to_owned()));
+        let wrong = first.get::<u8>("s").unwrap_err();
+        assert!(
+            wrong.to_string().contains("column `s` of type String"),
+            "{wrong}"
+        );
+        let missing = first.get::<u8>("nope").unwrap_err();
+        assert!(
+            missing.to_string().contains("no column `nope`"),
+            "{missing}"
+        );
+
+        let total: u64 = client
+            .query("SELECT sum(number) FROM (SELECT number FROM system.numbers LIMIT 10)")
+            .scalar()
+            .await
+            .unwrap();
+        assert_eq!(total, 45, "{}", server.name);
+        let empty = client.query("SELECT 1 WHERE 0").await.unwrap();
+        assert_eq!(empty.row_count(), 0);
+        assert!(empty.scalar::<u8>().is_err());
+    }
+}
+
+#[tokio::test]
+async fn query_stream_yields_blocks_as_they_arrive() {
+    for (server, client) in both_clients().await {
+        let stream = client
+            .query("SELECT number, toString(number) FROM system.numbers LIMIT 1000000")
+            .setting("max_block_size", 65536)
+            .stream()
+            .await
+            .unwrap();
+        let mut blocks = 0;
+        let mut rows = 0;
+        let mut sum = 0u64;
+        let mut stream = Box::pin(stream.into_stream());
+        while let Some(block) = stream.next().await {
+            let block: Block = block.unwrap();
+            blocks += 1;
+            rows += block.rows();
+            if let clickhouse_connect::column::ColumnData::UInt64(values) =
+                block.columns()[0].data()
+            {
+                sum += values.iter().sum::<u64>();
+            } else {
+                panic!("UInt64 column expected");
+            }
+        }
+        assert_eq!(rows, 1_000_000, "{}", server.name);
+        assert_eq!(sum, 999_999 * 1_000_000 / 2);
+        assert!(
+            blocks >= 10,
+            "{}: {blocks} blocks: the result must arrive in pieces",
+            server.name
+        );
+    }
+}
+
+#[tokio::test]
+async fn inserts_rows_tuples_blocks_and_streams() {
+    for (server, client) in both_clients().await {
+        let db = server.fresh_database("inserts").await;
+        let table = format!("{db}.t");
+        client
+            .command(format!(
+                "CREATE TABLE {table} (id UInt32, name String, score Nullable(Float64), tags Array(String)) ENGINE = Memory"
+            ))
+            .await
+            .unwrap();
+        let rows = vec![
+            vec![
+                Value::from(1u32),
+                Value::from("one"),
+                Value::Float64(1.5),
+                Value::array(["a", "b"]),
+            ],
+            vec![
+                Value::from(2u32),
+                Value::from("two"),
+                Value::Null,
+                Value::array(Vec::<&str>::new()),
+            ],
+        ];
+        let sent = client
+            .insert(&table, &["id", "name", "score", "tags"], rows)
+            .await
+            .unwrap();
+        assert_eq!(sent.rows, 2);
+        // Tuples, and an empty column list meaning every column.
+        let tuples = vec![
+            (3u32, "three", Some(3.0f64), Value::array(["c"])),
+            (4, "four", None, Value::array(["d"])),
+        ];
+        client.insert(&table, &[], tuples).await.unwrap();
+        // A block.
+        let mut block = Block::new();
+        let mut ids = Column::empty(DataType::UInt32).unwrap();
+        let mut names = Column::empty(DataType::String).unwrap();
+        for i in 5..8u32 {
+            ids.push_value(&Value::from(i)).unwrap();
+            names.push_value(&Value::from(format!("n{i}"))).unwrap();
+        }
+        block.push("id", ids).unwrap();
+        block.push("name", names).unwrap();
+        client.insert_block(&table, block).await.unwrap();
+        // A stream of 200 000 rows in blocks of 10 000.
+        let streamed =
+            futures_util::stream::iter(100_000..300_000u32).map(|i| (i, format!("s{i}")));
+        let result = Client::builder()
+            .url(server.url.clone())
+            .insert_block_rows(10_000)
+            .build()
+            .unwrap()
+            .insert_stream(&table, &["id", "name"], streamed)
+            .await
+            .unwrap();
+        assert_eq!(result.rows, 200_000, "{}", server.name);
+        if is_new(&server) {
+            assert_eq!(result.summary.written_rows, 200_000, "{}", server.name);
+        }
+        let check = client
+            .query(format!(
+                "SELECT count(), sum(id), countIf(score IS NULL), arrayStringConcat(groupArray(name), ',') FROM \
+                 (SELECT * FROM {table} WHERE id < 100 ORDER BY id)"
+            ))
+            .await
+            .unwrap();
+        assert_eq!(
+            check.result_rows()[0],
+            vec![
+                Value::UInt64(7),
+                Value::UInt64(28),
+                Value::UInt64(5),
+                Value::from("one,two,three,four,n5,n6,n7")
+            ],
+            "{}",
+            server.name
+        );
+        let total: u64 = client
+            .query(format!("SELECT count() FROM {table}"))
+            .scalar()
+            .await
+            .unwrap();
+        assert_eq!(total, 200_007);
+        client.command(format!("DROP DATABASE {db}")).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn insert_errors_name_the_row_and_column() {
+    for (server, client) in both_clients().await {
+        let db = server.fresh_database("insert_errors").await;
+        let table = format!("{db}.t");
+        client
+            .command(format!(
+                "CREATE TABLE {table} (id UInt8, s String) ENGINE = Memory"
+            ))
+            .await
+            .unwrap();
+        let err = client
+            .insert(
+                &table,
+                &["id", "s"],
+                vec![(1u32, "ok"), (300u32, "too big")],
+            )
+            .await
+            .unwrap_err();
+        let text = err.to_string();
+        assert!(
+            text.contains("row 1, column `id` (UInt8)") && text.contains("300"),
+            "{}: {text}",
+            server.name
+        );
+        let err = client
+            .insert(&table, &["nope"], vec![(1u8,)])
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("no insertable column `nope`"),
+            "{err}"
+        );
+        let err = client
+            .insert(&table, &["id", "s"], vec![vec![Value::from(1u8)]])
+            .await
+            .unwrap_err();
+        assert!(
+            err.to_string().contains("has 1 values for 2 columns"),
+            "{err}"
+        );
+        client.command(format!("DROP DATABASE {db}")).await.unwrap();
+    }
+}
+
+#[tokio::test]
+async fn settings_query_id_session_and_database() {
+    for (server, client) in both_clients().await {
+        let sql = "SELECT value FROM system.settings WHERE name = 'max_block_size'";
+        let value: String = client
+            .query(sql)
+            .setting("max_block_size", 777)
+            .scalar()
+            .await
+            .unwrap();
+        assert_eq!(value, "777", "{}", server.name);
+        let per_client = Client::builder()
+            .url(server.url.clone())
+            .setting("max_block_size", 888)
+            .build()
+            .unwrap();
+        let value: String = per_client.query(sql).scalar().await.unwrap();
+        assert_eq!(value, "888");
+        let value: String = per_client
+            .query(sql)
+            .setting("max_block_size", 999)
+            .scalar()
+            .await
+            .unwrap();
+        assert_eq!(value, "999", "the query's setting wins over the client's");
+
+        let session = format!("client-test-{}-{}", std::process::id(), server.name.len());
+        client
+            .command("SET max_block_size = 4242")
+            .session_id(&session)
+            .await
+            .unwrap();
+        let in_session: String = client
+            .query(sql)
+            .session_id(&session)
+            .scalar()
+            .await
+            .unwrap();
+        assert_eq!(in_session, "4242", "{}", server.name);
+
+        let db: String = client
+            .query("SELECT currentDatabase()")
+            .database("system")
+            .scalar()
+            .await
+            .unwrap();
+        assert_eq!(db, "system");
+        let in_db = Client::from_dsn(&format!("{}/system", server.url)).unwrap();
+        let db: String = in_db
+            .query("SELECT currentDatabase()")
+            .scalar()
+            .await
+            .unwrap();
+        assert_eq!(db, "system");
+
+        let result = client
+            .query("SELECT 1")
+            .query_id("my-query-id-1")
+            .await
+            .unwrap();
+        assert_eq!(result.query_id(), "my-query-id-1");
+    }
+}
+
+#[tokio::test]
+async fn server_side_parameters_are_typed_and_safe() {
+    // 26.9 only: 18.16 has no query parameters.
+    let server = engine().await;
+    let client = client_for(&server, Compression::Lz4);
+    let nasty = [
+        "plain",
+        "",
+        "it's",
+        "back\\slash",
+        "tab\tnew\nline\rcarriage",
+        "nul\0byte",
+        "'); DROP TABLE users; --",
+        "{other:String}",
+        "\\N",
+        "日本語 ✓ émoji 🎉",
+        "\\'\\\\'",
+    ];
+    for s in nasty {
+        let back: String = client
+            .query("SELECT {s:String}")
+            .param("s", s)
+            .scalar()
+            .await
+            .unwrap();
+        assert_eq!(back, s);
+    }
+    let row = client
+        .query("SELECT {a:Array(String)}, {n:Nullable(Int64)}, {t:Tuple(UInt8, String)}, {m:Map(String, UInt32)}, {u:UUID}")
+        .param("a", Value::array(["x'y", "z\\w"]))
+        .param("n", Value::Null)
+        .param("t", Value::Tuple(vec![Value::from(7u8), Value::from("q'q")]))
+        .param("m", Value::Map(vec![(Value::from("k'"), Value::from(5u32))]))
+        .param("u", Value::Uuid("61f0c404-5cb3-11e7-907b-a6006ad3dba0".parse().unwrap()))
+        .await
+        .unwrap()
+        .result_rows()
+        .remove(0);
+    assert_eq!(row[0], Value::array(["x'y", "z\\w"]));
+    assert_eq!(row[1], Value::Null);
+    assert_eq!(
+        row[2],
+        Value::Tuple(vec![Value::UInt8(7), Value::from("q'q")])
+    );
+    assert_eq!(
+        row[3],
+        Value::Map(vec![(Value::from("k'"), Value::UInt32(5))])
+    );
+    assert_eq!(row[4].to_string(), "61f0c404-5cb3-11e7-907b-a6006ad3dba0");
+    let when = chrono::DateTime::parse_from_rfc3339("2024-02-29T12:34:56.789+05:00").unwrap();
+    let value = Value::DateTime(when.with_timezone(&chrono_tz::Tz::UTC));
+    let back: chrono::DateTime<chrono::Utc> = client
+        .query("SELECT {t:DateTime64(3, 'Asia/Tokyo')}")
+        .param("t", value)
+        .scalar()
+        .await
+        .unwrap();
+    assert_eq!(
+        back,
+        when.with_timezone(&chrono::Utc),
+        "the instant survives"
+    );
+}
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig { cases: 48, ..Default::default() })]
+
+    #[test]
+    fn any_string_parameter_round_trips(s in "\\PC*|[\\x00-\\x1f'\\\\\"{}]{0,12}") {
+        let back: String = tokio::runtime::Runtime::new().unwrap().block_on(async {
+            let server = engine().await;
+            client_for(&server, Compression::None).query("SELECT {s:String}").param("s", s.as_str()).scalar().await.unwrap()
+        });
+        proptest::prop_assert_eq!(back, s);
+    }
+}
+
+#[tokio::test]
+async fn every_compression_round_trips() {
+    for server in [engine().await, legacy().await] {
+        for compression in [
+            Compression::None,
+            Compression::Lz4,
+            Compression::Zstd(3),
+            Compression::Gzip,
+        ] {
+            let client = client_for(&server, compression);
+            let db = server.fresh_database("compression").await;
+            let table = format!("{db}.t");
+            client
+                .command(format!(
+                    "CREATE TABLE {table} (i UInt32, s String) ENGINE = Memory"
+                ))
+                .await
+                .unwrap();
+            let rows =
+                (0..50_000u32).map(|i| (i, format!("value {i} {}", "x".repeat((i % 50) as usize))));
+            client.insert(&table, &["i", "s"], rows).await.unwrap();
+            let result = client
+                .query(format!("SELECT i, s FROM {table} ORDER BY i"))
+                .await
+                .unwrap();
+            assert_eq!(
+                result.row_count(),
+                50_000,
+                "{} {compression:?}",
+                server.name
+            );
+            let last = result.result_rows().pop().unwrap();
+            assert_eq!(
+                last[1],
+                Value::from(format!("value 49999 {}", "x".repeat(49)))
+            );
+            client.command(format!("DROP DATABASE {db}")).await.unwrap();
+        }
+    }
+}
+
+#[tokio::test]
+async fn server_errors_keep_code_name_and_message() {
+    for (server, client) in both_clients().await {
+        let err = client
+            .query("SELECT * FROM no_such_table_xyz")
+            .await
+            .unwrap_err();
+        match &err {
+            Error::Server {
+                code,
+                name,
+                message,
+                server_version,
+            } => {
+                assert_eq!(*code, 60, "{}", server.name);
+                assert!(message.contains("no_such_table_xyz"), "{message}");
+                if is_new(&server) {
+                    assert_eq!(name, "UNKNOWN_TABLE");
+                    assert!(
+                        server_version
+                            .as_deref()
+                            .is_some_and(|v| v.starts_with("26.9"))
+                    );
+                }
+            }
+            other => panic!("{}: {other:?}", server.name),
+        }
+        assert_eq!(err.server_code(), Some(60));
+        let err = client.command("SELEC 1").await.unwrap_err();
+        assert_eq!(err.server_code(), Some(62), "{}: {err}", server.name);
+    }
+}
+
+#[tokio::test]
+async fn exceptions_in_the_middle_of_a_stream_are_reported() {
+    for (server, client) in both_clients().await {
+        // The error comes after megabytes of output have been sent with status 200.
+        let err = client
+            .query("SELECT number, throwIf(number = 3000000) FROM system.numbers LIMIT 5000000")
+            .setting("max_block_size", 10000)
+            .await
+            .unwrap_err();
+        assert_eq!(err.server_code(), Some(395), "{}: {err:?}", server.name);
+    }
+}
+
+#[tokio::test]
+async fn timeouts_and_unreachable_servers_are_their_own_errors() {
+    let server = engine().await;
+    let impatient = Client::builder()
+        .url(server.url.clone())
+        .request_timeout(Duration::from_millis(300))
+        .build()
+        .unwrap();
+    let err = impatient.query("SELECT sleep(2)").await.unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    let nowhere = Client::builder().url("http://127.0.0.1:1").build().unwrap();
+    let err = nowhere.ping().await.unwrap_err();
+    assert!(matches!(err, Error::Connection(_)), "{err:?}");
+    assert!(err.to_string().contains("127.0.0.1:1"), "{err}");
+}
+
+#[tokio::test]
+async fn wrong_credentials_are_server_errors() {
+    let new = engine().await;
+    let client = Client::builder()
+        .url(new.url.clone())
+        .user("alice")
+        .password("wrong")
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.query("SELECT 1").await.unwrap_err().server_code(),
+        Some(516)
+    );
+    let good = Client::from_dsn(&format!(
+        "{}?max_threads=2",
+        new.url.replace("http://", "http://alice:secret@")
+    ))
+    .unwrap();
+    assert_eq!(good.query("SELECT 1").scalar::<u8>().await.unwrap(), 1);
+    let old = legacy().await;
+    let client = Client::builder()
+        .url(old.url.clone())
+        .user("alice")
+        .password("wrong")
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.query("SELECT 1").await.unwrap_err().server_code(),
+        Some(193)
+    );
+}
