@@ -43,9 +43,11 @@ impl Query {
             .query_id()
             .map(str::to_owned)
             .unwrap_or_else(|| self.request.query_id().to_owned());
+        // Servers before 20.x write the dictionary of empty LowCardinality slices.
+        let old_server = self.client.transport.server_info().await?.major < 20;
         Ok(QueryStream {
             response,
-            blocks: BlockStream::new(0),
+            blocks: BlockStream::new(0).expect_empty_low_cardinality_bodies(old_server),
             query_id,
             done: false,
         })

@@ -209,6 +209,29 @@ impl LowCardinalityColumn {
     pub(crate) fn read(inner: &DataType, rows: usize, r: &mut Reader<'_>) -> ReadResult<Self> {
         let (dict_type, nullable) = dictionary_type(inner);
         if rows == 0 {
+            // Old servers write a dictionary (and a row count of 0) even for an empty slice;
+            // newer ones write nothing. Read it only if it is there, checking its structure.
+            if r.empty_low_cardinality_bodies() {
+                let mut trial = r.clone();
+                let index_type = trial.u64_le()?;
+                if index_type & HAS_ADDITIONAL_KEYS != 0 && index_type & !(KNOWN_FLAGS | 0x03) == 0
+                {
+                    let num_keys = trial.u64_le()?;
+                    if num_keys <= MAX_KEYS {
+                        let dictionary =
+                            Column::read_data(dict_type, num_keys as usize, &mut trial)?;
+                        if trial.u64_le()? == 0 {
+                            *r = trial;
+                            return Ok(LowCardinalityColumn {
+                                nullable,
+                                dictionary: Box::new(dictionary),
+                                keys: LowCardinalityKeys::U8(Vec::new()),
+                                lookup: None,
+                            });
+                        }
+                    }
+                }
+            }
             return LowCardinalityColumn::new(inner).map_err(ReadError::Invalid);
         }
         let at = r.offset();

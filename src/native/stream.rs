@@ -22,6 +22,7 @@ pub struct BlockStream {
     /// Do not try to decode again before the buffer holds this many bytes.
     retry_at: usize,
     finished: bool,
+    empty_low_cardinality_bodies: bool,
 }
 
 impl BlockStream {
@@ -33,7 +34,15 @@ impl BlockStream {
             revision,
             retry_at: 0,
             finished: false,
+            empty_low_cardinality_bodies: false,
         }
+    }
+
+    /// For servers before 20.x, which write the dictionary part of an empty LowCardinality slice
+    /// (`Array(LowCardinality(T))` whose arrays are all empty).
+    pub fn expect_empty_low_cardinality_bodies(mut self, yes: bool) -> Self {
+        self.empty_low_cardinality_bodies = yes;
+        self
     }
 
     /// Adds received bytes.
@@ -62,7 +71,8 @@ impl BlockStream {
         if self.buf.is_empty() || (!self.finished && self.buf.len() < self.retry_at) {
             return Ok(None);
         }
-        let mut reader = Reader::new(&self.buf, self.offset);
+        let mut reader = Reader::new(&self.buf, self.offset)
+            .with_empty_low_cardinality_bodies(self.empty_low_cardinality_bodies);
         match Block::read(&mut reader, self.revision) {
             Ok(block) => {
                 let consumed = reader.position();

@@ -31,11 +31,28 @@ pub(crate) struct Reader<'a> {
     pos: usize,
     /// The stream offset of `buf[0]`, for error positions.
     base: u64,
+    /// Whether the writer sends the dictionary part of an empty LowCardinality slice.
+    empty_low_cardinality_bodies: bool,
 }
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(buf: &'a [u8], base: u64) -> Self {
-        Reader { buf, pos: 0, base }
+        Reader {
+            buf,
+            pos: 0,
+            base,
+            empty_low_cardinality_bodies: false,
+        }
+    }
+
+    /// Expects the dictionary part of empty LowCardinality slices (servers before 20.x send it).
+    pub(crate) fn with_empty_low_cardinality_bodies(mut self, yes: bool) -> Self {
+        self.empty_low_cardinality_bodies = yes;
+        self
+    }
+
+    pub(crate) fn empty_low_cardinality_bodies(&self) -> bool {
+        self.empty_low_cardinality_bodies
     }
 
     /// Bytes consumed so far.

@@ -20,4 +20,5 @@ mod client;
 mod common;
 mod conformance;
 mod migrations;
+mod roundtrip;
 mod types;
