@@ -1,6 +1,6 @@
 //! `String` and `FixedString(N)`: one contiguous byte buffer per column.
 
-use crate::native::wire::{ReadResult, Reader, put_varuint};
+use crate::native::wire::{ReadError, ReadResult, Reader, put_varuint, varuint_len};
 
 /// `String` values: all bytes in one buffer, plus the end offset of each row.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -51,20 +51,42 @@ impl StringColumn {
     }
 
     pub(crate) fn read(rows: usize, r: &mut Reader<'_>) -> ReadResult<Self> {
-        // Pass 1 finds every row's end (and that all bytes have arrived) so that pass 2 can copy
-        // into a buffer of exactly the right size. Every row takes at least its length byte, so
-        // no capacity here exceeds the bytes at hand.
-        let mut ends = Vec::with_capacity(rows.min(r.remaining()));
-        let mut scan = r.clone();
+        // Pass 1 walks the length prefixes to find every row's end (and that all bytes have
+        // arrived); pass 2 copies the bytes into a buffer of exactly the right size. Every row
+        // takes at least its length byte, so no capacity here exceeds the bytes at hand.
+        let buf = r.rest();
+        let mut ends = Vec::with_capacity(rows.min(buf.len()));
+        let mut pos = 0usize;
         let mut total = 0usize;
         for _ in 0..rows {
-            total += scan.bytes()?.len();
+            let (len, prefix) = match buf.get(pos) {
+                Some(&b) if b < 0x80 => (b as usize, 1),
+                Some(_) => {
+                    let mut sub = Reader::new(&buf[pos..], r.offset() + pos as u64);
+                    let len = sub.length("string length", 1 << 32)?;
+                    (len, sub.position())
+                }
+                None => return Err(ReadError::Incomplete),
+            };
+            pos += prefix;
+            if buf.len() - pos < len {
+                return Err(ReadError::Incomplete);
+            }
+            pos += len;
+            total += len;
             ends.push(total);
         }
         let mut data = Vec::with_capacity(total);
-        for _ in 0..rows {
-            data.extend_from_slice(r.bytes()?);
+        let mut at = 0usize;
+        let mut previous = 0usize;
+        for &end in &ends {
+            let len = end - previous;
+            at += varuint_len(len as u64);
+            data.extend_from_slice(&buf[at..at + len]);
+            at += len;
+            previous = end;
         }
+        r.skip(pos);
         Ok(StringColumn { data, ends })
     }
 

@@ -21,14 +21,25 @@ pub fn encode_blocks<'a>(blocks: impl IntoIterator<Item = &'a Block>, out: &mut 
     }
 }
 
-/// Decodes a whole in-memory `FORMAT Native` body (revision 0) into blocks.
+/// Decodes a whole in-memory `FORMAT Native` body (revision 0) into blocks, without copying it.
 pub fn decode_blocks(bytes: &[u8]) -> Result<Vec<Block>> {
-    let mut stream = BlockStream::new(0);
-    stream.push(bytes);
-    stream.finish();
+    let mut reader = wire::Reader::new(bytes, 0);
     let mut blocks = Vec::new();
-    while let Some(block) = stream.next_block()? {
-        blocks.push(block);
+    while reader.remaining() > 0 {
+        let start = reader.offset();
+        match Block::read(&mut reader, 0) {
+            Ok(block) => blocks.push(block),
+            Err(wire::ReadError::Invalid(e)) => return Err(e),
+            Err(wire::ReadError::Incomplete) => {
+                return Err(crate::error::Error::decode(
+                    bytes.len() as u64,
+                    format!(
+                        "the stream ended inside a block that starts at byte {start} ({} bytes of it arrived)",
+                        bytes.len() as u64 - start
+                    ),
+                ));
+            }
+        }
     }
     Ok(blocks)
 }

@@ -74,6 +74,16 @@ impl<'a> Reader<'a> {
         ReadError::Invalid(Error::decode(self.offset(), message))
     }
 
+    /// The bytes not consumed yet.
+    pub(crate) fn rest(&self) -> &'a [u8] {
+        &self.buf[self.pos..]
+    }
+
+    /// Consumes `n` bytes that the caller has checked are there.
+    pub(crate) fn skip(&mut self, n: usize) {
+        self.pos = (self.pos + n).min(self.buf.len());
+    }
+
     pub(crate) fn take(&mut self, n: usize) -> ReadResult<&'a [u8]> {
         if self.remaining() < n {
             return Err(ReadError::Incomplete);
@@ -181,6 +191,11 @@ pub(crate) fn put_pod<T: Pod>(out: &mut Vec<u8>, values: &[T]) {
     }
 }
 
+/// The number of bytes `value` takes as a VarUInt.
+pub(crate) fn varuint_len(value: u64) -> usize {
+    (64 - (value | 1).leading_zeros() as usize).div_ceil(7)
+}
+
 /// Appends an unsigned LEB128 integer.
 pub(crate) fn put_varuint(out: &mut Vec<u8>, mut value: u64) {
     while value >= 0x80 {
@@ -216,6 +231,25 @@ mod tests {
         put_varuint(&mut out, u64::MAX);
         assert_eq!(out.len(), 10);
         assert_eq!(Reader::new(&out, 0).varuint().unwrap(), u64::MAX);
+    }
+
+    #[test]
+    fn varuint_len_matches_the_encoding() {
+        for value in [
+            0u64,
+            1,
+            127,
+            128,
+            16383,
+            16384,
+            54460,
+            u64::MAX >> 1,
+            u64::MAX,
+        ] {
+            let mut out = Vec::new();
+            put_varuint(&mut out, value);
+            assert_eq!(varuint_len(value), out.len(), "{value}");
+        }
     }
 
     #[test]
