@@ -22,6 +22,7 @@ pub mod compression;
 mod error;
 mod http;
 pub mod native;
+mod tcp;
 pub mod types;
 pub mod value;
 

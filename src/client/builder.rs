@@ -24,7 +24,68 @@ pub(crate) struct ClientOptions {
     pub(crate) insert_block_rows: usize,
     /// Approximate bytes per block when inserting.
     pub(crate) insert_block_bytes: usize,
+    /// Native connections kept at most (TCP).
+    pub(crate) pool_size: usize,
+    /// How long a native connection may stay idle in the pool (TCP).
+    pub(crate) idle_timeout: Duration,
 }
+
+impl ClientOptions {
+    /// The options of the native transport.
+    pub(crate) fn tcp_options(&self) -> Result<crate::tcp::TcpOptions> {
+        let host = self
+            .url
+            .host_str()
+            .ok_or_else(|| Error::Config("no host in the URL".into()))?
+            .to_owned();
+        let tls = self.url.scheme() == "tcps";
+        let port = self.url.port().unwrap_or(if tls { 9440 } else { 9000 });
+        let compression = match self.compression {
+            Compression::None => None,
+            Compression::Lz4 => Some((crate::compression::Method::Lz4, 0)),
+            Compression::Zstd(level) => Some((crate::compression::Method::Zstd, level)),
+            Compression::Gzip => {
+                return Err(Error::Config(
+                    "gzip is HTTP compression; over TCP use Lz4, Zstd or None".into(),
+                ));
+            }
+        };
+        let version = env!("CARGO_PKG_VERSION")
+            .split('.')
+            .map(|p| p.parse().unwrap_or(0))
+            .collect::<Vec<u64>>();
+        Ok(crate::tcp::TcpOptions {
+            host: host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned(),
+            port,
+            tls,
+            user: self.user.clone(),
+            password: self.password.clone(),
+            database: self.database.clone().unwrap_or_default(),
+            settings: self.settings.clone(),
+            compression,
+            connect_timeout: self.connect_timeout,
+            idle_timeout: self.idle_timeout,
+            pool_size: self.pool_size,
+            client_name: "clickhouse-connect-rs".into(),
+            client_version: (
+                version.first().copied().unwrap_or(0),
+                version.get(1).copied().unwrap_or(0),
+                version.get(2).copied().unwrap_or(0),
+            ),
+            hostname: std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into()),
+        })
+    }
+}
+
+/// Whether `scheme` names a transport.
+fn known_scheme(scheme: &str) -> bool {
+    matches!(scheme, "http" | "https" | "tcp" | "clickhouse" | "tcps")
+}
+
+const SCHEMES: &str = "use http://, https://, tcp://, clickhouse:// or tcps://";
 
 /// Builds a [`Client`].
 ///
@@ -59,6 +120,8 @@ pub struct ClientBuilder {
     request_timeout: Option<Duration>,
     insert_block_rows: usize,
     insert_block_bytes: usize,
+    pool_size: usize,
+    idle_timeout: Duration,
 }
 
 impl Default for ClientBuilder {
@@ -77,13 +140,16 @@ impl Default for ClientBuilder {
             request_timeout: Some(Duration::from_secs(300)),
             insert_block_rows: 65_536,
             insert_block_bytes: 8 << 20,
+            pool_size: 16,
+            idle_timeout: Duration::from_secs(60),
         }
     }
 }
 
 impl ClientBuilder {
-    /// The server URL (`http://host:8123`, `https://host:8443`). A DSN with user, password,
-    /// database and settings is accepted too (see [`ClientBuilder::dsn`]).
+    /// The server URL: `http://host:8123`, `https://host:8443`, or the native protocol with
+    /// `tcp://host:9000` (also `clickhouse://`) and `tcps://host:9440` (TLS). A DSN with user,
+    /// password, database and settings is accepted too (see [`ClientBuilder::dsn`]).
     pub fn url(self, url: impl Into<String>) -> Self {
         let url = url.into();
         match self.clone().dsn(&url) {
@@ -96,15 +162,16 @@ impl ClientBuilder {
         }
     }
 
-    /// Reads a DSN: `http[s]://[user[:password]@]host[:port][/database][?setting=value&...]`.
+    /// Reads a DSN: `scheme://[user[:password]@]host[:port][/database][?setting=value&...]` with
+    /// scheme `http`, `https`, `tcp`, `clickhouse` or `tcps`.
     /// The parameters `compression` (`lz4`, `zstd`, `gzip`, `none`) and `connect_timeout` /
     /// `request_timeout` (seconds) configure the client; every other one is a setting.
     pub fn dsn(mut self, dsn: &str) -> Result<Self> {
         let url =
             Url::parse(dsn).map_err(|e| Error::Config(format!("invalid URL {dsn:?}: {e}")))?;
-        if !matches!(url.scheme(), "http" | "https") {
+        if !known_scheme(url.scheme()) {
             return Err(Error::Config(format!(
-                "unsupported scheme {:?} in {dsn:?}: use http:// or https://",
+                "unsupported scheme {:?} in {dsn:?}: {SCHEMES}",
                 url.scheme()
             )));
         }
@@ -214,6 +281,18 @@ impl ClientBuilder {
         self
     }
 
+    /// How many native connections the pool keeps at most (default 16; TCP only).
+    pub fn pool_size(mut self, size: usize) -> Self {
+        self.pool_size = size.max(1);
+        self
+    }
+
+    /// How long a native connection may wait idle in the pool (default 60 s; TCP only).
+    pub fn idle_timeout(mut self, timeout: Duration) -> Self {
+        self.idle_timeout = timeout;
+        self
+    }
+
     /// Builds the client. No connection is made until the first request.
     pub fn build(self) -> Result<Client> {
         let text = match &self.url {
@@ -226,9 +305,9 @@ impl ClientBuilder {
         };
         let url =
             Url::parse(&text).map_err(|e| Error::Config(format!("invalid URL {text:?}: {e}")))?;
-        if !matches!(url.scheme(), "http" | "https") {
+        if !known_scheme(url.scheme()) {
             return Err(Error::Config(format!(
-                "unsupported scheme {:?}: use http:// or https://",
+                "unsupported scheme {:?}: {SCHEMES}",
                 url.scheme()
             )));
         }
@@ -246,6 +325,8 @@ impl ClientBuilder {
             request_timeout: self.request_timeout,
             insert_block_rows: self.insert_block_rows,
             insert_block_bytes: self.insert_block_bytes,
+            pool_size: self.pool_size,
+            idle_timeout: self.idle_timeout,
         })
     }
 }

@@ -11,6 +11,7 @@ use super::query::{Query, QueryStream};
 use crate::error::Result;
 use crate::http::HttpTransport;
 use crate::native::Block;
+use crate::tcp::TcpTransport;
 
 /// A ClickHouse client. Cheap to clone: clones share one connection pool.
 ///
@@ -31,13 +32,26 @@ use crate::native::Block;
 /// ```
 #[derive(Clone)]
 pub struct Client {
-    pub(crate) transport: Arc<HttpTransport>,
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    options: ClientOptions,
+    transport: Transport,
+}
+
+/// The transport the URL scheme chose.
+pub(crate) enum Transport {
+    /// `http://`, `https://`.
+    Http(Box<HttpTransport>),
+    /// `tcp://`, `clickhouse://`, `tcps://`.
+    Tcp(TcpTransport),
 }
 
 impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
-            .field("url", &self.transport.options().url.as_str())
+            .field("url", &self.inner.options.url.as_str())
             .finish()
     }
 }
@@ -48,25 +62,46 @@ impl Client {
         ClientBuilder::default()
     }
 
-    /// A client from a DSN such as `http://user:pass@host:8123/db?max_threads=4`.
+    /// A client from a DSN such as `http://user:pass@host:8123/db?max_threads=4` or
+    /// `tcp://host:9000/db`.
     pub fn from_dsn(dsn: &str) -> Result<Client> {
         ClientBuilder::default().dsn(dsn)?.build()
     }
 
     pub(crate) fn from_options(options: ClientOptions) -> Result<Client> {
+        let transport = match options.url.scheme() {
+            "tcp" | "clickhouse" | "tcps" => {
+                Transport::Tcp(TcpTransport::new(options.tcp_options()?))
+            }
+            _ => Transport::Http(Box::new(HttpTransport::new(options.clone())?)),
+        };
         Ok(Client {
-            transport: Arc::new(HttpTransport::new(options)?),
+            inner: Arc::new(Inner { options, transport }),
         })
     }
 
-    /// Checks that the server answers.
-    pub async fn ping(&self) -> Result<()> {
-        self.transport.ping().await
+    pub(crate) fn transport(&self) -> &Transport {
+        &self.inner.transport
     }
 
-    /// The server's version, e.g. `26.9.2.1` (asked once, then kept).
+    pub(crate) fn options(&self) -> &ClientOptions {
+        &self.inner.options
+    }
+
+    /// Checks that the server answers (`GET /ping` over HTTP, the Ping packet over TCP).
+    pub async fn ping(&self) -> Result<()> {
+        match self.transport() {
+            Transport::Http(http) => http.ping().await,
+            Transport::Tcp(tcp) => tcp.ping().await,
+        }
+    }
+
+    /// The server's version, e.g. `26.9.2.1` (asked once, then kept; over TCP, from the hello).
     pub async fn server_version(&self) -> Result<String> {
-        Ok(self.transport.server_info().await?.version.clone())
+        match self.transport() {
+            Transport::Http(http) => Ok(http.server_info().await?.version.clone()),
+            Transport::Tcp(tcp) => Ok(tcp.server_info().await?.version),
+        }
     }
 
     /// A statement that returns no rows (DDL, `SET`, `INSERT ... SELECT`, ...); await it, or set

@@ -4,6 +4,7 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
 use super::Client;
+use super::client::Transport;
 use super::request::{QueryRequest, request_options};
 use super::summary::QuerySummary;
 use crate::error::Result;
@@ -46,21 +47,44 @@ impl Command {
     }
 
     async fn run(mut self) -> Result<CommandResult> {
-        // The whole answer is produced before it is sent, so a failure is an error status.
-        self.request.setting("wait_end_of_query", 1);
-        let response = self
-            .client
-            .transport
-            .send(&mut self.request, Body::Sql, "TabSeparated", false)
-            .await?;
-        let summary = response.summary();
-        let query_id = response.query_id().map(str::to_owned);
-        let output = response.text().await?;
-        Ok(CommandResult {
-            summary,
-            query_id: query_id.unwrap_or_else(|| self.request.query_id().to_owned()),
-            output: output.strip_suffix('\n').unwrap_or(&output).to_owned(),
-        })
+        let client = self.client.clone();
+        match client.transport() {
+            Transport::Http(http) => {
+                // The whole answer is produced before it is sent, so a failure is an error status.
+                self.request.setting("wait_end_of_query", 1);
+                let response = http
+                    .send(&mut self.request, Body::Sql, "TabSeparated", false)
+                    .await?;
+                let summary = response.summary();
+                let query_id = response.query_id().map(str::to_owned);
+                let output = response.text().await?;
+                Ok(CommandResult {
+                    summary,
+                    query_id: query_id.unwrap_or_else(|| self.request.query_id().to_owned()),
+                    output: output.strip_suffix('\n').unwrap_or(&output).to_owned(),
+                })
+            }
+            Transport::Tcp(tcp) => {
+                let mut query = tcp.query(&mut self.request).await?;
+                let mut lines = Vec::new();
+                let zone = chrono_tz::Tz::UTC;
+                while let Some(block) = query.next_data().await? {
+                    for i in 0..block.rows() {
+                        let cells: Vec<String> = block
+                            .columns()
+                            .iter()
+                            .map(|c| c.value(i, zone).to_string())
+                            .collect();
+                        lines.push(cells.join("\t"));
+                    }
+                }
+                Ok(CommandResult {
+                    summary: query.summary(),
+                    query_id: self.request.query_id().to_owned(),
+                    output: lines.join("\n"),
+                })
+            }
+        }
     }
 }
 

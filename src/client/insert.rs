@@ -9,6 +9,7 @@
 use std::future::{Future, IntoFuture};
 use std::io::Write;
 use std::pin::Pin;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 
 use bytes::Bytes;
@@ -16,6 +17,7 @@ use futures_util::Stream;
 use futures_util::stream::{self, BoxStream, StreamExt};
 
 use super::Client;
+use super::client::Transport;
 use super::request::{QueryRequest, request_options};
 use super::summary::QuerySummary;
 use crate::column::Column;
@@ -135,13 +137,16 @@ impl Insert {
     }
 
     /// The insertable columns of the table (or the named ones), with their types.
-    async fn target_columns(&mut self) -> Result<Vec<(String, DataType)>> {
-        let mut describe = QueryRequest::new(format!("DESCRIBE TABLE {}", self.table));
-        describe.session_id = self.request.session_id.clone();
-        describe.database = self.request.database.clone();
-        let text = self
-            .client
-            .transport
+    async fn target_columns(
+        http: &crate::http::HttpTransport,
+        table: &str,
+        columns: &[String],
+        request: &QueryRequest,
+    ) -> Result<Vec<(String, DataType)>> {
+        let mut describe = QueryRequest::new(format!("DESCRIBE TABLE {table}"));
+        describe.session_id = request.session_id.clone();
+        describe.database = request.database.clone();
+        let text = http
             .send(&mut describe, Body::Sql, "TabSeparated", false)
             .await?
             .text()
@@ -158,82 +163,111 @@ impl Insert {
             }
             all.push((name.clone(), DataType::parse(type_text)?));
         }
-        if self.columns.is_empty() {
+        if columns.is_empty() {
             return Ok(all);
         }
-        self.columns
+        columns
             .iter()
             .map(|name| {
                 all.iter().find(|(n, _)| n == name).cloned().ok_or_else(|| {
-                    Error::InvalidInput(format!(
-                        "table {} has no insertable column `{name}`",
-                        self.table
-                    ))
+                    Error::InvalidInput(format!("table {table} has no insertable column `{name}`"))
                 })
             })
             .collect()
     }
 
     async fn run(mut self) -> Result<InsertResult> {
-        let options = self.client.transport.options().clone();
-        let targets = match &self.source {
-            Source::Block(block) => block
-                .names()
-                .iter()
-                .cloned()
-                .zip(block.types().cloned())
-                .collect(),
-            Source::Rows(_) => self.target_columns().await?,
+        let options = self.client.options().clone();
+        let source = std::mem::replace(&mut self.source, Source::Block(Block::new()));
+        let mut blocks: Box<dyn BlockSource> = match source {
+            Source::Block(block) => Box::new(OneBlock(Some(block))),
+            Source::Rows(rows) => Box::new(BlockBuilder {
+                rows,
+                max_rows: options.insert_block_rows,
+                max_bytes: options.insert_block_bytes,
+                row_number: 0,
+            }),
         };
-        let column_list: Vec<String> = targets
-            .iter()
-            .map(|(n, _)| backquote_if_needed(n))
-            .collect();
-        self.request.sql = format!(
-            "INSERT INTO {} ({}) FORMAT Native",
-            self.table,
-            column_list.join(", ")
-        );
-
-        let failure: Arc<Mutex<Option<Error>>> = Arc::default();
-        let rows_sent = Arc::new(std::sync::atomic::AtomicU64::new(0));
-        let encoder = Encoder {
-            compression: options.compression,
-        };
-        let body = match std::mem::replace(&mut self.source, Source::Block(Block::new())) {
-            Source::Block(block) => {
-                rows_sent.store(block.rows() as u64, std::sync::atomic::Ordering::Relaxed);
-                let bytes = encoder.encode(&block)?;
-                stream_body(stream::once(async move { Ok::<_, Error>(bytes) }))
-            }
-            Source::Rows(rows) => {
-                let builder = BlockBuilder {
-                    targets,
-                    rows,
-                    max_rows: options.insert_block_rows,
-                    max_bytes: options.insert_block_bytes,
-                    row_number: 0,
-                    encoder,
-                    failure: failure.clone(),
-                    rows_sent: rows_sent.clone(),
-                };
-                stream_body(stream::unfold(Some(builder), |state| async move {
-                    let mut builder = state?;
-                    match builder.next_chunk().await {
-                        Ok(Some(bytes)) => Some((Ok(bytes), Some(builder))),
-                        Ok(None) => None,
-                        Err(e) => {
-                            let shown = Error::InvalidInput(e.to_string());
-                            *builder.failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
-                            Some((Err(shown), None))
-                        }
+        let client = self.client.clone();
+        match client.transport() {
+            Transport::Http(http) => {
+                let targets = match blocks.fixed_columns() {
+                    Some(targets) => targets,
+                    None => {
+                        Self::target_columns(http, &self.table, &self.columns, &self.request)
+                            .await?
                     }
-                }))
+                };
+                let column_list: Vec<String> = targets
+                    .iter()
+                    .map(|(n, _)| backquote_if_needed(n))
+                    .collect();
+                self.request.sql = format!(
+                    "INSERT INTO {} ({}) FORMAT Native",
+                    self.table,
+                    column_list.join(", ")
+                );
+                self.run_http(http, targets, blocks, options.compression)
+                    .await
             }
-        };
-        let sent = self
-            .client
-            .transport
+            Transport::Tcp(tcp) => {
+                let columns: Vec<String> = match blocks.fixed_columns() {
+                    Some(targets) => targets.into_iter().map(|(n, _)| n).collect(),
+                    None => self.columns.clone(),
+                };
+                let column_list: Vec<String> =
+                    columns.iter().map(|n| backquote_if_needed(n)).collect();
+                self.request.sql = if column_list.is_empty() {
+                    format!("INSERT INTO {} VALUES", self.table)
+                } else {
+                    format!(
+                        "INSERT INTO {} ({}) VALUES",
+                        self.table,
+                        column_list.join(", ")
+                    )
+                };
+                let (rows, summary) =
+                    crate::tcp::insert(tcp, &mut self.request, blocks.as_mut()).await?;
+                Ok(InsertResult {
+                    rows,
+                    summary,
+                    query_id: self.request.query_id().to_owned(),
+                })
+            }
+        }
+    }
+
+    async fn run_http(
+        &mut self,
+        http: &crate::http::HttpTransport,
+        targets: Vec<(String, DataType)>,
+        blocks: Box<dyn BlockSource>,
+        compression: Compression,
+    ) -> Result<InsertResult> {
+        let failure: Arc<Mutex<Option<Error>>> = Arc::default();
+        let rows_sent = Arc::new(AtomicU64::new(0));
+        let encoder = Encoder { compression };
+        let state = (blocks, targets, failure.clone(), rows_sent.clone());
+        let body = stream_body(stream::unfold(Some(state), move |state| async move {
+            let (mut blocks, targets, failure, rows_sent) = state?;
+            let next = match blocks.next_block(&targets).await {
+                Ok(Some(block)) => {
+                    rows_sent.fetch_add(block.rows() as u64, Ordering::Relaxed);
+                    encoder.encode(&block).map(Some)
+                }
+                other => other.map(|_| None),
+            };
+            match next {
+                Ok(Some(bytes)) => Some((Ok(bytes), Some((blocks, targets, failure, rows_sent)))),
+                Ok(None) => None,
+                Err(e) => {
+                    let shown = Error::InvalidInput(e.to_string());
+                    *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
+                    Some((Err(shown), None))
+                }
+            }
+        }));
+        let sent = http
             .send(&mut self.request, Body::Data(body), "TabSeparated", false)
             .await;
         if let Some(e) = failure.lock().unwrap_or_else(|p| p.into_inner()).take() {
@@ -247,7 +281,7 @@ impl Insert {
             .unwrap_or_else(|| self.request.query_id().to_owned());
         response.text().await?;
         Ok(InsertResult {
-            rows: rows_sent.load(std::sync::atomic::Ordering::Relaxed),
+            rows: rows_sent.load(Ordering::Relaxed),
             summary,
             query_id,
         })
@@ -296,23 +330,59 @@ impl Encoder {
     }
 }
 
+/// Produces the blocks of an insert, given the target columns and their types.
+pub(crate) trait BlockSource: Send {
+    /// The columns the blocks already have (a block insert), if they are fixed.
+    fn fixed_columns(&self) -> Option<Vec<(String, DataType)>> {
+        None
+    }
+
+    /// The next block of the target columns, `None` when there is no more data.
+    fn next_block<'a>(
+        &'a mut self,
+        targets: &'a [(String, DataType)],
+    ) -> Pin<Box<dyn Future<Output = Result<Option<Block>>> + Send + 'a>>;
+}
+
+/// A block given whole.
+struct OneBlock(Option<Block>);
+
+impl BlockSource for OneBlock {
+    fn fixed_columns(&self) -> Option<Vec<(String, DataType)>> {
+        self.0
+            .as_ref()
+            .map(|b| b.names().iter().cloned().zip(b.types().cloned()).collect())
+    }
+
+    fn next_block<'a>(
+        &'a mut self,
+        _targets: &'a [(String, DataType)],
+    ) -> Pin<Box<dyn Future<Output = Result<Option<Block>>> + Send + 'a>> {
+        let block = self.0.take();
+        Box::pin(async move { Ok(block) })
+    }
+}
+
 /// Pulls rows into blocks of the target columns.
 struct BlockBuilder {
-    targets: Vec<(String, DataType)>,
     rows: BoxStream<'static, Vec<Value>>,
     max_rows: usize,
     max_bytes: usize,
     row_number: u64,
-    encoder: Encoder,
-    failure: Arc<Mutex<Option<Error>>>,
-    rows_sent: Arc<std::sync::atomic::AtomicU64>,
+}
+
+impl BlockSource for BlockBuilder {
+    fn next_block<'a>(
+        &'a mut self,
+        targets: &'a [(String, DataType)],
+    ) -> Pin<Box<dyn Future<Output = Result<Option<Block>>> + Send + 'a>> {
+        Box::pin(self.build(targets))
+    }
 }
 
 impl BlockBuilder {
-    /// The next encoded block, `None` when the rows are exhausted.
-    async fn next_chunk(&mut self) -> Result<Option<Bytes>> {
-        let mut columns: Vec<Column> = self
-            .targets
+    async fn build(&mut self, targets: &[(String, DataType)]) -> Result<Option<Block>> {
+        let mut columns: Vec<Column> = targets
             .iter()
             .map(|(_, t)| Column::empty(t.clone()))
             .collect::<Result<_>>()?;
@@ -329,8 +399,7 @@ impl BlockBuilder {
                     columns.len()
                 )));
             }
-            for ((column, value), (name, data_type)) in
-                columns.iter_mut().zip(&values).zip(&self.targets)
+            for ((column, value), (name, data_type)) in columns.iter_mut().zip(&values).zip(targets)
             {
                 column.push_value(value).map_err(|e| {
                     Error::InvalidInput(format!(
@@ -352,12 +421,10 @@ impl BlockBuilder {
             return Ok(None);
         }
         let mut block = Block::new();
-        for (column, (name, _)) in columns.into_iter().zip(&self.targets) {
+        for (column, (name, _)) in columns.into_iter().zip(targets) {
             block.push(name.clone(), column)?;
         }
-        self.rows_sent
-            .fetch_add(count as u64, std::sync::atomic::Ordering::Relaxed);
-        self.encoder.encode(&block).map(Some)
+        Ok(Some(block))
     }
 }
 

@@ -16,6 +16,7 @@ mod result;
 mod summary;
 
 pub(crate) use builder::ClientOptions;
+pub(crate) use insert::BlockSource;
 pub(crate) use request::QueryRequest;
 
 pub use builder::ClientBuilder;

@@ -1,18 +1,21 @@
-//! `Client::query`: results as blocks, collected or streamed.
+//! `Client::query`: results as blocks, collected or streamed, over either transport.
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;
+use std::time::{Duration, Instant};
 
 use chrono_tz::Tz;
 use futures_util::Stream;
 
 use super::Client;
+use super::client::Transport;
 use super::request::{QueryRequest, request_options};
 use super::result::QueryResult;
 use super::summary::QuerySummary;
 use crate::error::{Error, Result};
 use crate::http::{Body, HttpResponse};
 use crate::native::{Block, BlockStream};
+use crate::tcp::TcpQuery;
 use crate::value::FromValue;
 
 /// A query waiting to be sent; set options, then `.await` it (or [`stream`](Query::stream) it).
@@ -34,22 +37,49 @@ impl Query {
 
     /// Sends the query and returns its blocks as they arrive.
     pub async fn stream(mut self) -> Result<QueryStream> {
-        let response = self
-            .client
-            .transport
-            .send(&mut self.request, Body::Sql, "Native", true)
-            .await?;
-        let query_id = response
-            .query_id()
-            .map(str::to_owned)
-            .unwrap_or_else(|| self.request.query_id().to_owned());
-        // Servers before 20.x write the dictionary of empty LowCardinality slices.
-        let old_server = self.client.transport.server_info().await?.major < 20;
+        let client = self.client.clone();
+        let deadline = client
+            .options()
+            .request_timeout
+            .map(|t| (Instant::now() + t, t));
+        let inner = match client.transport() {
+            Transport::Http(http) => {
+                let response = http
+                    .send(&mut self.request, Body::Sql, "Native", true)
+                    .await?;
+                // Servers before 20.x write the dictionary of empty LowCardinality slices.
+                let old_server = http.server_info().await?.major < 20;
+                Inner::Http {
+                    blocks: BlockStream::new(0).expect_empty_low_cardinality_bodies(old_server),
+                    response,
+                }
+            }
+            Transport::Tcp(tcp) => {
+                let start = tcp.query(&mut self.request);
+                let query = match deadline {
+                    Some((at, t)) => {
+                        tokio::time::timeout_at(at.into(), start)
+                            .await
+                            .map_err(|_| {
+                                Error::Timeout(format!("the query did not start within {t:?}"))
+                            })??
+                    }
+                    None => start.await?,
+                };
+                let zone = tcp.server_info().await?.timezone.parse().unwrap_or(Tz::UTC);
+                Inner::Tcp { query, zone }
+            }
+        };
+        let query_id = match &inner {
+            Inner::Http { response, .. } => response.query_id().map(str::to_owned),
+            Inner::Tcp { .. } => None,
+        }
+        .unwrap_or_else(|| self.request.query_id().to_owned());
         Ok(QueryStream {
-            response,
-            blocks: BlockStream::new(0).expect_empty_low_cardinality_bodies(old_server),
+            inner,
             query_id,
             done: false,
+            deadline,
         })
     }
 
@@ -60,12 +90,8 @@ impl Query {
         while let Some(block) = stream.next_block().await? {
             blocks.push(block);
         }
-        Ok(QueryResult::new(
-            blocks,
-            stream.summary(),
-            stream.query_id,
-            stream.response.default_zone(),
-        ))
+        let (summary, zone) = (stream.summary(), stream.default_zone());
+        Ok(QueryResult::new(blocks, summary, stream.query_id, zone))
     }
 
     /// The first column of the first row, converted to `T`.
@@ -83,63 +109,114 @@ impl IntoFuture for Query {
     }
 }
 
-/// The blocks of a result, decoded as the response arrives.
+enum Inner {
+    Http {
+        response: HttpResponse,
+        blocks: BlockStream,
+    },
+    Tcp {
+        query: TcpQuery,
+        zone: Tz,
+    },
+}
+
+/// The blocks of a result, decoded as they arrive.
 ///
-/// Memory stays around one block whatever the result's size. Dropping the stream closes the
-/// response. Use [`next_block`](Self::next_block), or the `Stream` implementation via
+/// Memory stays around one block whatever the result's size. Over TCP, dropping the stream
+/// before its end (or [`cancel`](Self::cancel)) sends Cancel, so the server stops working and
+/// the connection goes back to the pool clean; over HTTP it closes the response. Use
+/// [`next_block`](Self::next_block), or the `Stream` implementation via
 /// [`into_stream`](Self::into_stream).
 pub struct QueryStream {
-    response: HttpResponse,
-    blocks: BlockStream,
+    inner: Inner,
     query_id: String,
     done: bool,
+    deadline: Option<(Instant, Duration)>,
 }
 
 impl QueryStream {
     /// The next block, `None` at the end of the result.
     pub async fn next_block(&mut self) -> Result<Option<Block>> {
-        loop {
-            if self.done {
-                return Ok(None);
-            }
-            let decoded = self.blocks.next_block().map_err(|e| self.exception_or(e))?;
-            if let Some(block) = decoded {
-                if block.is_empty() && block.column_count() == 0 {
-                    continue;
-                }
-                return Ok(Some(block));
-            }
-            match self.response.next_chunk().await {
-                Ok(Some(chunk)) => self.blocks.push(&chunk),
-                Ok(None) => {
-                    self.blocks.finish();
-                    let last = self.blocks.next_block().map_err(|e| self.exception_or(e))?;
-                    if last.is_none() {
+        if self.done {
+            return Ok(None);
+        }
+        let result = match self.deadline {
+            Some((at, limit)) => {
+                match tokio::time::timeout_at(at.into(), self.next_inner()).await {
+                    Ok(result) => result,
+                    Err(_) => {
+                        // Stop the server's work too, then report the timeout.
+                        let _ =
+                            tokio::time::timeout(Duration::from_secs(5), self.cancel_inner()).await;
                         self.done = true;
+                        return Err(Error::Timeout(format!(
+                            "the query did not finish within {limit:?}"
+                        )));
                     }
-                    if let Some(block) = last {
-                        return Ok(Some(block));
-                    }
-                }
-                Err(e) => {
-                    self.done = true;
-                    return Err(e);
                 }
             }
+            None => self.next_inner().await,
+        };
+        if !matches!(result, Ok(Some(_))) {
+            self.done = true;
+        }
+        result
+    }
+
+    async fn next_inner(&mut self) -> Result<Option<Block>> {
+        match &mut self.inner {
+            Inner::Tcp { query, .. } => loop {
+                match query.next_data().await? {
+                    // The header block (no rows) says the names and types: keep it only when the
+                    // result has nothing else to say them with.
+                    Some(block) if block.rows() == 0 => continue,
+                    other => return Ok(other),
+                }
+            },
+            Inner::Http { response, blocks } => loop {
+                let decoded = blocks
+                    .next_block()
+                    .map_err(|e| response.exception_in(blocks.pending()).unwrap_or(e))?;
+                if let Some(block) = decoded {
+                    if block.is_empty() && block.column_count() == 0 {
+                        continue;
+                    }
+                    return Ok(Some(block));
+                }
+                match response.next_chunk().await? {
+                    Some(chunk) => blocks.push(&chunk),
+                    None => {
+                        blocks.finish();
+                        return blocks
+                            .next_block()
+                            .map_err(|e| response.exception_in(blocks.pending()).unwrap_or(e));
+                    }
+                }
+            },
         }
     }
 
-    /// An exception the server wrote into the stream explains a decoding failure best.
-    fn exception_or(&mut self, decode_error: Error) -> Error {
-        self.done = true;
-        self.response
-            .exception_in(self.blocks.pending())
-            .unwrap_or(decode_error)
+    async fn cancel_inner(&mut self) -> Result<()> {
+        match &mut self.inner {
+            Inner::Tcp { query, .. } => query.cancel().await,
+            // Closing the response stops the server's work (the server notices the closed socket).
+            Inner::Http { .. } => Ok(()),
+        }
     }
 
-    /// The summary the server sent with the response headers.
+    /// Stops the query: over TCP sends Cancel and drains the connection so it can be reused.
+    pub async fn cancel(mut self) -> Result<()> {
+        self.done = true;
+        self.cancel_inner().await
+    }
+
+    /// What the query read and wrote: from the response headers over HTTP, summed from the
+    /// Progress packets over TCP.
     pub fn summary(&self) -> QuerySummary {
-        self.response.summary()
+        match &self.inner {
+            Inner::Http { response, .. } => response.summary(),
+            Inner::Tcp { query, .. } => query.summary(),
+        }
     }
 
     /// The query id.
@@ -147,9 +224,15 @@ impl QueryStream {
         &self.query_id
     }
 
-    /// The zone `DateTime` columns without one of their own are read in.
+    /// The zone `DateTime` columns without one of their own are read in (the server's).
     pub fn default_zone(&self) -> Tz {
-        self.response.default_zone()
+        match &self.inner {
+            Inner::Http { response, .. } => response.default_zone(),
+            Inner::Tcp { query, zone } => query
+                .timezone()
+                .and_then(|tz| tz.parse().ok())
+                .unwrap_or(*zone),
+        }
     }
 
     /// The blocks as a `futures` stream.

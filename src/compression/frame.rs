@@ -80,81 +80,75 @@ impl FrameDecoder {
     /// Takes one whole frame from the front of `input` and returns its decompressed data, or
     /// `None` (consuming nothing) if the frame has not fully arrived yet.
     pub fn decode(&mut self, input: &mut BytesMut) -> Result<Option<Vec<u8>>> {
-        if input.len() < HEADER_LEN {
-            return Ok(None);
-        }
-        let at = self.offset;
-        let fail = |message: String| Error::Compression(format!("frame at byte {at}: {message}"));
-        let method_byte = input[16];
-        let compressed_size =
-            u32::from_le_bytes([input[17], input[18], input[19], input[20]]) as usize;
-        let decompressed_size =
-            u32::from_le_bytes([input[21], input[22], input[23], input[24]]) as usize;
-        let Some(method) = Method::from_byte(method_byte) else {
-            return Err(fail(format!(
-                "unknown compression method 0x{method_byte:02x}"
-            )));
-        };
-        if !(9..=MAX_COMPRESSED_SIZE).contains(&compressed_size) {
-            return Err(fail(format!(
-                "impossible compressed size {compressed_size}"
-            )));
-        }
-        if input.len() < 16 + compressed_size {
-            return Ok(None);
-        }
-        let frame = &input[..16 + compressed_size];
-        let expected = checksum(&frame[16..]);
-        if frame[..16] != expected {
-            return Err(fail(format!(
-                "checksum mismatch: the frame says {}, its contents hash to {}",
-                hex(&frame[..16]),
-                hex(&expected)
-            )));
-        }
-        let payload = &frame[HEADER_LEN..];
-        let data = match method {
-            Method::None => {
-                if payload.len() != decompressed_size {
-                    return Err(fail(format!(
-                        "uncompressed frame holds {} bytes but says {decompressed_size}",
-                        payload.len()
-                    )));
-                }
-                payload.to_vec()
+        match decode_frame(input, self.offset)? {
+            Some((data, consumed)) => {
+                input.advance(consumed);
+                self.offset += consumed as u64;
+                Ok(Some(data))
             }
-            Method::Lz4 => {
-                let mut data = vec![0u8; decompressed_size];
-                let n = lz4_flex::block::decompress_into(payload, &mut data)
-                    .map_err(|e| fail(format!("LZ4: {e}")))?;
-                if n != decompressed_size {
-                    return Err(fail(format!(
-                        "LZ4 gave {n} bytes, the frame says {decompressed_size}"
-                    )));
-                }
-                data
-            }
-            Method::Zstd => {
-                let data = zstd::bulk::decompress(payload, decompressed_size)
-                    .map_err(|e| fail(format!("zstd: {e}")))?;
-                if data.len() != decompressed_size {
-                    return Err(fail(format!(
-                        "zstd gave {} bytes, the frame says {decompressed_size}",
-                        data.len()
-                    )));
-                }
-                data
-            }
-        };
-        input.advance(16 + compressed_size);
-        self.offset += (16 + compressed_size) as u64;
-        Ok(Some(data))
+            None => Ok(None),
+        }
     }
 
     /// Bytes of complete frames consumed so far.
     pub fn offset(&self) -> u64 {
         self.offset
     }
+}
+
+/// Decodes the frame at the start of `input` (`at` is its stream offset, for errors): its data and
+/// the number of bytes it took, or `None` if the frame has not fully arrived.
+pub fn decode_frame(input: &[u8], at: u64) -> Result<Option<(Vec<u8>, usize)>> {
+    if input.len() < HEADER_LEN {
+        return Ok(None);
+    }
+    let fail = |message: String| Error::Compression(format!("frame at byte {at}: {message}"));
+    let method_byte = input[16];
+    let compressed_size = u32::from_le_bytes([input[17], input[18], input[19], input[20]]) as usize;
+    let decompressed_size =
+        u32::from_le_bytes([input[21], input[22], input[23], input[24]]) as usize;
+    let Some(method) = Method::from_byte(method_byte) else {
+        return Err(fail(format!(
+            "unknown compression method 0x{method_byte:02x}"
+        )));
+    };
+    if !(9..=MAX_COMPRESSED_SIZE).contains(&compressed_size) {
+        return Err(fail(format!(
+            "impossible compressed size {compressed_size}"
+        )));
+    }
+    if input.len() < 16 + compressed_size {
+        return Ok(None);
+    }
+    let frame = &input[..16 + compressed_size];
+    let expected = checksum(&frame[16..]);
+    if frame[..16] != expected {
+        return Err(fail(format!(
+            "checksum mismatch: the frame says {}, its contents hash to {}",
+            hex(&frame[..16]),
+            hex(&expected)
+        )));
+    }
+    let payload = &frame[HEADER_LEN..];
+    let data = match method {
+        Method::None => payload.to_vec(),
+        Method::Lz4 => {
+            let mut data = vec![0u8; decompressed_size];
+            let n = lz4_flex::block::decompress_into(payload, &mut data)
+                .map_err(|e| fail(format!("LZ4: {e}")))?;
+            data.truncate(n);
+            data
+        }
+        Method::Zstd => zstd::bulk::decompress(payload, decompressed_size)
+            .map_err(|e| fail(format!("zstd: {e}")))?,
+    };
+    if data.len() != decompressed_size {
+        return Err(fail(format!(
+            "{method:?} payload gave {} bytes, the frame says {decompressed_size}",
+            data.len()
+        )));
+    }
+    Ok(Some((data, 16 + compressed_size)))
 }
 
 fn hex(bytes: &[u8]) -> String {

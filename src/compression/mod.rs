@@ -7,7 +7,7 @@
 
 mod frame;
 
-pub use frame::{FrameDecoder, MAX_FRAME_INPUT, encode, encode_frame};
+pub use frame::{FrameDecoder, MAX_FRAME_INPUT, decode_frame, encode, encode_frame};
 
 /// How request and response data are compressed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -9,5 +9,6 @@ mod exception;
 mod response;
 mod transport;
 
+pub(crate) use exception::parse as parse_exception;
 pub(crate) use response::HttpResponse;
 pub(crate) use transport::{Body, HttpTransport, stream_body};

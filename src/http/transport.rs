@@ -81,10 +81,6 @@ impl HttpTransport {
         })
     }
 
-    pub(crate) fn options(&self) -> &ClientOptions {
-        &self.options
-    }
-
     fn url(&self, path: &str) -> Url {
         let mut url = self.options.url.clone();
         url.set_path(path);

@@ -6,6 +6,7 @@
 //! `column` layer's; sockets, HTTP and compression are not here.
 
 mod block;
+pub mod packets;
 mod stream;
 pub(crate) mod wire;
 

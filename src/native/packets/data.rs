@@ -1,0 +1,85 @@
+//! Data (and Totals, Extremes, Log, ProfileEvents): a table name and one block, the block in
+//! compressed frames when the query asked for compression (Log and ProfileEvents never are).
+
+use super::{PacketContext, client_code, revision};
+use crate::compression::{self, Method};
+use crate::error::{Error, Result};
+use crate::native::Block;
+use crate::native::wire::{ReadError, ReadResult, Reader, put_bytes, put_varuint};
+
+/// Which stream a block belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DataKind {
+    /// The result (or the insert header).
+    Data,
+    /// `WITH TOTALS` rows.
+    Totals,
+    /// Min/max rows (`extremes = 1`).
+    Extremes,
+}
+
+/// Reads a table name and a block; `compressible` is false for Log and ProfileEvents.
+pub(crate) fn read_data(
+    r: &mut Reader<'_>,
+    ctx: PacketContext,
+    compressible: bool,
+) -> ReadResult<Block> {
+    let _table = r.bytes()?;
+    let block_revision = if ctx.revision >= revision::BLOCK_INFO {
+        ctx.revision
+    } else {
+        0
+    };
+    if !(ctx.compressed && compressible) {
+        return Block::read(r, block_revision);
+    }
+    // The block spans whole frames: decompress frame by frame until it decodes.
+    let mut plain = Vec::new();
+    loop {
+        let at = r.offset();
+        let (data, used) = match compression::decode_frame(r.rest(), at) {
+            Ok(Some(frame)) => frame,
+            Ok(None) => return Err(ReadError::Incomplete),
+            Err(e) => return Err(ReadError::Invalid(e)),
+        };
+        r.skip(used);
+        plain.extend_from_slice(&data);
+        let mut inner = Reader::new(&plain, at);
+        match Block::read(&mut inner, block_revision) {
+            Ok(block) if inner.remaining() == 0 => return Ok(block),
+            Ok(_) => {
+                return Err(ReadError::Invalid(Error::decode(
+                    at,
+                    "bytes left over after a compressed block",
+                )));
+            }
+            Err(ReadError::Incomplete) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+}
+
+/// Appends a client Data packet holding `block` (compressed with `method` when given).
+pub(crate) fn write_data(
+    out: &mut Vec<u8>,
+    block: &Block,
+    revision: u64,
+    method: Option<(Method, i32)>,
+) -> Result<()> {
+    put_varuint(out, client_code::DATA);
+    put_bytes(out, b"");
+    let block_revision = if revision >= revision::BLOCK_INFO {
+        revision
+    } else {
+        0
+    };
+    match method {
+        None => block.write(out, block_revision),
+        Some((method, level)) => {
+            let mut plain = Vec::with_capacity(block.byte_size() + 64);
+            block.write(&mut plain, block_revision);
+            compression::encode(method, level, &plain, out)?;
+        }
+    }
+    Ok(())
+}

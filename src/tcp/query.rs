@@ -1,0 +1,268 @@
+//! The query flow: Query, the empty block that ends external tables, then packets until
+//! EndOfStream or Exception; cancelling sends Cancel and drains.
+
+use super::connection::unexpected;
+use super::pool::Pooled;
+use crate::client::{QueryRequest, QuerySummary};
+use crate::error::{Error, Result};
+use crate::native::Block;
+use crate::native::packets::{
+    self, ClientInfo, DataKind, Progress, QueryPacket, ServerPacket, revision,
+};
+
+/// A query under way on a connection.
+pub(crate) struct TcpQuery {
+    connection: Option<Pooled>,
+    compressed: bool,
+    progress: Progress,
+    rows: u64,
+    header: Option<Block>,
+    totals: Option<Block>,
+    extremes: Option<Block>,
+    timezone: Option<String>,
+    done: bool,
+    /// Set on the copy that a cancel task owns, so that dropping it never spawns again.
+    in_cancel_task: bool,
+}
+
+/// Builds and sends the Query packet and the empty Data block after it.
+pub(crate) async fn start(
+    mut connection: Pooled,
+    request: &mut QueryRequest,
+    settings: Vec<(String, String)>,
+) -> Result<TcpQuery> {
+    let options = connection.pool_options();
+    let conn = connection.get();
+    let rev = conn.revision();
+    if !settings.is_empty() && rev < revision::SETTINGS_AS_STRINGS {
+        return Err(Error::InvalidInput(format!(
+            "per-query settings over the native protocol need protocol revision {} (ClickHouse 19.11+); this \
+             server speaks {rev}: use HTTP, or `SET` in a session",
+            revision::SETTINGS_AS_STRINGS
+        )));
+    }
+    if !request.params.is_empty() && rev < revision::PARAMETERS {
+        return Err(Error::InvalidInput(format!(
+            "server-side parameters over the native protocol need protocol revision {} (ClickHouse 22.8+); this \
+             server speaks {rev}",
+            revision::PARAMETERS
+        )));
+    }
+    let wanted_db = request
+        .database
+        .clone()
+        .unwrap_or_else(|| options.database.clone());
+    if !wanted_db.is_empty() && wanted_db != conn.database {
+        // A native connection has one current database: switch it for this query.
+        let mut use_db = QueryRequest::new(format!(
+            "USE {}",
+            crate::types::backquote_if_needed(&wanted_db)
+        ));
+        let mut q = Box::pin(start(connection, &mut use_db, Vec::new())).await?;
+        q.finish().await?;
+        connection = q
+            .connection
+            .take()
+            .ok_or_else(|| Error::Connection("lost the connection".into()))?;
+        connection.get().database = wanted_db;
+    }
+    let compressed = options.compression.is_some();
+    let conn = connection.get();
+    let packet = QueryPacket {
+        query_id: request.query_id().to_owned(),
+        client_info: ClientInfo {
+            client_name: options.client_name.clone(),
+            major: options.client_version.0,
+            minor: options.client_version.1,
+            patch: options.client_version.2,
+            os_user: std::env::var("USER").unwrap_or_default(),
+            hostname: options.hostname.clone(),
+            address: conn.local_address.clone(),
+        },
+        settings,
+        compression: compressed,
+        sql: request.sql.clone(),
+        parameters: request.params.clone(),
+    };
+    let mut out = Vec::with_capacity(256 + request.sql.len());
+    packet.write(&mut out, rev);
+    packets::write_data(&mut out, &Block::new(), rev, options.compression)?;
+    conn.clean = false;
+    if let Err(e) = conn.send(&out).await {
+        connection.discard();
+        return Err(e);
+    }
+    Ok(TcpQuery {
+        connection: Some(connection),
+        compressed,
+        progress: Progress::default(),
+        rows: 0,
+        header: None,
+        totals: None,
+        extremes: None,
+        timezone: None,
+        done: false,
+        in_cancel_task: false,
+    })
+}
+
+impl TcpQuery {
+    /// The next packet that matters to the caller: a Data block (the header block included), or
+    /// `None` at EndOfStream. Progress, profile and log packets are absorbed on the way.
+    pub(crate) async fn next_data(&mut self) -> Result<Option<Block>> {
+        while !self.done {
+            let Some(connection) = self.connection.as_mut() else {
+                return Ok(None);
+            };
+            let packet = match connection.get().read_packet(self.compressed).await {
+                Ok(p) => p,
+                Err(e) => {
+                    // A broken or desynchronised connection never goes back to the pool.
+                    connection.discard();
+                    self.done = true;
+                    return Err(e);
+                }
+            };
+            match packet {
+                ServerPacket::Data(DataKind::Data, block) => {
+                    if block.column_count() == 0 && block.rows() == 0 {
+                        continue;
+                    }
+                    if block.rows() == 0 {
+                        self.header.get_or_insert_with(|| block.clone());
+                    }
+                    self.rows += block.rows() as u64;
+                    return Ok(Some(block));
+                }
+                ServerPacket::Data(DataKind::Totals, block) => self.totals = Some(block),
+                ServerPacket::Data(DataKind::Extremes, block) => self.extremes = Some(block),
+                ServerPacket::Progress(p) => self.progress.add(&p),
+                ServerPacket::ProfileInfo(_)
+                | ServerPacket::Log(_)
+                | ServerPacket::ProfileEvents(_) => {}
+                ServerPacket::TableColumns(_) => {}
+                ServerPacket::TimezoneUpdate(tz) => self.timezone = Some(tz),
+                ServerPacket::EndOfStream => {
+                    self.done = true;
+                    connection.get().clean = true;
+                }
+                ServerPacket::Exception(e) => {
+                    // The exception ends the query; the connection is in a clean state.
+                    self.done = true;
+                    connection.get().clean = true;
+                    return Err(e.into_error());
+                }
+                other => {
+                    connection.discard();
+                    self.done = true;
+                    return Err(unexpected(&other, "a query's packets"));
+                }
+            }
+        }
+        Ok(None)
+    }
+
+    /// Reads to the end, discarding blocks.
+    pub(crate) async fn finish(&mut self) -> Result<()> {
+        while self.next_data().await?.is_some() {}
+        Ok(())
+    }
+
+    /// The summed progress as a summary.
+    pub(crate) fn summary(&self) -> QuerySummary {
+        QuerySummary {
+            read_rows: self.progress.read_rows,
+            read_bytes: self.progress.read_bytes,
+            written_rows: self.progress.written_rows,
+            written_bytes: self.progress.written_bytes,
+            total_rows_to_read: self.progress.total_rows_to_read,
+            result_rows: self.rows,
+            result_bytes: 0,
+            elapsed_ns: self.progress.elapsed_ns,
+        }
+    }
+
+    /// The session time zone, if the server changed it.
+    pub(crate) fn timezone(&self) -> Option<&str> {
+        self.timezone.as_deref()
+    }
+
+    /// The connection, for the insert flow that continues on it.
+    pub(crate) fn connection(&mut self) -> Option<&mut Pooled> {
+        self.connection.as_mut()
+    }
+
+    /// Closes the connection instead of returning it to the pool, and ends the query.
+    pub(crate) fn abandon(&mut self) {
+        if let Some(c) = self.connection.as_mut() {
+            c.discard();
+        }
+        self.done = true;
+    }
+
+    /// Sends Cancel and reads until the query ends, so the connection goes back clean.
+    pub(crate) async fn cancel(&mut self) -> Result<()> {
+        if self.done {
+            return Ok(());
+        }
+        let Some(connection) = self.connection.as_mut() else {
+            return Ok(());
+        };
+        let mut out = Vec::new();
+        packets::write_cancel(&mut out);
+        if let Err(e) = connection.get().send(&out).await {
+            connection.discard();
+            self.done = true;
+            return Err(e);
+        }
+        match self.finish().await {
+            // A cancelled query may end with an exception (QUERY_WAS_CANCELLED): that is the goal.
+            Ok(()) | Err(Error::Server { .. }) => Ok(()),
+            Err(e) => Err(e),
+        }
+    }
+}
+
+impl Drop for TcpQuery {
+    fn drop(&mut self) {
+        if self.done {
+            return;
+        }
+        if self.in_cancel_task {
+            if let Some(c) = self.connection.as_mut() {
+                c.discard();
+            }
+            return;
+        }
+        // Dropped mid-query: cancel on the runtime so the server stops and the connection can
+        // be reused; without a runtime the connection is closed instead (that stops it too).
+        let Some(connection) = self.connection.take() else {
+            return;
+        };
+        let mut rest = TcpQuery {
+            connection: Some(connection),
+            compressed: self.compressed,
+            progress: self.progress,
+            rows: 0,
+            header: None,
+            totals: None,
+            extremes: None,
+            timezone: None,
+            done: false,
+            in_cancel_task: true,
+        };
+        match tokio::runtime::Handle::try_current() {
+            Ok(handle) => {
+                handle.spawn(async move {
+                    let _ = rest.cancel().await;
+                });
+            }
+            Err(_) => {
+                if let Some(c) = rest.connection.as_mut() {
+                    c.discard();
+                }
+                rest.done = true;
+            }
+        }
+    }
+}
