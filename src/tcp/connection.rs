@@ -145,6 +145,8 @@ impl Connection {
         let ctx = PacketContext {
             revision: self.revision,
             compressed,
+            // Servers before 20.x write the dictionary of empty LowCardinality slices.
+            empty_low_cardinality_bodies: self.server.major > 0 && self.server.major < 20,
         };
         let mut try_now = !self.buf.is_empty();
         loop {

@@ -1,6 +1,8 @@
-//! The HTTP `Client` against both engines: every method and option.
+//! The `Client` against both engines and both transports: every method and option.
 //!
-//! Declared version checks (no error catching decides what runs):
+//! The suite runs on the 26.9 engine over HTTP, and on the 18.16 server over HTTP and over
+//! native TCP. Declared version checks (no error catching decides what runs):
+//! - per-query settings over TCP: not on 18.16 (protocol 54412 predates settings as strings, 54429);
 //! - server-side `{name:Type}` parameters: 26.9 only (18.16 rejects `param_*` as unknown settings);
 //! - `X-ClickHouse-Summary` / `X-ClickHouse-Query-Id` headers: 26.9 only (18.16 sends neither);
 //! - error names (`UNKNOWN_TABLE`): 26.9 only (18.16 messages carry the code alone);
@@ -11,7 +13,7 @@ use std::time::Duration;
 use clickhouse_connect::{Block, Client, Column, Compression, DataType, Error, Value};
 use futures_util::StreamExt;
 
-use crate::common::{Server, both_clients, client_for, engine, legacy};
+use crate::common::{Server, both_clients, client_for, engine, is_tcp, legacy, legacy_tcp};
 
 fn is_new(server: &Server) -> bool {
     server.name.contains("26.9")
@@ -127,8 +129,8 @@ async fn query_results_as_rows_columns_and_scalars() {
 async fn query_stream_yields_blocks_as_they_arrive() {
     for (server, client) in both_clients().await {
         let stream = client
-            .query("SELECT number, toString(number) FROM system.numbers LIMIT 1000000")
-            .setting("max_block_size", 65536)
+            // The SETTINGS clause rather than `.setting`: 18.16 over TCP cannot take per-query settings.
+            .query("SELECT number, toString(number) FROM system.numbers LIMIT 1000000 SETTINGS max_block_size = 65536")
             .stream()
             .await
             .unwrap();
@@ -209,7 +211,7 @@ async fn inserts_rows_tuples_blocks_and_streams() {
         let streamed =
             futures_util::stream::iter(100_000..300_000u32).map(|i| (i, format!("s{i}")));
         let result = Client::builder()
-            .url(server.url.clone())
+            .url(server.client_url.clone())
             .insert_block_rows(10_000)
             .build()
             .unwrap()
@@ -277,8 +279,10 @@ async fn insert_errors_name_the_row_and_column() {
             .insert(&table, &["nope"], vec![(1u8,)])
             .await
             .unwrap_err();
+        // Over HTTP the client checks the columns (DESCRIBE); over TCP the server does (code 16).
         assert!(
-            err.to_string().contains("no insertable column `nope`"),
+            err.to_string().contains("no insertable column `nope`")
+                || (is_tcp(&server) && err.server_code() == Some(16)),
             "{err}"
         );
         let err = client
@@ -297,27 +301,37 @@ async fn insert_errors_name_the_row_and_column() {
 async fn settings_query_id_session_and_database() {
     for (server, client) in both_clients().await {
         let sql = "SELECT value FROM system.settings WHERE name = 'max_block_size'";
-        let value: String = client
-            .query(sql)
-            .setting("max_block_size", 777)
-            .scalar()
-            .await
-            .unwrap();
-        assert_eq!(value, "777", "{}", server.name);
-        let per_client = Client::builder()
-            .url(server.url.clone())
-            .setting("max_block_size", 888)
-            .build()
-            .unwrap();
-        let value: String = per_client.query(sql).scalar().await.unwrap();
-        assert_eq!(value, "888");
-        let value: String = per_client
-            .query(sql)
-            .setting("max_block_size", 999)
-            .scalar()
-            .await
-            .unwrap();
-        assert_eq!(value, "999", "the query's setting wins over the client's");
+        if is_tcp(&server) {
+            // Declared: 18.16 speaks protocol 54412, before settings travelled as strings.
+            let err = client
+                .query(sql)
+                .setting("max_block_size", 777)
+                .await
+                .unwrap_err();
+            assert!(err.to_string().contains("54429"), "{err}");
+        } else {
+            let value: String = client
+                .query(sql)
+                .setting("max_block_size", 777)
+                .scalar()
+                .await
+                .unwrap();
+            assert_eq!(value, "777", "{}", server.name);
+            let per_client = Client::builder()
+                .url(server.client_url.clone())
+                .setting("max_block_size", 888)
+                .build()
+                .unwrap();
+            let value: String = per_client.query(sql).scalar().await.unwrap();
+            assert_eq!(value, "888");
+            let value: String = per_client
+                .query(sql)
+                .setting("max_block_size", 999)
+                .scalar()
+                .await
+                .unwrap();
+            assert_eq!(value, "999", "the query's setting wins over the client's");
+        }
 
         let session = format!("client-test-{}-{}", std::process::id(), server.name.len());
         client
@@ -340,7 +354,7 @@ async fn settings_query_id_session_and_database() {
             .await
             .unwrap();
         assert_eq!(db, "system");
-        let in_db = Client::from_dsn(&format!("{}/system", server.url)).unwrap();
+        let in_db = Client::from_dsn(&format!("{}/system", server.client_url)).unwrap();
         let db: String = in_db
             .query("SELECT currentDatabase()")
             .scalar()
@@ -513,8 +527,9 @@ async fn exceptions_in_the_middle_of_a_stream_are_reported() {
     for (server, client) in both_clients().await {
         // The error comes after megabytes of output have been sent with status 200.
         let err = client
-            .query("SELECT number, throwIf(number = 3000000) FROM system.numbers LIMIT 5000000")
-            .setting("max_block_size", 10000)
+            .query(
+                "SELECT number, throwIf(number = 3000000) FROM system.numbers LIMIT 5000000 SETTINGS max_block_size = 10000",
+            )
             .await
             .unwrap_err();
         assert_eq!(err.server_code(), Some(395), "{}: {err:?}", server.name);
@@ -525,7 +540,7 @@ async fn exceptions_in_the_middle_of_a_stream_are_reported() {
 async fn timeouts_and_unreachable_servers_are_their_own_errors() {
     let server = engine().await;
     let impatient = Client::builder()
-        .url(server.url.clone())
+        .url(server.client_url.clone())
         .request_timeout(Duration::from_millis(300))
         .build()
         .unwrap();
@@ -539,6 +554,18 @@ async fn timeouts_and_unreachable_servers_are_their_own_errors() {
 
 #[tokio::test]
 async fn wrong_credentials_are_server_errors() {
+    let tcp = legacy_tcp().await;
+    let client = Client::builder()
+        .url(tcp.client_url.clone())
+        .user("alice")
+        .password("wrong")
+        .build()
+        .unwrap();
+    assert_eq!(
+        client.ping().await.unwrap_err().server_code(),
+        Some(193),
+        "the handshake fails with the server's code"
+    );
     let new = engine().await;
     let client = Client::builder()
         .url(new.url.clone())

@@ -15,6 +15,8 @@ pub struct Server {
     pub name: &'static str,
     /// The base URL, without a trailing slash.
     pub url: String,
+    /// The URL the client under test uses (the native port for TCP entries).
+    pub client_url: String,
     client: reqwest::Client,
 }
 
@@ -64,7 +66,12 @@ async fn connect(name: &'static str, var: &str, default: &str) -> Server {
         ),
         Err(e) => panic!("{name} at {url} ({var}) is not reachable ({e}): {HOW_TO_START}"),
     }
-    Server { name, url, client }
+    Server {
+        name,
+        client_url: url.clone(),
+        url,
+        client,
+    }
 }
 
 /// The ClickHouse 26.x engine (`CLICKHOUSE_URL`).
@@ -154,16 +161,32 @@ pub fn client_for(
     compression: clickhouse_connect::Compression,
 ) -> clickhouse_connect::Client {
     clickhouse_connect::Client::builder()
-        .url(server.url.clone())
+        .url(server.client_url.clone())
         .compression(compression)
         .build()
         .expect("a client")
 }
 
-/// The URL of the 26.9 engine and of the 18.16 server, checked to answer.
+/// The 18.16 server reached over its native TCP port (`CLICKHOUSE_TCP_URL`); `url` stays the
+/// HTTP one for the test's own setup requests.
+pub async fn legacy_tcp() -> Server {
+    let mut server = legacy().await;
+    server.name = "ClickHouse 18.16 over TCP";
+    server.client_url =
+        std::env::var("CLICKHOUSE_TCP_URL").unwrap_or_else(|_| "tcp://127.0.0.1:19000".to_owned());
+    server
+}
+
+/// Whether the client under test speaks the native protocol.
+pub fn is_tcp(server: &Server) -> bool {
+    server.client_url.starts_with("tcp")
+}
+
+/// Every engine and transport the client suite runs against: the 26.9 engine over HTTP, the
+/// 18.16 server over HTTP and over native TCP.
 pub async fn both_clients() -> Vec<(Server, clickhouse_connect::Client)> {
     let mut out = Vec::new();
-    for server in both().await {
+    for server in [engine().await, legacy().await, legacy_tcp().await] {
         let client = client_for(&server, clickhouse_connect::Compression::Lz4);
         out.push((server, client));
     }

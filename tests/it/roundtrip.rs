@@ -16,7 +16,7 @@ use ethnum::{I256, U256};
 use proptest::prelude::*;
 use proptest::test_runner::{Config, TestRunner};
 
-use crate::common::{Server, client_for, engine, legacy};
+use crate::common::{Server, client_for, engine, legacy, legacy_tcp};
 
 /// Families 18.16 does not have.
 const LEGACY_UNSUPPORTED: &[&str] = &[
@@ -492,16 +492,21 @@ async fn run_families(server: &Server, compression: Compression, cases: u32) {
             .command(format!("DROP TABLE IF EXISTS {table}"))
             .await
             .unwrap();
-        let mut create = client.command(format!(
+        let create = format!(
             "CREATE TABLE {table} (i UInt32, v {}) ENGINE = Memory",
             family.type_name
-        ));
+        );
         if legacy {
-            create = create.setting("allow_experimental_low_cardinality_type", 1);
+            // Through the HTTP helper: 18.16 over TCP takes no per-query settings.
+            server
+                .run(&create, &[("allow_experimental_low_cardinality_type", "1")])
+                .await;
+        } else {
+            client
+                .command(create)
+                .await
+                .unwrap_or_else(|e| panic!("{}: create {}: {e}", server.name, family.type_name));
         }
-        create
-            .await
-            .unwrap_or_else(|e| panic!("{}: create {}: {e}", server.name, family.type_name));
         if !family.edges.is_empty() {
             round_trip(&client, &table, &family.edges)
                 .await
@@ -536,6 +541,16 @@ async fn generated_values_round_trip_on_26_9() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn generated_values_round_trip_on_18_16() {
     run_families(&legacy().await, Compression::Lz4, 8).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generated_values_round_trip_on_18_16_over_tcp() {
+    run_families(&legacy_tcp().await, Compression::Lz4, 8).await;
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn generated_values_round_trip_over_tcp_uncompressed() {
+    run_families(&legacy_tcp().await, Compression::None, 3).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -707,6 +722,20 @@ async fn server_generated_values_match_the_servers_text_on_18_16() {
          toDecimal64(number / 8, 3) AS dec, CAST(number % 2 + 1 AS Enum8('a' = 1, 'b' = 2)) AS e, \
          if(number % 3 = 0, NULL, toString(number)) AS ns, [number, number * 2] AS arr, \
          (number, toString(number)) AS t, toLowCardinality(toString(number % 5)) AS lc, number / 7 AS f \
+         FROM system.numbers LIMIT 200",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn server_generated_values_match_the_servers_text_on_18_16_over_tcp() {
+    let server = legacy_tcp().await;
+    compare_with_text(
+        &server,
+        "SELECT number AS u, toInt8(number - 100) AS i8, concat('s\\t', toString(number)) AS s, \
+         toDate('2020-01-01') + number AS d, toDateTime(1600000000 + number * 3601, 'Asia/Tokyo') AS dt, \
+         toDecimal64(number / 8, 3) AS dec, if(number % 3 = 0, NULL, toString(number)) AS ns, \
+         [number, number * 2] AS arr, toLowCardinality(toString(number % 5)) AS lc, number / 7 AS f \
          FROM system.numbers LIMIT 200",
     )
     .await;

@@ -111,6 +111,8 @@ pub struct PacketContext {
     pub revision: u64,
     /// Whether Data/Totals/Extremes blocks are compressed (the query's compression flag).
     pub compressed: bool,
+    /// Whether the server writes the dictionary of empty LowCardinality slices (before 20.x).
+    pub empty_low_cardinality_bodies: bool,
 }
 
 /// Parses the server packet at the start of `bytes`: the packet and the bytes it took, or `None`
@@ -119,7 +121,7 @@ pub fn parse_server_packet(
     bytes: &[u8],
     ctx: PacketContext,
 ) -> crate::error::Result<Option<(ServerPacket, usize)>> {
-    let mut r = Reader::new(bytes, 0);
+    let mut r = Reader::new(bytes, 0).with_empty_low_cardinality_bodies(ctx.empty_low_cardinality_bodies);
     match read_server_packet(&mut r, ctx) {
         Ok(packet) => Ok(Some((packet, r.position()))),
         Err(ReadError::Incomplete) => Ok(None),
