@@ -66,7 +66,11 @@ impl Query {
                     }
                     None => start.await?,
                 };
-                let zone = tcp.server_info().await?.timezone.parse().unwrap_or(Tz::UTC);
+                let mut query = query;
+                let zone = query
+                    .timezone()
+                    .and_then(|tz| tz.parse().ok())
+                    .unwrap_or(Tz::UTC);
                 Inner::Tcp { query, zone }
             }
         };
@@ -228,10 +232,7 @@ impl QueryStream {
     pub fn default_zone(&self) -> Tz {
         match &self.inner {
             Inner::Http { response, .. } => response.default_zone(),
-            Inner::Tcp { query, zone } => query
-                .timezone()
-                .and_then(|tz| tz.parse().ok())
-                .unwrap_or(*zone),
+            Inner::Tcp { zone, .. } => *zone,
         }
     }
 

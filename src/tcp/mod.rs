@@ -46,6 +46,7 @@ pub(crate) struct TcpOptions {
 /// The native transport of a client: its pool.
 pub(crate) struct TcpTransport {
     pool: Arc<Pool>,
+    server: tokio::sync::OnceCell<TcpServerInfo>,
 }
 
 /// The server's version and zone as the handshake told them.
@@ -59,6 +60,7 @@ impl TcpTransport {
     pub(crate) fn new(options: TcpOptions) -> Self {
         TcpTransport {
             pool: Pool::new(Arc::new(options)),
+            server: tokio::sync::OnceCell::new(),
         }
     }
 
@@ -77,15 +79,20 @@ impl TcpTransport {
         result
     }
 
-    /// What the server said in its hello.
+    /// What the server said in its hello (asked once, then kept).
     pub(crate) async fn server_info(&self) -> Result<TcpServerInfo> {
-        let mut connection = self.pool.get(None).await?;
-        let hello = connection.get().server();
-        let info = TcpServerInfo {
-            version: hello.version(),
-            timezone: hello.timezone.clone().unwrap_or_else(|| "UTC".into()),
-        };
-        Ok(info)
+        let info = self
+            .server
+            .get_or_try_init(|| async {
+                let mut connection = self.pool.get(None).await?;
+                let hello = connection.get().server();
+                Ok::<_, crate::Error>(TcpServerInfo {
+                    version: hello.version(),
+                    timezone: hello.timezone.clone().unwrap_or_else(|| "UTC".into()),
+                })
+            })
+            .await?;
+        Ok(info.clone())
     }
 
     /// Starts a query; the client's settings apply unless the request overrides them.

@@ -182,9 +182,14 @@ impl TcpQuery {
         }
     }
 
-    /// The session time zone, if the server changed it.
-    pub(crate) fn timezone(&self) -> Option<&str> {
-        self.timezone.as_deref()
+    /// The session time zone: the one the server last announced, else the server's own.
+    pub(crate) fn timezone(&mut self) -> Option<String> {
+        if let Some(tz) = &self.timezone {
+            return Some(tz.clone());
+        }
+        self.connection
+            .as_mut()
+            .and_then(|c| c.get().server().timezone.clone())
     }
 
     /// The connection, for the insert flow that continues on it.

@@ -21,4 +21,5 @@ mod common;
 mod conformance;
 mod migrations;
 mod roundtrip;
+mod tcp;
 mod types;

@@ -121,7 +121,8 @@ pub fn parse_server_packet(
     bytes: &[u8],
     ctx: PacketContext,
 ) -> crate::error::Result<Option<(ServerPacket, usize)>> {
-    let mut r = Reader::new(bytes, 0).with_empty_low_cardinality_bodies(ctx.empty_low_cardinality_bodies);
+    let mut r =
+        Reader::new(bytes, 0).with_empty_low_cardinality_bodies(ctx.empty_low_cardinality_bodies);
     match read_server_packet(&mut r, ctx) {
         Ok(packet) => Ok(Some((packet, r.position()))),
         Err(ReadError::Incomplete) => Ok(None),

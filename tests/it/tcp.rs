@@ -1,0 +1,219 @@
+//! The native transport's own behaviour against the 18.16 server: cancellation that stops the
+//! server's work, timeouts, broken connections, handshake failures, the pool.
+
+use std::time::{Duration, Instant};
+
+use clickhouse_connect::{Client, Error};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+use crate::common::{Server, legacy_tcp};
+
+/// Waits until `query_id` is gone from `system.processes` (asked over HTTP); fails after 10 s.
+async fn assert_gone(server: &Server, query_id: &str) {
+    let started = Instant::now();
+    loop {
+        let running = server
+            .run(
+                &format!("SELECT count() FROM system.processes WHERE query_id = '{query_id}'"),
+                &[],
+            )
+            .await;
+        if running.trim() == "0" {
+            return;
+        }
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "query {query_id} is still running on the server"
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+async fn assert_running(server: &Server, query_id: &str) {
+    let running = server
+        .run(
+            &format!("SELECT count() FROM system.processes WHERE query_id = '{query_id}'"),
+            &[],
+        )
+        .await;
+    assert_eq!(running.trim(), "1", "query {query_id} should be running");
+}
+
+fn client(server: &Server) -> Client {
+    Client::builder()
+        .url(server.client_url.clone())
+        .pool_size(2)
+        .build()
+        .unwrap()
+}
+
+/// A query that runs until it is stopped.
+const ENDLESS: &str = "SELECT number FROM system.numbers WHERE sleepEachRow(0.0001) = 0 SETTINGS max_block_size = 1000";
+
+#[tokio::test]
+async fn cancel_stops_the_server_and_keeps_the_connection() {
+    let server = legacy_tcp().await;
+    let client = client(&server);
+    let mut stream = client
+        .query(ENDLESS)
+        .query_id("tcp-cancel-explicit")
+        .stream()
+        .await
+        .unwrap();
+    assert!(stream.next_block().await.unwrap().is_some());
+    assert_running(&server, "tcp-cancel-explicit").await;
+    stream.cancel().await.unwrap();
+    assert_gone(&server, "tcp-cancel-explicit").await;
+    // The drained connection is reused for the next query.
+    assert_eq!(client.query("SELECT 7").scalar::<u8>().await.unwrap(), 7);
+}
+
+#[tokio::test]
+async fn dropping_a_stream_cancels_the_query() {
+    let server = legacy_tcp().await;
+    let client = client(&server);
+    let mut stream = client
+        .query(ENDLESS)
+        .query_id("tcp-cancel-drop")
+        .stream()
+        .await
+        .unwrap();
+    assert!(stream.next_block().await.unwrap().is_some());
+    assert_running(&server, "tcp-cancel-drop").await;
+    drop(stream);
+    assert_gone(&server, "tcp-cancel-drop").await;
+    assert_eq!(client.query("SELECT 8").scalar::<u8>().await.unwrap(), 8);
+}
+
+#[tokio::test]
+async fn a_timeout_cancels_the_query() {
+    let server = legacy_tcp().await;
+    let client = Client::builder()
+        .url(server.client_url.clone())
+        .request_timeout(Duration::from_millis(700))
+        .build()
+        .unwrap();
+    let err = client
+        .query(ENDLESS)
+        .query_id("tcp-timeout")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Timeout(_)), "{err:?}");
+    assert_gone(&server, "tcp-timeout").await;
+    assert_eq!(client.query("SELECT 9").scalar::<u8>().await.unwrap(), 9);
+}
+
+/// Forwards one connection to `target` and cuts it after `limit` bytes from the server.
+async fn cutting_proxy(target: String, limit: usize) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let (mut client, _) = listener.accept().await.unwrap();
+        let mut upstream = TcpStream::connect(target).await.unwrap();
+        let mut forwarded = 0usize;
+        let mut from_client = vec![0u8; 64 * 1024];
+        let mut from_server = vec![0u8; 64 * 1024];
+        loop {
+            tokio::select! {
+                n = client.read(&mut from_client) => {
+                    let n = n.unwrap_or(0);
+                    if n == 0 || upstream.write_all(&from_client[..n]).await.is_err() { break; }
+                }
+                n = upstream.read(&mut from_server) => {
+                    let n = n.unwrap_or(0);
+                    if n == 0 { break; }
+                    let n = n.min(limit - forwarded);
+                    if client.write_all(&from_server[..n]).await.is_err() { break; }
+                    forwarded += n;
+                    if forwarded >= limit { break; }
+                }
+            }
+        }
+        // Both sockets close here, mid-stream.
+    });
+    format!("tcp://{address}")
+}
+
+#[tokio::test]
+async fn a_connection_broken_mid_stream_is_reported() {
+    let server = legacy_tcp().await;
+    let target = server.client_url.trim_start_matches("tcp://").to_owned();
+    let url = cutting_proxy(target, 200_000).await;
+    let client = Client::builder().url(url).build().unwrap();
+    let err = client
+        .query("SELECT number, toString(number) FROM system.numbers LIMIT 10000000")
+        .await
+        .unwrap_err();
+    assert!(matches!(err, Error::Connection(_)), "{err:?}");
+    assert!(
+        err.to_string().contains("closed") || err.to_string().contains("broke"),
+        "{err}"
+    );
+}
+
+#[tokio::test]
+async fn handshake_failures_keep_the_servers_code() {
+    let server = legacy_tcp().await;
+    let unknown_db =
+        Client::from_dsn(&format!("{}/no_such_database_xyz", server.client_url)).unwrap();
+    assert_eq!(unknown_db.ping().await.unwrap_err().server_code(), Some(81));
+    let nowhere = Client::builder()
+        .url("tcp://127.0.0.1:1")
+        .connect_timeout(Duration::from_secs(2))
+        .build()
+        .unwrap();
+    assert!(matches!(
+        nowhere.ping().await.unwrap_err(),
+        Error::Connection(_)
+    ));
+}
+
+#[tokio::test]
+async fn the_pool_limits_and_reuses_connections() {
+    let server = legacy_tcp().await;
+    let client = client(&server);
+    client.ping().await.unwrap();
+    // Eight concurrent queries share two connections.
+    let tasks: Vec<_> = (0..8u64)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move {
+                client
+                    .query(format!(
+                        "SELECT {i} + count() FROM (SELECT number FROM system.numbers LIMIT 100000)"
+                    ))
+                    .scalar::<u64>()
+                    .await
+            })
+        })
+        .collect();
+    for (i, task) in tasks.into_iter().enumerate() {
+        assert_eq!(task.await.unwrap().unwrap(), i as u64 + 100_000);
+    }
+    let connections = server
+        .run(
+            "SELECT value FROM system.metrics WHERE metric = 'TCPConnection'",
+            &[],
+        )
+        .await;
+    let open: u64 = connections.trim().parse().unwrap();
+    assert!(open >= 1, "{open} TCP connections");
+}
+
+#[tokio::test]
+async fn an_exception_keeps_the_connection_usable() {
+    let server = legacy_tcp().await;
+    let client = Client::builder()
+        .url(server.client_url.clone())
+        .pool_size(1)
+        .build()
+        .unwrap();
+    let err = client.query("SELECT throwIf(1)").await.unwrap_err();
+    assert_eq!(err.server_code(), Some(395));
+    assert!(
+        err.to_string().contains("Server stack trace"),
+        "the server stack is kept: {err}"
+    );
+    assert_eq!(client.query("SELECT 1").scalar::<u8>().await.unwrap(), 1);
+}
