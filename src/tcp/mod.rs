@@ -49,11 +49,10 @@ pub(crate) struct TcpTransport {
     server: tokio::sync::OnceCell<TcpServerInfo>,
 }
 
-/// The server's version and zone as the handshake told them.
+/// The server's version as the handshake told it.
 #[derive(Debug, Clone)]
 pub(crate) struct TcpServerInfo {
     pub(crate) version: String,
-    pub(crate) timezone: String,
 }
 
 impl TcpTransport {
@@ -88,7 +87,6 @@ impl TcpTransport {
                 let hello = connection.get().server();
                 Ok::<_, crate::Error>(TcpServerInfo {
                     version: hello.version(),
-                    timezone: hello.timezone.clone().unwrap_or_else(|| "UTC".into()),
                 })
             })
             .await?;
