@@ -81,6 +81,7 @@ impl Query {
         .unwrap_or_else(|| self.request.query_id().to_owned());
         Ok(QueryStream {
             inner,
+            client,
             query_id,
             done: false,
             deadline,
@@ -95,7 +96,7 @@ impl Query {
             blocks.push(block);
         }
         let (summary, zone) = (stream.summary(), stream.default_zone());
-        Ok(QueryResult::new(blocks, summary, stream.query_id, zone))
+        Ok(QueryResult::new(blocks, summary, stream.query_id.clone(), zone))
     }
 
     /// The first column of the first row, converted to `T`.
@@ -110,6 +111,34 @@ impl IntoFuture for Query {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.fetch())
+    }
+}
+
+/// `KILL QUERY` for `query_id`, sent on another connection (HTTP has no cancel message).
+async fn kill_query(client: &Client, query_id: &str) -> Result<()> {
+    let Transport::Http(http) = client.transport() else { return Ok(()) };
+    let mut kill = super::request::QueryRequest::new(format!(
+        "KILL QUERY WHERE query_id = {} ASYNC",
+        crate::types::quote(query_id)
+    ));
+    http.send(&mut kill, Body::Sql, "TabSeparated", false).await?.text().await?;
+    Ok(())
+}
+
+impl Drop for QueryStream {
+    fn drop(&mut self) {
+        // An HTTP result dropped before its end: the closed socket alone may not stop the server
+        // until it writes again, so kill the query too. (TCP cancels in its own drop.)
+        if self.done || !matches!(self.inner, Inner::Http { .. }) {
+            return;
+        }
+        if let Ok(handle) = tokio::runtime::Handle::try_current() {
+            let client = self.client.clone();
+            let query_id = std::mem::take(&mut self.query_id);
+            handle.spawn(async move {
+                let _ = kill_query(&client, &query_id).await;
+            });
+        }
     }
 }
 
@@ -133,6 +162,7 @@ enum Inner {
 /// [`into_stream`](Self::into_stream).
 pub struct QueryStream {
     inner: Inner,
+    client: Client,
     query_id: String,
     done: bool,
     deadline: Option<(Instant, Duration)>,
@@ -203,12 +233,13 @@ impl QueryStream {
     async fn cancel_inner(&mut self) -> Result<()> {
         match &mut self.inner {
             Inner::Tcp { query, .. } => query.cancel().await,
-            // Closing the response stops the server's work (the server notices the closed socket).
-            Inner::Http { .. } => Ok(()),
+            // HTTP has no cancel message: kill the query from another connection.
+            Inner::Http { .. } => kill_query(&self.client, &self.query_id).await,
         }
     }
 
-    /// Stops the query: over TCP sends Cancel and drains the connection so it can be reused.
+    /// Stops the query: over TCP sends Cancel and drains the connection so it can be reused;
+    /// over HTTP sends `KILL QUERY` for its id on another connection.
     pub async fn cancel(mut self) -> Result<()> {
         self.done = true;
         self.cancel_inner().await

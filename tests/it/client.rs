@@ -595,3 +595,25 @@ async fn wrong_credentials_are_server_errors() {
         Some(193)
     );
 }
+
+#[tokio::test]
+async fn cancelling_over_http_kills_the_query() {
+    // 18.16 only: the 26.9 engine behind the front runs in-process and has no KILL QUERY.
+    let server = legacy().await;
+    let client = client_for(&server, Compression::Lz4);
+    let endless = "SELECT number FROM system.numbers SETTINGS max_block_size = 1000";
+    let mut stream = client.query(endless).query_id("http-cancel-explicit").stream().await.unwrap();
+    assert!(stream.next_block().await.unwrap().is_some());
+    stream.cancel().await.unwrap();
+    let started = std::time::Instant::now();
+    loop {
+        let running = server
+            .run("SELECT count() FROM system.processes WHERE query_id = 'http-cancel-explicit'", &[])
+            .await;
+        if running.trim() == "0" {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(10), "the query still runs");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
