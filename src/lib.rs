@@ -34,5 +34,6 @@ pub use column::Column;
 pub use compression::Compression;
 pub use error::{Error, Result};
 pub use native::Block;
+pub use native::packets::Progress;
 pub use types::{DataType, TypeParseError};
 pub use value::{Row, Value};

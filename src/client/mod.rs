@@ -11,7 +11,7 @@ mod command;
 mod insert;
 mod params;
 mod query;
-mod request;
+pub(crate) mod request;
 mod result;
 mod summary;
 

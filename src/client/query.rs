@@ -96,7 +96,12 @@ impl Query {
             blocks.push(block);
         }
         let (summary, zone) = (stream.summary(), stream.default_zone());
-        Ok(QueryResult::new(blocks, summary, stream.query_id.clone(), zone))
+        Ok(QueryResult::new(
+            blocks,
+            summary,
+            stream.query_id.clone(),
+            zone,
+        ))
     }
 
     /// The first column of the first row, converted to `T`.
@@ -116,12 +121,17 @@ impl IntoFuture for Query {
 
 /// `KILL QUERY` for `query_id`, sent on another connection (HTTP has no cancel message).
 async fn kill_query(client: &Client, query_id: &str) -> Result<()> {
-    let Transport::Http(http) = client.transport() else { return Ok(()) };
+    let Transport::Http(http) = client.transport() else {
+        return Ok(());
+    };
     let mut kill = super::request::QueryRequest::new(format!(
         "KILL QUERY WHERE query_id = {} ASYNC",
         crate::types::quote(query_id)
     ));
-    http.send(&mut kill, Body::Sql, "TabSeparated", false).await?.text().await?;
+    http.send(&mut kill, Body::Sql, "TabSeparated", false)
+        .await?
+        .text()
+        .await?;
     Ok(())
 }
 

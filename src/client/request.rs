@@ -1,6 +1,19 @@
 //! What a caller asks of the server, independent of the transport.
 
+use std::sync::Arc;
+
+use crate::native::packets::Progress;
 use crate::value::Value;
+
+/// A progress callback: called with the totals so far.
+#[derive(Clone)]
+pub(crate) struct ProgressCallback(pub(crate) Arc<dyn Fn(&Progress) + Send + Sync>);
+
+impl std::fmt::Debug for ProgressCallback {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("ProgressCallback")
+    }
+}
 
 /// One statement with its per-query options.
 #[derive(Debug, Clone, Default)]
@@ -17,6 +30,8 @@ pub(crate) struct QueryRequest {
     pub(crate) session_id: Option<String>,
     /// The database to run in, instead of the client's.
     pub(crate) database: Option<String>,
+    /// Called as the server reports progress.
+    pub(crate) progress: Option<ProgressCallback>,
 }
 
 impl QueryRequest {
@@ -76,6 +91,19 @@ macro_rules! request_options {
             /// Runs the query in a session (settings and temporary tables persist in it).
             pub fn session_id(mut self, id: impl Into<String>) -> Self {
                 self.request.session_id = Some(id.into());
+                self
+            }
+
+            /// Calls `callback` with the totals so far each time the server reports progress
+            /// (Progress packets over TCP; `X-ClickHouse-Progress` headers over HTTP, which the
+            /// server sends until the first byte of the result).
+            pub fn on_progress(
+                mut self,
+                callback: impl Fn(&$crate::native::packets::Progress) + Send + Sync + 'static,
+            ) -> Self {
+                self.request.progress = Some($crate::client::request::ProgressCallback(
+                    std::sync::Arc::new(callback),
+                ));
                 self
             }
 

@@ -23,6 +23,18 @@ pub struct QuerySummary {
 }
 
 impl QuerySummary {
+    /// The same figures as a progress report.
+    pub fn as_progress(&self) -> crate::native::packets::Progress {
+        crate::native::packets::Progress {
+            read_rows: self.read_rows,
+            read_bytes: self.read_bytes,
+            total_rows_to_read: self.total_rows_to_read,
+            written_rows: self.written_rows,
+            written_bytes: self.written_bytes,
+            elapsed_ns: self.elapsed_ns,
+        }
+    }
+
     /// Parses the JSON of an `X-ClickHouse-Summary` or `X-ClickHouse-Progress` header; values are
     /// decimal strings (or numbers); unknown keys are ignored.
     pub fn from_json(text: &str) -> Option<QuerySummary> {

@@ -8,7 +8,7 @@ use url::Url;
 
 use super::exception;
 use super::response::HttpResponse;
-use crate::client::{ClientOptions, QueryRequest};
+use crate::client::{ClientOptions, QueryRequest, QuerySummary};
 use crate::compression::Compression;
 use crate::error::{Error, Result};
 
@@ -169,6 +169,9 @@ impl HttpTransport {
             }
         }
         params.extend(request.settings.iter().cloned());
+        if request.progress.is_some() {
+            params.push(("send_progress_in_http_headers".into(), "1".into()));
+        }
         params.extend(
             request
                 .params
@@ -235,6 +238,14 @@ impl HttpTransport {
             None if frames => self.server_info().await?.timezone,
             None => Tz::UTC,
         };
+        if let Some(callback) = &request.progress {
+            // The server repeats the header with cumulative totals until the body starts.
+            for value in response.headers().get_all("X-ClickHouse-Progress") {
+                if let Some(s) = value.to_str().ok().and_then(QuerySummary::from_json) {
+                    (callback.0)(&s.as_progress());
+                }
+            }
+        }
         Ok(HttpResponse::new(response, framed_response, default_zone))
     }
 }

@@ -23,6 +23,7 @@ pub(crate) struct TcpQuery {
     done: bool,
     /// Set on the copy that a cancel task owns, so that dropping it never spawns again.
     in_cancel_task: bool,
+    on_progress: Option<crate::client::request::ProgressCallback>,
 }
 
 /// Builds and sends the Query packet and the empty Data block after it.
@@ -103,6 +104,7 @@ pub(crate) async fn start(
         timezone: None,
         done: false,
         in_cancel_task: false,
+        on_progress: request.progress.clone(),
     })
 }
 
@@ -136,7 +138,12 @@ impl TcpQuery {
                 }
                 ServerPacket::Data(DataKind::Totals, block) => self.totals = Some(block),
                 ServerPacket::Data(DataKind::Extremes, block) => self.extremes = Some(block),
-                ServerPacket::Progress(p) => self.progress.add(&p),
+                ServerPacket::Progress(p) => {
+                    self.progress.add(&p);
+                    if let Some(callback) = &self.on_progress {
+                        (callback.0)(&self.progress);
+                    }
+                }
                 ServerPacket::ProfileInfo(_)
                 | ServerPacket::Log(_)
                 | ServerPacket::ProfileEvents(_) => {}
@@ -255,6 +262,7 @@ impl Drop for TcpQuery {
             timezone: None,
             done: false,
             in_cancel_task: true,
+            on_progress: None,
         };
         match tokio::runtime::Handle::try_current() {
             Ok(handle) => {

@@ -602,18 +602,64 @@ async fn cancelling_over_http_kills_the_query() {
     let server = legacy().await;
     let client = client_for(&server, Compression::Lz4);
     let endless = "SELECT number FROM system.numbers SETTINGS max_block_size = 1000";
-    let mut stream = client.query(endless).query_id("http-cancel-explicit").stream().await.unwrap();
+    let mut stream = client
+        .query(endless)
+        .query_id("http-cancel-explicit")
+        .stream()
+        .await
+        .unwrap();
     assert!(stream.next_block().await.unwrap().is_some());
     stream.cancel().await.unwrap();
     let started = std::time::Instant::now();
     loop {
         let running = server
-            .run("SELECT count() FROM system.processes WHERE query_id = 'http-cancel-explicit'", &[])
+            .run(
+                "SELECT count() FROM system.processes WHERE query_id = 'http-cancel-explicit'",
+                &[],
+            )
             .await;
         if running.trim() == "0" {
             break;
         }
-        assert!(started.elapsed() < Duration::from_secs(10), "the query still runs");
+        assert!(
+            started.elapsed() < Duration::from_secs(10),
+            "the query still runs"
+        );
         tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
+
+#[tokio::test]
+async fn progress_is_reported_on_both_transports() {
+    use std::sync::{Arc, Mutex};
+    let targets = [engine().await, legacy_tcp().await];
+    for server in targets {
+        let client = client_for(&server, Compression::Lz4);
+        let seen: Arc<Mutex<Vec<u64>>> = Arc::default();
+        let record = seen.clone();
+        // Over HTTP the headers come before the body: wait for the end so they cover the work.
+        let mut query = client
+            .query("SELECT count() FROM (SELECT number FROM system.numbers LIMIT 3000000) SETTINGS max_block_size = 65536")
+            .on_progress(move |p| record.lock().unwrap().push(p.read_rows));
+        if !is_tcp(&server) {
+            query = query
+                .setting("wait_end_of_query", 1)
+                .setting("http_headers_progress_interval_ms", 10);
+        }
+        let total: u64 = query.scalar().await.unwrap();
+        assert_eq!(total, 3_000_000);
+        let seen = seen.lock().unwrap();
+        assert!(!seen.is_empty(), "{}: no progress reported", server.name);
+        assert!(
+            seen.windows(2).all(|w| w[0] <= w[1]),
+            "{}: totals never go down: {seen:?}",
+            server.name
+        );
+        // The server reads whole blocks, so it may count a few rows past the LIMIT.
+        assert!(
+            *seen.last().unwrap() >= 3_000_000,
+            "{}: the last report covers every row: {seen:?}",
+            server.name
+        );
     }
 }
