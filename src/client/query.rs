@@ -71,7 +71,7 @@ impl Query {
                     .timezone()
                     .and_then(|tz| tz.parse().ok())
                     .unwrap_or(Tz::UTC);
-                Inner::Tcp { query, zone }
+                Inner::Tcp { query: Box::new(query), zone }
             }
         };
         let query_id = match &inner {
@@ -158,7 +158,7 @@ enum Inner {
         blocks: BlockStream,
     },
     Tcp {
-        query: TcpQuery,
+        query: Box<TcpQuery>,
         zone: Tz,
     },
 }
