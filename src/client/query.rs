@@ -152,6 +152,8 @@ impl Drop for QueryStream {
     }
 }
 
+/// One per stream, so the variants' sizes do not matter.
+#[allow(clippy::large_enum_variant)]
 enum Inner {
     Http {
         response: HttpResponse,
