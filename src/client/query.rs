@@ -71,7 +71,10 @@ impl Query {
                     .timezone()
                     .and_then(|tz| tz.parse().ok())
                     .unwrap_or(Tz::UTC);
-                Inner::Tcp { query: Box::new(query), zone }
+                Inner::Tcp {
+                    query: Box::new(query),
+                    zone,
+                }
             }
         };
         let query_id = match &inner {

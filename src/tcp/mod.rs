@@ -104,15 +104,6 @@ impl TcpTransport {
             .cloned()
             .collect();
         settings.extend(request.settings.iter().cloned());
-        if let Some((Method::Zstd, _)) = self.options().compression {
-            if !settings
-                .iter()
-                .any(|(n, _)| n == "network_compression_method")
-                && !settings.is_empty()
-            {
-                settings.push(("network_compression_method".into(), "zstd".into()));
-            }
-        }
         query::start(connection, request, settings).await
     }
 }

@@ -30,11 +30,22 @@ pub(crate) struct TcpQuery {
 pub(crate) async fn start(
     mut connection: Pooled,
     request: &mut QueryRequest,
-    settings: Vec<(String, String)>,
+    mut settings: Vec<(String, String)>,
 ) -> Result<TcpQuery> {
     let options = connection.pool_options();
     let conn = connection.get();
     let rev = conn.revision();
+    // Ask the server to answer in zstd too, where it takes settings (it defaults to LZ4).
+    if matches!(
+        options.compression,
+        Some((crate::compression::Method::Zstd, _))
+    ) && rev >= revision::SETTINGS_AS_STRINGS
+        && !settings
+            .iter()
+            .any(|(n, _)| n == "network_compression_method")
+    {
+        settings.push(("network_compression_method".into(), "zstd".into()));
+    }
     if !settings.is_empty() && rev < revision::SETTINGS_AS_STRINGS {
         return Err(Error::InvalidInput(format!(
             "per-query settings over the native protocol need protocol revision {} (ClickHouse 19.11+); this \
