@@ -104,22 +104,29 @@ pub(crate) async fn start(
         connection.discard();
         return Err(e);
     }
-    Ok(TcpQuery {
-        connection: Some(connection),
-        compressed,
-        progress: Progress::default(),
-        rows: 0,
-        header: None,
-        totals: None,
-        extremes: None,
-        timezone: None,
-        done: false,
-        in_cancel_task: false,
-        on_progress: request.progress.clone(),
-    })
+    let mut query = TcpQuery::new(connection, compressed);
+    query.on_progress = request.progress.clone();
+    Ok(query)
 }
 
 impl TcpQuery {
+    /// A query just sent on `connection`.
+    fn new(connection: Pooled, compressed: bool) -> Self {
+        TcpQuery {
+            connection: Some(connection),
+            compressed,
+            progress: Progress::default(),
+            rows: 0,
+            header: None,
+            totals: None,
+            extremes: None,
+            timezone: None,
+            done: false,
+            in_cancel_task: false,
+            on_progress: None,
+        }
+    }
+
     /// The next packet that matters to the caller: a Data block (the header block included), or
     /// `None` at EndOfStream. Progress, profile and log packets are absorbed on the way.
     pub(crate) async fn next_data(&mut self) -> Result<Option<Block>> {
@@ -262,19 +269,8 @@ impl Drop for TcpQuery {
         let Some(connection) = self.connection.take() else {
             return;
         };
-        let mut rest = TcpQuery {
-            connection: Some(connection),
-            compressed: self.compressed,
-            progress: self.progress,
-            rows: 0,
-            header: None,
-            totals: None,
-            extremes: None,
-            timezone: None,
-            done: false,
-            in_cancel_task: true,
-            on_progress: None,
-        };
+        let mut rest = TcpQuery::new(connection, self.compressed);
+        rest.in_cancel_task = true;
         match tokio::runtime::Handle::try_current() {
             Ok(handle) => {
                 handle.spawn(async move {
