@@ -1,0 +1,33 @@
+//! ClickHouse DDL sea-query cannot express: columns with ClickHouse types and options
+//! ([`ChColumn`]), CREATE TABLE with engines and table clauses ([`CreateTable`]), ALTER TABLE
+//! column changes ([`AlterTable`]), CREATE/DROP DATABASE. DDL is always rendered with inline
+//! literals.
+
+mod alter;
+mod column;
+mod create_table;
+mod database;
+
+pub use alter::AlterTable;
+pub use column::{ChColumn, ChType, ValueKind};
+pub use create_table::{CreateTable, Engine};
+pub use database::{CreateDatabase, DropDatabase};
+
+use sea_query::{Expr, QueryBuilder};
+
+use crate::backend::ClickHouseQueryBuilder;
+
+/// An expression with inline literals.
+pub(crate) fn inline_expr(expr: &Expr) -> String {
+    let mut out = String::new();
+    ClickHouseQueryBuilder.prepare_expr(expr, &mut out);
+    out
+}
+
+/// ` ON CLUSTER `name``.
+pub(crate) fn on_cluster(out: &mut String, cluster: &Option<String>) {
+    if let Some(cluster) = cluster {
+        out.push_str(" ON CLUSTER ");
+        let _ = crate::literal::write_identifier(out, cluster);
+    }
+}

@@ -1,0 +1,395 @@
+//! More golden SQL: ClickHouse-only clauses, DDL, literals and typed parameters, and the
+//! errors for constructs ClickHouse does not have. One test per variant.
+
+use chrono::{NaiveDate, TimeZone, Utc};
+use sea_query::{Alias, ColumnDef, Expr, ExprTrait, Func, Index, Order, Query, Table, Value};
+use sea_query_clickhouse::{
+    AlterTable, ArrayJoin, ChColumn, ChDelete, ChJoin, ChSelect, ChStatement,
+    ClickHouseQueryBuilder as CH, CreateDatabase, CreateTable, DropDatabase, Engine, Error,
+    JoinKind, Mutation, column_type,
+};
+
+fn select_t() -> sea_query::SelectStatement {
+    Query::select().column("a").from("t").to_owned()
+}
+
+#[test]
+fn sample_offset_format_left_array_join() {
+    let mut s = ChSelect::new(select_t());
+    s.sample_offset(0.1, 0.5)
+        .array_join(
+            ArrayJoin::new(Expr::col("xs"), Some("x"))
+                .and(Expr::col("ys"), None)
+                .left(),
+        )
+        .format("JSONEachRow");
+    assert_eq!(
+        s.to_sql().unwrap(),
+        "SELECT `a` FROM `t` SAMPLE 0.1 OFFSET 0.5 LEFT ARRAY JOIN `xs` AS `x`, `ys` FORMAT JSONEachRow"
+    );
+}
+
+#[test]
+fn global_full_outer_and_cross_joins() {
+    let mut s = ChSelect::new(select_t());
+    s.join(
+        ChJoin::new(JoinKind::FullOuter).global(),
+        "u",
+        Expr::col(("t", "id")).equals(("u", "id")),
+    )
+    .join(ChJoin::cross(), "v", Expr::val(true))
+    .join(
+        ChJoin::left().asof(),
+        "w",
+        Expr::col(("t", "ts")).gte(Expr::col(("w", "ts"))),
+    );
+    assert_eq!(
+        s.to_sql().unwrap(),
+        "SELECT `a` FROM `t` GLOBAL FULL OUTER JOIN `u` ON `t`.`id` = `u`.`id` CROSS JOIN `v` ON true LEFT ASOF JOIN `w` ON `t`.`ts` >= `w`.`ts`"
+    );
+}
+
+#[test]
+fn joins_already_on_the_statement_keep_their_place() {
+    let mut inner = select_t();
+    inner.left_join("u", Expr::col(("t", "id")).equals(("u", "id")));
+    let mut s = ChSelect::new(inner);
+    s.join(
+        ChJoin::inner().any(),
+        "v",
+        Expr::col(("t", "id")).equals(("v", "id")),
+    );
+    assert_eq!(
+        s.to_sql().unwrap(),
+        "SELECT `a` FROM `t` LEFT JOIN `u` ON `t`.`id` = `u`.`id` INNER ANY JOIN `v` ON `t`.`id` = `v`.`id`"
+    );
+}
+
+#[test]
+fn subquery_in_from_and_join_keeps_parameter_order() {
+    let sub = Query::select()
+        .column("id")
+        .from("u")
+        .and_where(Expr::col("z").eq(99))
+        .to_owned();
+    let mut s = ChSelect::new(
+        Query::select()
+            .column("a")
+            .from_subquery(sub.clone(), "s")
+            .and_where(Expr::col("a").eq(2))
+            .to_owned(),
+    );
+    s.prewhere(Expr::col("b").eq(1));
+    s.join(
+        ChJoin::left().all(),
+        sea_query::TableRef::SubQuery(sub.into(), Alias::new("j").into()),
+        Expr::col(("j", "id")).equals(("s", "id")),
+    );
+    let typed = s.build_typed().unwrap();
+    assert_eq!(
+        typed.sql,
+        "SELECT `a` FROM (SELECT `id` FROM `u` WHERE `z` = {p1:Int32}) AS `s` LEFT ALL JOIN (SELECT `id` FROM `u` WHERE `z` = {p2:Int32}) AS `j` ON `j`.`id` = `s`.`id` PREWHERE `b` = {p3:Int32} WHERE `a` = {p4:Int32}"
+    );
+    let values: Vec<String> = typed
+        .params
+        .iter()
+        .map(|(n, v)| format!("{n}={v}"))
+        .collect();
+    assert_eq!(values, ["p1=99", "p2=99", "p3=1", "p4=2"]);
+}
+
+#[test]
+fn invalid_join_setting_and_format_are_errors() {
+    let mut s = ChSelect::new(select_t());
+    s.join(ChJoin::full().semi(), "u", Expr::val(true));
+    assert!(matches!(s.to_sql(), Err(Error::Unsupported(_))));
+    let mut s = ChSelect::new(select_t());
+    s.settings("max_threads = 1; DROP TABLE t", 1);
+    assert!(matches!(s.to_sql(), Err(Error::InvalidInput(_))));
+    let mut s = ChSelect::new(select_t());
+    s.format("JSON; DROP");
+    assert!(matches!(s.to_sql(), Err(Error::InvalidInput(_))));
+    let mut s = ChSelect::new(select_t());
+    s.settings("comment", "it's");
+    assert_eq!(
+        s.to_sql().unwrap(),
+        r"SELECT `a` FROM `t` SETTINGS comment = 'it\'s'"
+    );
+}
+
+#[test]
+fn delete_on_cluster_in_partition() {
+    let d = ChDelete::new(
+        Query::delete()
+            .from_table(("db", "t"))
+            .and_where(Expr::col("id").eq(5))
+            .to_owned(),
+    )
+    .on_cluster("c1")
+    .in_partition(Expr::val("2024-01"));
+    let typed = d.build_typed().unwrap();
+    assert_eq!(
+        typed.sql,
+        "DELETE FROM `db`.`t` ON CLUSTER `c1` IN PARTITION '2024-01' WHERE `id` = {p1:Int32}"
+    );
+}
+
+#[test]
+fn delete_without_where_is_an_error() {
+    let d = Query::delete().from_table("t").to_owned();
+    assert!(matches!(d.to_sql(), Err(Error::Unsupported(_))));
+}
+
+#[test]
+fn mutation_on_cluster_in_partition() {
+    let m = Mutation::delete("t")
+        .on_cluster("c")
+        .in_partition(Expr::val(202401))
+        .and_where(Expr::col("a").eq("x"));
+    assert_eq!(
+        m.to_sql().unwrap(),
+        "ALTER TABLE `t` ON CLUSTER `c` DELETE IN PARTITION 202401 WHERE `a` = 'x'"
+    );
+    assert!(matches!(
+        Mutation::delete("t").to_sql(),
+        Err(Error::InvalidInput(_))
+    ));
+}
+
+#[test]
+fn create_table_on_cluster_replicated_sample_ttl() {
+    let create = CreateTable::new(("db", "events"))
+        .on_cluster("main")
+        .column(ChColumn::new("id", "UInt64"))
+        .column(ChColumn::new("ts", "DateTime").ttl(Expr::cust("ts + INTERVAL 1 DAY")))
+        .column(ChColumn::new("raw", "String").ephemeral(None))
+        .column(ChColumn::new("n", "Int32").null())
+        .engine(Engine::Replicated {
+            path: "/clickhouse/tables/{shard}/events".into(),
+            replica: "{replica}".into(),
+            inner: Box::new(Engine::replacing("id")),
+        })
+        .order_by([Expr::col("id"), Expr::col("ts")])
+        .primary_key([Expr::col("id")])
+        .sample_by(Expr::col("id"))
+        .ttl(Expr::cust("ts + INTERVAL 30 DAY"));
+    assert_eq!(
+        create.to_sql().unwrap(),
+        "CREATE TABLE `db`.`events` ON CLUSTER `main` (`id` UInt64, `ts` DateTime TTL ts + INTERVAL 1 DAY, `raw` String EPHEMERAL, `n` Nullable(Int32)) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/events', '{replica}', `id`) ORDER BY (`id`, `ts`) PRIMARY KEY (`id`) SAMPLE BY `id` TTL ts + INTERVAL 30 DAY"
+    );
+}
+
+#[test]
+fn distributed_and_summing_engines() {
+    let d = Engine::Distributed {
+        cluster: "c".into(),
+        database: "db".into(),
+        table: "t".into(),
+        sharding_key: Some(Func::cust("rand").into()),
+    };
+    assert_eq!(d.to_sql().unwrap(), "Distributed('c', 'db', 't', rand())");
+    let s = Engine::SummingMergeTree(vec![Alias::new("a").into(), Alias::new("b").into()]);
+    assert_eq!(s.to_sql().unwrap(), "SummingMergeTree((`a`, `b`))");
+    let bad = Engine::Replicated {
+        path: "p".into(),
+        replica: "r".into(),
+        inner: Box::new(Engine::Memory),
+    };
+    assert!(bad.to_sql().is_err());
+}
+
+#[test]
+fn create_and_drop_database() {
+    assert_eq!(
+        CreateDatabase::new("d")
+            .on_cluster("c")
+            .comment("x")
+            .to_sql()
+            .unwrap(),
+        "CREATE DATABASE `d` ON CLUSTER `c` COMMENT 'x'"
+    );
+    assert_eq!(
+        DropDatabase::new("d")
+            .if_exists()
+            .on_cluster("c")
+            .sync()
+            .to_sql()
+            .unwrap(),
+        "DROP DATABASE IF EXISTS `d` ON CLUSTER `c` SYNC"
+    );
+    assert!(
+        CreateDatabase::new("d")
+            .engine("Atomic; DROP")
+            .to_sql()
+            .is_err()
+    );
+}
+
+#[test]
+fn alter_table_every_column_change() {
+    let alter = AlterTable::new("t")
+        .on_cluster("c")
+        .add_column(ChColumn::new("a", "Int8"), false)
+        .first()
+        .modify_column(ColumnDef::new("b").string().to_owned(), true)
+        .after("a")
+        .rename_column("c", "d", true)
+        .comment_column("d", "it's", true)
+        .drop_column("e", false);
+    assert_eq!(
+        alter.to_sql().unwrap(),
+        r"ALTER TABLE `t` ON CLUSTER `c` ADD COLUMN `a` Int8 FIRST, MODIFY COLUMN IF EXISTS `b` Nullable(String) AFTER `a`, RENAME COLUMN IF EXISTS `c` TO `d`, COMMENT COLUMN IF EXISTS `d` 'it\'s', DROP COLUMN `e`"
+    );
+}
+
+#[test]
+fn sea_query_table_statements() {
+    let create = Table::create()
+        .table("t")
+        .col(ColumnDef::new("id").unsigned().not_null().primary_key())
+        .col(ColumnDef::new("name").string_len(10).default("x"))
+        .col(ColumnDef::new("ok").boolean())
+        .engine("MergeTree")
+        .extra("ORDER BY id")
+        .to_owned();
+    assert_eq!(
+        create.to_string(CH),
+        "CREATE TABLE `t` ( `id` UInt32, `name` Nullable(String) DEFAULT 'x', `ok` Nullable(Bool) ) ENGINE=MergeTree ORDER BY id"
+    );
+    let commented = Table::create()
+        .table("t")
+        .col(ColumnDef::new("id").integer().not_null())
+        .engine("Memory")
+        .comment("c")
+        .to_owned();
+    assert_eq!(
+        commented.to_string(CH),
+        "CREATE TABLE `t` ( `id` Int32 ) ENGINE=Memory COMMENT 'c'"
+    );
+    assert_eq!(
+        Table::drop()
+            .table("t")
+            .if_exists()
+            .to_owned()
+            .to_string(CH),
+        "DROP TABLE IF EXISTS `t`"
+    );
+    assert_eq!(
+        Table::truncate().table("t").to_owned().to_string(CH),
+        "TRUNCATE TABLE `t`"
+    );
+    assert_eq!(
+        Table::rename().table("a", "b").to_owned().to_string(CH),
+        "RENAME TABLE `a` TO `b`"
+    );
+    let auto = Table::create()
+        .table("t")
+        .col(ColumnDef::new("id").integer().auto_increment())
+        .to_owned();
+    assert!(matches!(auto.to_sql(), Err(Error::Unsupported(_))));
+    let index = Index::create().name("i").table("t").col("a").to_owned();
+    assert!(index.to_string(CH).contains("throwError"));
+}
+
+#[test]
+fn column_types() {
+    use sea_query::ColumnType as T;
+    let cases = [
+        (T::Char(Some(3)), "FixedString(3)"),
+        (T::Text, "String"),
+        (T::TinyInteger, "Int8"),
+        (T::BigUnsigned, "UInt64"),
+        (T::Double, "Float64"),
+        (T::Decimal(None), "Decimal(38, 10)"),
+        (T::DateTime, "DateTime64(6)"),
+        (T::Timestamp, "DateTime"),
+        (T::TimestampWithTimeZone, "DateTime64(6, 'UTC')"),
+        (T::Date, "Date32"),
+        (T::Boolean, "Bool"),
+        (T::Uuid, "UUID"),
+        (T::Json, "JSON"),
+        (
+            T::Array(sea_query::RcOrArc::new(T::Integer)),
+            "Array(Int32)",
+        ),
+        (
+            T::Enum {
+                name: Alias::new("e").into(),
+                variants: vec![Alias::new("a").into(), Alias::new("b'c").into()],
+            },
+            r"Enum8('a' = 1, 'b\'c' = 2)",
+        ),
+    ];
+    for (ty, expected) in cases {
+        assert_eq!(column_type(&ty).unwrap(), expected);
+    }
+    assert!(column_type(&T::Time).is_err());
+}
+
+#[test]
+fn literals_and_typed_params_for_every_value_kind() {
+    let day = NaiveDate::from_ymd_opt(2024, 1, 2).unwrap();
+    let at = Utc.with_ymd_and_hms(2024, 1, 2, 3, 4, 5).unwrap();
+    let id = uuid::Uuid::from_u128(0x0123_4567_89ab_cdef_0123_4567_89ab_cdef);
+    let dec: rust_decimal::Decimal = "12.345".parse().unwrap();
+    let select = Query::select()
+        .expr(Expr::val(true))
+        .expr(Expr::val(day))
+        .expr(Expr::val(at))
+        .expr(Expr::val(id))
+        .expr(Expr::val(dec))
+        .expr(Expr::val(Value::Bytes(Some(vec![0xab, 0x01]))))
+        .expr(Expr::val(Value::Int(None)))
+        .expr(Expr::val(vec![1i32, 2]))
+        .expr(Expr::val(f64::NAN))
+        .to_owned();
+    assert_eq!(
+        select.to_sql().unwrap(),
+        "SELECT true, toDate32('2024-01-02'), toDateTime64('2024-01-02 03:04:05.000000', 6, 'UTC'), toUUID('01234567-89ab-cdef-0123-456789abcdef'), toDecimal128('12.345', 3), x'AB01', NULL, [1, 2], nan"
+    );
+    let typed = select.build_typed().unwrap();
+    assert_eq!(
+        typed.sql,
+        "SELECT {p1:Bool}, {p2:Date32}, {p3:DateTime64(6, 'UTC')}, {p4:UUID}, {p5:Decimal(38, 3)}, unhex({p6:String}), {p7:Nullable(Int32)}, {p8:Array(Int32)}, {p9:Float64}"
+    );
+    let values: Vec<String> = typed.params.iter().map(|(_, v)| v.to_string()).collect();
+    assert_eq!(
+        values,
+        [
+            "true",
+            "2024-01-02",
+            "2024-01-02 03:04:05",
+            "01234567-89ab-cdef-0123-456789abcdef",
+            "12.345",
+            "AB01",
+            "NULL",
+            "[1, 2]",
+            "NaN"
+        ]
+    );
+}
+
+#[test]
+fn function_spellings() {
+    let s = Query::select()
+        .expr(Func::random())
+        .expr(Func::greatest([Expr::col("a"), Expr::col("b")]))
+        .expr(Func::lower(Expr::col("a")))
+        .expr(Func::bit_and(Expr::col("a")))
+        .order_by("a", Order::Asc)
+        .from("t")
+        .to_owned();
+    assert_eq!(
+        s.to_sql().unwrap(),
+        "SELECT rand(), greatest(`a`, `b`), lower(`a`), groupBitAnd(`a`) FROM `t` ORDER BY `a` ASC"
+    );
+}
+
+#[test]
+fn identifiers_are_escaped() {
+    let s = Query::select()
+        .column("we`ird\\")
+        .from(Alias::new("t`; DROP"))
+        .to_owned();
+    assert_eq!(s.to_string(CH), r"SELECT `we\`ird\\` FROM `t\`; DROP`");
+}
