@@ -28,6 +28,8 @@ pub(crate) struct ClientOptions {
     pub(crate) pool_size: usize,
     /// How long a native connection may stay idle in the pool (TCP).
     pub(crate) idle_timeout: Duration,
+    /// Extra trusted CA certificates (PEM), for `https://` and `tcps://`.
+    pub(crate) tls_ca_file: Option<std::path::PathBuf>,
 }
 
 impl ClientOptions {
@@ -60,7 +62,6 @@ impl ClientOptions {
                 .trim_end_matches(']')
                 .to_owned(),
             port,
-            tls,
             user: self.user.clone(),
             password: self.password.clone(),
             database: self.database.clone().unwrap_or_default(),
@@ -76,6 +77,11 @@ impl ClientOptions {
                 version.get(2).copied().unwrap_or(0),
             ),
             hostname: std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into()),
+            tls_config: if tls {
+                Some(crate::tcp::tls::config(self.tls_ca_file.as_deref())?)
+            } else {
+                None
+            },
         })
     }
 }
@@ -122,6 +128,7 @@ pub struct ClientBuilder {
     insert_block_bytes: usize,
     pool_size: usize,
     idle_timeout: Duration,
+    tls_ca_file: Option<std::path::PathBuf>,
 }
 
 impl Default for ClientBuilder {
@@ -142,6 +149,7 @@ impl Default for ClientBuilder {
             insert_block_bytes: 8 << 20,
             pool_size: 16,
             idle_timeout: Duration::from_secs(60),
+            tls_ca_file: None,
         }
     }
 }
@@ -293,6 +301,13 @@ impl ClientBuilder {
         self
     }
 
+    /// Trusts the CA certificates in this PEM file too (for servers with a private CA), over
+    /// `https://` and `tcps://`.
+    pub fn tls_ca_file(mut self, path: impl Into<std::path::PathBuf>) -> Self {
+        self.tls_ca_file = Some(path.into());
+        self
+    }
+
     /// Builds the client. No connection is made until the first request.
     pub fn build(self) -> Result<Client> {
         let text = match &self.url {
@@ -327,6 +342,7 @@ impl ClientBuilder {
             insert_block_bytes: self.insert_block_bytes,
             pool_size: self.pool_size,
             idle_timeout: self.idle_timeout,
+            tls_ca_file: self.tls_ca_file,
         })
     }
 }

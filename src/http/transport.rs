@@ -71,6 +71,15 @@ impl HttpTransport {
         if let Some(timeout) = options.request_timeout {
             builder = builder.timeout(timeout);
         }
+        if let Some(path) = &options.tls_ca_file {
+            let pem = std::fs::read(path)
+                .map_err(|e| Error::Config(format!("TLS CA file {}: {e}", path.display())))?;
+            for cert in reqwest::Certificate::from_pem_bundle(&pem)
+                .map_err(|e| Error::Config(format!("TLS CA file {}: {e}", path.display())))?
+            {
+                builder = builder.add_root_certificate(cert);
+            }
+        }
         let client = builder
             .build()
             .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;

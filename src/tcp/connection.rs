@@ -58,10 +58,11 @@ impl Connection {
             .local_addr()
             .map(|a| a.to_string())
             .unwrap_or_else(|_| "0.0.0.0:0".into());
-        let socket: Box<dyn Socket> = if options.tls {
-            Box::new(super::tls::connect(&options.host, tcp).await?)
-        } else {
-            Box::new(tcp)
+        let socket: Box<dyn Socket> = match &options.tls_config {
+            Some(config) => {
+                Box::new(super::tls::connect(config.clone(), &options.host, tcp).await?)
+            }
+            None => Box::new(tcp),
         };
         let mut connection = Connection {
             socket,

@@ -9,7 +9,7 @@ mod connection;
 mod insert;
 mod pool;
 mod query;
-mod tls;
+pub(crate) mod tls;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -27,7 +27,6 @@ use pool::Pool;
 pub(crate) struct TcpOptions {
     pub(crate) host: String,
     pub(crate) port: u16,
-    pub(crate) tls: bool,
     pub(crate) user: String,
     pub(crate) password: String,
     /// The default database ("" for the user's).
@@ -41,6 +40,8 @@ pub(crate) struct TcpOptions {
     pub(crate) client_name: String,
     pub(crate) client_version: (u64, u64, u64),
     pub(crate) hostname: String,
+    /// The TLS configuration, for `tcps://`.
+    pub(crate) tls_config: Option<Arc<tokio_rustls::rustls::ClientConfig>>,
 }
 
 /// The native transport of a client: its pool.

@@ -1,43 +1,56 @@
-//! TLS for `tcps://` (rustls, with the system's root certificates).
+//! TLS for `tcps://` (rustls): the system's root certificates, plus a CA file when given.
 
-use std::sync::{Arc, OnceLock};
+use std::path::Path;
+use std::sync::Arc;
 
 use tokio::net::TcpStream;
 use tokio_rustls::TlsConnector;
 use tokio_rustls::client::TlsStream;
-use tokio_rustls::rustls::pki_types::ServerName;
+use tokio_rustls::rustls::pki_types::pem::PemObject;
+use tokio_rustls::rustls::pki_types::{CertificateDer, ServerName};
 use tokio_rustls::rustls::{ClientConfig, RootCertStore};
 
 use crate::error::{Error, Result};
 
-fn config() -> Result<Arc<ClientConfig>> {
-    static CONFIG: OnceLock<std::result::Result<Arc<ClientConfig>, String>> = OnceLock::new();
-    CONFIG
-        .get_or_init(|| {
-            let mut roots = RootCertStore::empty();
-            let loaded = rustls_native_certs::load_native_certs();
-            for cert in loaded.certs {
-                // A certificate the store rejects is skipped, as browsers do.
-                let _ = roots.add(cert);
-            }
-            if roots.is_empty() {
-                return Err("no usable root certificates found on this system".to_owned());
-            }
-            Ok(Arc::new(
-                ClientConfig::builder()
-                    .with_root_certificates(roots)
-                    .with_no_client_auth(),
-            ))
-        })
-        .clone()
-        .map_err(Error::Config)
+/// The client configuration: system roots and the certificates of `ca_file`.
+pub(crate) fn config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>> {
+    let mut roots = RootCertStore::empty();
+    for cert in rustls_native_certs::load_native_certs().certs {
+        // A system certificate the store rejects is skipped, as browsers do.
+        let _ = roots.add(cert);
+    }
+    if let Some(path) = ca_file {
+        let certs = CertificateDer::pem_file_iter(path)
+            .map_err(|e| Error::Config(format!("TLS CA file {}: {e}", path.display())))?;
+        for cert in certs {
+            let cert =
+                cert.map_err(|e| Error::Config(format!("TLS CA file {}: {e}", path.display())))?;
+            roots
+                .add(cert)
+                .map_err(|e| Error::Config(format!("TLS CA file {}: {e}", path.display())))?;
+        }
+    }
+    if roots.is_empty() {
+        return Err(Error::Config(
+            "no root certificates: give a CA file (`tls_ca_file`)".into(),
+        ));
+    }
+    Ok(Arc::new(
+        ClientConfig::builder()
+            .with_root_certificates(roots)
+            .with_no_client_auth(),
+    ))
 }
 
 /// Wraps a connected socket in TLS, verifying the server's certificate for `host`.
-pub(crate) async fn connect(host: &str, tcp: TcpStream) -> Result<TlsStream<TcpStream>> {
+pub(crate) async fn connect(
+    config: Arc<ClientConfig>,
+    host: &str,
+    tcp: TcpStream,
+) -> Result<TlsStream<TcpStream>> {
     let name = ServerName::try_from(host.to_owned())
         .map_err(|e| Error::Config(format!("TLS server name {host:?}: {e}")))?;
-    TlsConnector::from(config()?)
+    TlsConnector::from(config)
         .connect(name, tcp)
         .await
         .map_err(|e| Error::Connection(format!("TLS handshake with {host} failed: {e}")))

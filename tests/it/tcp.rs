@@ -217,3 +217,32 @@ async fn an_exception_keeps_the_connection_usable() {
     );
     assert_eq!(client.query("SELECT 1").scalar::<u8>().await.unwrap(), 1);
 }
+
+#[tokio::test]
+async fn tls_connections_verify_the_server() {
+    // The local 18.16 server listens with TLS on its secure port, with a certificate that
+    // `scripts/dev-servers` makes; CLICKHOUSE_TLS_URL and CLICKHOUSE_TLS_CA say where.
+    let (Ok(url), Ok(ca)) = (
+        std::env::var("CLICKHOUSE_TLS_URL"),
+        std::env::var("CLICKHOUSE_TLS_CA"),
+    ) else {
+        panic!(
+            "CLICKHOUSE_TLS_URL and CLICKHOUSE_TLS_CA are not set: {}",
+            crate::common::HOW_TO_START
+        );
+    };
+    let client = Client::builder()
+        .url(url.clone())
+        .tls_ca_file(&ca)
+        .build()
+        .unwrap();
+    client.ping().await.unwrap();
+    assert_eq!(
+        client.query("SELECT 40 + 2").scalar::<u16>().await.unwrap(),
+        42
+    );
+    // Without the CA the self-signed certificate is refused.
+    let untrusting = Client::builder().url(url).build().unwrap();
+    let err = untrusting.ping().await.unwrap_err();
+    assert!(err.to_string().contains("TLS"), "{err}");
+}
