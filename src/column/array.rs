@@ -1,6 +1,6 @@
 //! `Array(T)` (and `Map`, `Nested`, the array-shaped geo types): end offsets plus one child column.
 
-use super::Column;
+use super::{Column, Prefix};
 use crate::native::wire::{ReadResult, Reader, put_pod};
 use crate::types::DataType;
 
@@ -54,7 +54,12 @@ impl ArrayColumn {
         (&mut self.ends, &mut self.values)
     }
 
-    pub(crate) fn read(element: DataType, rows: usize, r: &mut Reader<'_>) -> ReadResult<Self> {
+    pub(crate) fn read(
+        element: DataType,
+        prefix: &Prefix,
+        rows: usize,
+        r: &mut Reader<'_>,
+    ) -> ReadResult<Self> {
         let at = r.offset();
         let ends: Vec<u64> = r.pod_vec(rows)?;
         let mut previous = 0;
@@ -69,7 +74,7 @@ impl ArrayColumn {
             }
             previous = end;
         }
-        let values = Column::read_data(&element, previous as usize, r)?;
+        let values = Column::read_data_with(&element, prefix.child(0), previous as usize, r)?;
         Ok(ArrayColumn {
             ends,
             values: Box::new(values),

@@ -9,16 +9,21 @@
 //! Block framing and streams are the `native` layer's; values and rows are the `value` layer's.
 
 mod array;
+mod dynamic;
 mod fixed;
+mod json;
 mod low_cardinality;
 mod nullable;
 mod string;
 mod tuple;
+mod variant;
 
 pub use array::ArrayColumn;
+pub use dynamic::DynamicColumn;
 pub use low_cardinality::{LowCardinalityColumn, LowCardinalityKeys};
 pub use nullable::NullableColumn;
 pub use string::{FixedStringColumn, StringColumn};
+pub use variant::VariantColumn;
 
 use crate::error::{Error, Result};
 use crate::native::wire::{ReadResult, Reader};
@@ -65,8 +70,38 @@ pub enum ColumnData {
     /// `Tuple(...)` and `Point`.
     Tuple(Vec<Column>),
     LowCardinality(LowCardinalityColumn),
+    /// `Variant(...)` and `Geometry`.
+    Variant(VariantColumn),
+    /// `Dynamic`.
+    Dynamic(DynamicColumn),
+    /// `JSON`, as one JSON document per row.
+    Json(StringColumn),
     /// `Nothing`: only a row count.
     Nothing(usize),
+}
+
+/// What a column's state prefix said, handed to the reading of its data.
+#[derive(Debug, Clone, Default)]
+pub(crate) enum Prefix {
+    /// Nothing the data depends on.
+    #[default]
+    Plain,
+    /// The prefixes of the nested columns, in order.
+    Children(Vec<Prefix>),
+    /// A Dynamic column's member types.
+    Dynamic(Box<dynamic::DynamicPrefix>),
+}
+
+static PLAIN: Prefix = Prefix::Plain;
+
+impl Prefix {
+    /// The prefix of nested column `i`.
+    pub(crate) fn child(&self, i: usize) -> &Prefix {
+        match self {
+            Prefix::Children(children) => children.get(i).unwrap_or(&PLAIN),
+            _ => &PLAIN,
+        }
+    }
 }
 
 /// What a type is made of on the wire, after unwrapping `SimpleAggregateFunction`.
@@ -79,6 +114,9 @@ pub(crate) enum Shape<'a> {
     Array(DataType),
     Tuple(Vec<DataType>),
     LowCardinality(&'a DataType),
+    Variant(Vec<DataType>),
+    Dynamic,
+    Json,
     Nothing,
 }
 
@@ -121,6 +159,18 @@ pub(crate) fn shape(data_type: &DataType) -> Result<Shape<'_>> {
         T::MultiLineString => Shape::Array(T::LineString),
         T::MultiPolygon => Shape::Array(T::Polygon),
         T::Nothing => Shape::Nothing,
+        T::Variant(types) => Shape::Variant(types.clone()),
+        // Geometry travels exactly as this Variant (sorted by name).
+        T::Geometry => Shape::Variant(vec![
+            T::LineString,
+            T::MultiLineString,
+            T::MultiPolygon,
+            T::Point,
+            T::Polygon,
+            T::Ring,
+        ]),
+        T::Dynamic { .. } => Shape::Dynamic,
+        T::Json(_) => Shape::Json,
         T::SimpleAggregateFunction(f) if f.arguments.len() == 1 => return shape(&f.arguments[0]),
         other => return Err(unsupported(other)),
     })
@@ -162,6 +212,14 @@ impl Column {
             Shape::LowCardinality(inner) => {
                 ColumnData::LowCardinality(LowCardinalityColumn::new(inner)?)
             }
+            Shape::Variant(types) => ColumnData::Variant(VariantColumn::new(
+                types
+                    .into_iter()
+                    .map(Column::empty)
+                    .collect::<Result<_>>()?,
+            )),
+            Shape::Dynamic => ColumnData::Dynamic(DynamicColumn::new()),
+            Shape::Json => ColumnData::Json(StringColumn::default()),
             Shape::Nothing => ColumnData::Nothing(0),
         };
         Ok(Column { data_type, data })
@@ -205,6 +263,9 @@ impl Column {
             ColumnData::Array(c) => c.len(),
             ColumnData::Tuple(elements) => elements.first().map_or(0, Column::len),
             ColumnData::LowCardinality(c) => c.len(),
+            ColumnData::Variant(c) => c.len(),
+            ColumnData::Dynamic(c) => c.len(),
+            ColumnData::Json(c) => c.len(),
             ColumnData::Nothing(n) => *n,
         }
     }
@@ -223,25 +284,49 @@ impl Column {
             ColumnData::Array(c) => c.len() * 8 + c.values().byte_size(),
             ColumnData::Tuple(elements) => elements.iter().map(Column::byte_size).sum(),
             ColumnData::LowCardinality(c) => c.byte_size(),
+            ColumnData::Variant(c) => c.byte_size(),
+            ColumnData::Dynamic(c) => c.byte_size(),
+            ColumnData::Json(c) => c.byte_size(),
             ColumnData::Nothing(n) => *n,
             _ => self.len() * FixedKind::of(&self.data_type).map_or(8, FixedKind::width),
         }
     }
 
-    /// Reads the state prefix of a column of `data_type` (LowCardinality versions).
-    pub(crate) fn read_prefix(data_type: &DataType, r: &mut Reader<'_>) -> ReadResult<()> {
-        match shape(data_type)? {
-            Shape::Nullable(inner) => Column::read_prefix(inner, r),
-            Shape::Array(element) => Column::read_prefix(&element, r),
-            Shape::Tuple(elements) => elements.iter().try_for_each(|e| Column::read_prefix(e, r)),
-            Shape::LowCardinality(_) => low_cardinality::read_prefix(r),
-            _ => Ok(()),
-        }
+    /// Reads the state prefix of a column of `data_type`.
+    pub(crate) fn read_prefix(data_type: &DataType, r: &mut Reader<'_>) -> ReadResult<Prefix> {
+        Ok(match shape(data_type)? {
+            Shape::Nullable(inner) => Prefix::Children(vec![Column::read_prefix(inner, r)?]),
+            Shape::Array(element) => Prefix::Children(vec![Column::read_prefix(&element, r)?]),
+            Shape::Tuple(elements) => Prefix::Children(
+                elements
+                    .iter()
+                    .map(|e| Column::read_prefix(e, r))
+                    .collect::<ReadResult<_>>()?,
+            ),
+            Shape::LowCardinality(_) => {
+                low_cardinality::read_prefix(r)?;
+                Prefix::Plain
+            }
+            Shape::Variant(types) => variant::read_prefix(&types, r)?,
+            Shape::Dynamic => dynamic::read_prefix(r)?,
+            Shape::Json => json::read_prefix(r)?,
+            _ => Prefix::Plain,
+        })
     }
 
-    /// Reads `rows` values of `data_type` (after the prefix).
+    /// Reads `rows` values of a type without a state prefix that matters (dictionaries).
     pub(crate) fn read_data(
         data_type: &DataType,
+        rows: usize,
+        r: &mut Reader<'_>,
+    ) -> ReadResult<Column> {
+        Column::read_data_with(data_type, &PLAIN, rows, r)
+    }
+
+    /// Reads `rows` values of `data_type`, given what its prefix said.
+    pub(crate) fn read_data_with(
+        data_type: &DataType,
+        prefix: &Prefix,
         rows: usize,
         r: &mut Reader<'_>,
     ) -> ReadResult<Column> {
@@ -249,12 +334,21 @@ impl Column {
             Shape::Fixed(kind) => kind.read(rows, r)?,
             Shape::String => ColumnData::String(StringColumn::read(rows, r)?),
             Shape::FixedString(n) => ColumnData::FixedString(FixedStringColumn::read(n, rows, r)?),
-            Shape::Nullable(inner) => ColumnData::Nullable(NullableColumn::read(inner, rows, r)?),
-            Shape::Array(element) => ColumnData::Array(ArrayColumn::read(element, rows, r)?),
-            Shape::Tuple(elements) => ColumnData::Tuple(tuple::read(&elements, rows, r)?),
+            Shape::Nullable(inner) => {
+                ColumnData::Nullable(NullableColumn::read(inner, prefix, rows, r)?)
+            }
+            Shape::Array(element) => {
+                ColumnData::Array(ArrayColumn::read(element, prefix, rows, r)?)
+            }
+            Shape::Tuple(elements) => ColumnData::Tuple(tuple::read(&elements, prefix, rows, r)?),
             Shape::LowCardinality(inner) => {
                 ColumnData::LowCardinality(LowCardinalityColumn::read(inner, rows, r)?)
             }
+            Shape::Variant(types) => {
+                ColumnData::Variant(VariantColumn::read(&types, prefix, rows, r)?)
+            }
+            Shape::Dynamic => ColumnData::Dynamic(DynamicColumn::read(prefix, rows, r)?),
+            Shape::Json => ColumnData::Json(json::read(rows, r)?),
             Shape::Nothing => {
                 r.take(rows)?;
                 ColumnData::Nothing(rows)
@@ -273,6 +367,9 @@ impl Column {
             ColumnData::Array(c) => c.values().write_prefix(out),
             ColumnData::Tuple(elements) => elements.iter().for_each(|e| e.write_prefix(out)),
             ColumnData::LowCardinality(_) => low_cardinality::write_prefix(out),
+            ColumnData::Variant(c) => c.write_prefix(out),
+            ColumnData::Dynamic(c) => c.write_prefix(out),
+            ColumnData::Json(_) => json::write_prefix(out),
             _ => {}
         }
     }
@@ -301,6 +398,9 @@ impl Column {
             ColumnData::Array(c) => c.write(out),
             ColumnData::Tuple(elements) => elements.iter().for_each(|e| e.write_data(out)),
             ColumnData::LowCardinality(c) => c.write(out),
+            ColumnData::Variant(c) => c.write(out),
+            ColumnData::Dynamic(c) => c.write(out),
+            ColumnData::Json(c) => c.write(out),
             ColumnData::Nothing(n) => out.resize(out.len() + n, b'0'),
         }
     }
@@ -330,6 +430,9 @@ impl Column {
                 ColumnData::Tuple(elements.iter().map(|e| e.slice(start, end)).collect())
             }
             ColumnData::LowCardinality(c) => ColumnData::LowCardinality(c.slice(start, end)),
+            ColumnData::Variant(c) => ColumnData::Variant(c.slice(start, end)),
+            ColumnData::Dynamic(c) => ColumnData::Dynamic(c.slice(start, end)),
+            ColumnData::Json(c) => ColumnData::Json(c.slice(start, end)),
             ColumnData::Nothing(_) => ColumnData::Nothing(end - start),
         };
         Column {

@@ -1,6 +1,6 @@
 //! `Nullable(T)`: a null map (one byte per row, 1 = NULL) beside a column of `T` for every row.
 
-use super::Column;
+use super::{Column, Prefix};
 use crate::native::wire::{ReadResult, Reader};
 use crate::types::DataType;
 
@@ -50,9 +50,14 @@ impl NullableColumn {
         (&mut self.nulls, &mut self.values)
     }
 
-    pub(crate) fn read(inner: &DataType, rows: usize, r: &mut Reader<'_>) -> ReadResult<Self> {
+    pub(crate) fn read(
+        inner: &DataType,
+        prefix: &Prefix,
+        rows: usize,
+        r: &mut Reader<'_>,
+    ) -> ReadResult<Self> {
         let nulls = r.take(rows)?.to_vec();
-        let values = Column::read_data(inner, rows, r)?;
+        let values = Column::read_data_with(inner, prefix.child(0), rows, r)?;
         Ok(NullableColumn {
             nulls,
             values: Box::new(values),

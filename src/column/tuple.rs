@@ -1,16 +1,18 @@
 //! `Tuple(T1, ..., Tn)` (and `Point`): one column per element, each with every row.
 
-use super::Column;
+use super::{Column, Prefix};
 use crate::native::wire::{ReadResult, Reader};
 use crate::types::DataType;
 
 pub(crate) fn read(
     elements: &[DataType],
+    prefix: &Prefix,
     rows: usize,
     r: &mut Reader<'_>,
 ) -> ReadResult<Vec<Column>> {
     elements
         .iter()
-        .map(|e| Column::read_data(e, rows, r))
+        .enumerate()
+        .map(|(i, e)| Column::read_data_with(e, prefix.child(i), rows, r))
         .collect()
 }

@@ -35,6 +35,11 @@ pub(crate) struct HttpTransport {
     server: OnceCell<ServerInfo>,
 }
 
+/// Asks for JSON columns as one document per row.
+pub(crate) const JSON_AS_STRING: &str = "output_format_native_write_json_as_string";
+/// The first major version known to have that setting.
+pub(crate) const FIRST_MAJOR_WITH_JSON_AS_STRING: u32 = 25;
+
 /// Servers from 20.x on answer `compress=1` with ClickHouse frames (the Debian 18.16 build
 /// answers with an empty body), so older ones get HTTP gzip instead.
 const FIRST_MAJOR_WITH_COMPRESSED_RESPONSES: u32 = 20;
@@ -178,6 +183,13 @@ impl HttpTransport {
             }
         }
         params.extend(request.settings.iter().cloned());
+        if frames
+            && self.server_info().await?.major >= FIRST_MAJOR_WITH_JSON_AS_STRING
+            && !params.iter().any(|(n, _)| n == JSON_AS_STRING)
+        {
+            // JSON columns as text: the object serialization is not decoded.
+            params.push((JSON_AS_STRING.into(), "1".into()));
+        }
         if request.progress.is_some() {
             params.push(("send_progress_in_http_headers".into(), "1".into()));
         }

@@ -172,7 +172,7 @@ impl Block {
                 Column::empty(data_type).map_err(with_column)?
             } else {
                 Column::read_prefix(&data_type, r)
-                    .and_then(|()| Column::read_data(&data_type, rows, r))
+                    .and_then(|prefix| Column::read_data_with(&data_type, &prefix, rows, r))
                     .map_err(|e| match e {
                         ReadError::Invalid(e) => with_column(e),
                         incomplete => incomplete,

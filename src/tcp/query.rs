@@ -46,6 +46,18 @@ pub(crate) async fn start(
     {
         settings.push(("network_compression_method".into(), "zstd".into()));
     }
+    // JSON columns as text where the server knows the setting.
+    if rev >= revision::SETTINGS_AS_STRINGS
+        && conn.server().major >= 25
+        && !settings
+            .iter()
+            .any(|(n, _)| n == "output_format_native_write_json_as_string")
+    {
+        settings.push((
+            "output_format_native_write_json_as_string".into(),
+            "1".into(),
+        ));
+    }
     if !settings.is_empty() && rev < revision::SETTINGS_AS_STRINGS {
         return Err(Error::InvalidInput(format!(
             "per-query settings over the native protocol need protocol revision {} (ClickHouse 19.11+); this \

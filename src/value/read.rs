@@ -147,6 +147,19 @@ impl Column {
                 None => Value::Null,
                 Some(key) => c.dictionary().value(key, default_zone),
             },
+            (ColumnData::Variant(c), _) => match c.locate(i) {
+                None => Value::Null,
+                Some((d, p)) => c.variants()[d].value(p, default_zone),
+            },
+            (ColumnData::Dynamic(c), _) => match c.values().locate(i) {
+                None => Value::Null,
+                Some((d, p)) => c.values().variants()[d].value(p, default_zone),
+            },
+            (ColumnData::Json(c), _) => {
+                let text = c.get(i).unwrap_or_default();
+                serde_json::from_slice(text)
+                    .map_or_else(|_| Value::String(text.to_vec()), Value::Json)
+            }
             (ColumnData::Nothing(_), _) => Value::Null,
         }
     }

@@ -74,6 +74,8 @@ pub enum Value {
     Tuple(Vec<Value>),
     /// `Map(K, V)`: the pairs in stored order.
     Map(Vec<(Value, Value)>),
+    /// `JSON`: a document.
+    Json(serde_json::Value),
 }
 
 impl Value {
@@ -121,6 +123,7 @@ impl Value {
             Value::Array(_) => "Array",
             Value::Tuple(_) => "Tuple",
             Value::Map(_) => "Map",
+            Value::Json(_) => "JSON",
         }
     }
 
@@ -196,6 +199,10 @@ impl fmt::Display for Value {
             Value::Ipv6(v) => write!(f, "{v}"),
             Value::Array(items) => write_list(f, "[", "]", items.iter()),
             Value::Tuple(items) => write_list(f, "(", ")", items.iter()),
+            Value::Json(json) if f.alternate() => {
+                f.write_str(&crate::types::quote(&json.to_string()))
+            }
+            Value::Json(json) => write!(f, "{json}"),
             Value::Map(pairs) => {
                 f.write_str("{")?;
                 for (i, (k, v)) in pairs.iter().enumerate() {
@@ -225,7 +232,7 @@ from_rust! {
     U256 => UInt256, i8 => Int8, i16 => Int16, i32 => Int32, i64 => Int64, i128 => Int128,
     I256 => Int256, f32 => Float32, f64 => Float64, Vec<u8> => String, Uuid => Uuid,
     NaiveDate => Date, DateTime<Tz> => DateTime, Decimal => Decimal, Ipv4Addr => Ipv4,
-    Ipv6Addr => Ipv6,
+    Ipv6Addr => Ipv6, serde_json::Value => Json,
 }
 
 impl From<&str> for Value {

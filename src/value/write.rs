@@ -287,6 +287,51 @@ impl Column {
                 }
             }
             ColumnData::LowCardinality(c) => push_low_cardinality(c, t, v)?,
+            ColumnData::Variant(c) => {
+                if v.is_null() {
+                    c.push_null();
+                } else {
+                    // The variant of the value's own type first, then any that takes it.
+                    let natural = natural_type(v);
+                    let variants = c.variants_mut();
+                    let order: Vec<usize> = (0..variants.len())
+                        .filter(|&d| Some(variants[d].data_type()) == natural.as_ref())
+                        .chain(0..variants.len())
+                        .collect();
+                    let chosen = order
+                        .into_iter()
+                        .find(|&d| variants[d].push_value(v).is_ok());
+                    match chosen {
+                        Some(d) => c.pushed(d),
+                        None => return Err(mismatch(t, v)),
+                    }
+                }
+            }
+            ColumnData::Dynamic(c) => {
+                if v.is_null() {
+                    c.push_null();
+                } else {
+                    let natural = natural_type(v).ok_or_else(|| {
+                        Error::InvalidInput(format!(
+                            "cannot tell the ClickHouse type of {} for a Dynamic column",
+                            v.kind()
+                        ))
+                    })?;
+                    let d = c.variant_for(&natural)?;
+                    let values = c.values_mut();
+                    values.variants_mut()[d].push_value(v)?;
+                    values.pushed(d);
+                }
+            }
+            ColumnData::Json(c) => match v {
+                Value::Json(json) => c.push(json.to_string().as_bytes()),
+                Value::String(text)
+                    if serde_json::from_slice::<serde_json::Value>(text).is_ok() =>
+                {
+                    c.push(text)
+                }
+                _ => return Err(mismatch(t, v)),
+            },
             ColumnData::Nothing(n) => {
                 if !v.is_null() {
                     return Err(mismatch(t, v));
@@ -302,6 +347,66 @@ impl Column {
         let default = default_value(self.data_type());
         self.push_value(&default)
     }
+}
+
+/// The ClickHouse type a value has on its own (for Dynamic columns and Variant choice).
+pub(crate) fn natural_type(v: &Value) -> Option<DataType> {
+    Some(match v {
+        Value::Null => return None,
+        Value::Bool(_) => DataType::Bool,
+        Value::UInt8(_) => DataType::UInt8,
+        Value::UInt16(_) => DataType::UInt16,
+        Value::UInt32(_) => DataType::UInt32,
+        Value::UInt64(_) => DataType::UInt64,
+        Value::UInt128(_) => DataType::UInt128,
+        Value::UInt256(_) => DataType::UInt256,
+        Value::Int8(_) => DataType::Int8,
+        Value::Int16(_) => DataType::Int16,
+        Value::Int32(_) => DataType::Int32,
+        Value::Int64(_) => DataType::Int64,
+        Value::Int128(_) => DataType::Int128,
+        Value::Int256(_) => DataType::Int256,
+        Value::Float32(_) => DataType::Float32,
+        Value::Float64(_) => DataType::Float64,
+        Value::String(_) | Value::Enum(..) => DataType::String,
+        Value::Uuid(_) => DataType::Uuid,
+        Value::Date(_) => DataType::Date32,
+        Value::DateTime(dt) => DataType::DateTime64 {
+            precision: 6,
+            timezone: Some(dt.timezone().name().to_owned()),
+        },
+        Value::Decimal(d) => DataType::Decimal {
+            precision: 76,
+            scale: d.scale(),
+        },
+        Value::Ipv4(_) => DataType::IPv4,
+        Value::Ipv6(_) => DataType::IPv6,
+        Value::Json(_) => DataType::Json(Box::default()),
+        Value::Array(items) => {
+            let element = items.iter().find_map(natural_type)?;
+            let element = if items.iter().any(Value::is_null) {
+                DataType::Nullable(Box::new(element))
+            } else {
+                element
+            };
+            DataType::Array(Box::new(element))
+        }
+        Value::Tuple(items) => DataType::Tuple(
+            items
+                .iter()
+                .map(|i| {
+                    natural_type(i).map(|data_type| crate::types::TupleElement {
+                        name: None,
+                        data_type,
+                    })
+                })
+                .collect::<Option<_>>()?,
+        ),
+        Value::Map(pairs) => {
+            let (k, v) = pairs.first()?;
+            DataType::Map(Box::new(natural_type(k)?), Box::new(natural_type(v)?))
+        }
+    })
 }
 
 /// The value a column of `data_type` holds under a NULL.

@@ -31,6 +31,10 @@ const LEGACY_UNSUPPORTED: &[&str] = &[
     "IPv6",
     "Map",
     "Decimal(76",
+    "Variant",
+    "Dynamic",
+    "JSON",
+    "Geometry",
 ];
 
 fn legacy_supports(type_name: &str) -> bool {
@@ -410,6 +414,63 @@ fn families() -> Vec<Family> {
             "LowCardinality(Nullable(String))",
             prop_oneof![Just(Value::Null), Just(s("x")), Just(s("")), strings()].boxed(),
             vec![Value::Null, s(""), Value::Null],
+        ),
+        family(
+            "Variant(String, UInt64, Array(UInt8))",
+            prop_oneof![
+                Just(Value::Null),
+                any::<u64>().prop_map(Value::from),
+                strings(),
+                proptest::collection::vec(any::<u8>(), 0..4).prop_map(Value::array),
+            ]
+            .boxed(),
+            vec![Value::Null, Value::UInt64(0), s("")],
+        ),
+        family(
+            "Dynamic",
+            prop_oneof![
+                Just(Value::Null),
+                any::<i64>().prop_map(Value::from),
+                "[a-z]{0,6}".prop_map(Value::from),
+                any::<bool>().prop_map(Value::from),
+                proptest::collection::vec(any::<u32>(), 1..4).prop_map(Value::array),
+            ]
+            .boxed(),
+            vec![Value::Null, Value::Int64(i64::MIN), s("")],
+        ),
+        family(
+            "JSON",
+            (any::<i32>(), "[a-z]{0,5}")
+                .prop_map(|(n, t)| {
+                    Value::Json(serde_json::json!({"n": n, "t": t, "nested": {"k": [n]}}))
+                })
+                .boxed(),
+            vec![Value::Json(serde_json::json!({}))],
+        ),
+        family(
+            "Geometry",
+            prop_oneof![
+                (any::<i16>(), any::<i16>()).prop_map(|(x, y)| Value::Tuple(vec![
+                    Value::Float64(f64::from(x)),
+                    Value::Float64(f64::from(y))
+                ])),
+                Just(Value::Null),
+            ]
+            .boxed(),
+            vec![],
+        ),
+        family(
+            "Map(String, Dynamic)",
+            proptest::collection::btree_map("[a-z]{1,3}", any::<i32>(), 0..3)
+                .prop_map(|m| {
+                    Value::Map(
+                        m.into_iter()
+                            .map(|(k, v)| (Value::from(k), Value::from(v)))
+                            .collect(),
+                    )
+                })
+                .boxed(),
+            vec![],
         ),
         family(
             "Array(LowCardinality(String))",
