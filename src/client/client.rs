@@ -133,6 +133,45 @@ impl Client {
         Insert::from_iter(self.clone(), table, columns, rows)
     }
 
+    /// Inserts typed rows through serde: each struct's fields name the columns (the first row's
+    /// field order is the column list). Nested structs and tuples go into `Tuple` columns,
+    /// sequences into `Array`, maps into `Map`, `None` is NULL.
+    pub fn insert_rows<T, I>(&self, table: &str, rows: I) -> Result<Insert>
+    where
+        T: serde::Serialize + Send + 'static,
+        I: IntoIterator<Item = T>,
+        I::IntoIter: Send + 'static,
+    {
+        let mut rows = rows.into_iter();
+        let Some(first) = rows.next() else {
+            return Ok(Insert::from_iter(
+                self.clone(),
+                table,
+                &[],
+                Vec::<Vec<crate::Value>>::new(),
+            ));
+        };
+        let named = crate::value::to_named_values(&first)?;
+        let names: Vec<String> = named.iter().map(|(n, _)| n.clone()).collect();
+        let columns: Vec<&str> = names.iter().map(String::as_str).collect();
+        let first_values: Vec<crate::Value> = named.into_iter().map(|(_, v)| v).collect();
+        let expected = names.clone();
+        let rest = rows.map(move |row| match crate::value::to_named_values(&row) {
+            Ok(named) if named.iter().map(|(n, _)| n).eq(expected.iter()) => {
+                named.into_iter().map(|(_, v)| v).collect()
+            }
+            // A row that does not serialize like the first one: an empty row, which the
+            // insert rejects with its row number.
+            _ => Vec::new(),
+        });
+        Ok(Insert::from_iter(
+            self.clone(),
+            table,
+            &columns,
+            std::iter::once(first_values).chain(rest),
+        ))
+    }
+
     /// Inserts a block whose column names and types match the table's.
     pub fn insert_block(&self, table: &str, block: Block) -> Insert {
         Insert::from_block(self.clone(), table, block)

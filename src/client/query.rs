@@ -111,6 +111,53 @@ impl Query {
     pub async fn scalar<T: FromValue>(self) -> Result<T> {
         self.fetch().await?.scalar()
     }
+
+    /// Every row as `T` through serde: a struct takes columns by field name, a tuple by
+    /// position. A missing column, a type that does not fit or a NULL into a non-`Option` field
+    /// is an error naming the column, its ClickHouse type and the Rust type.
+    pub async fn fetch_all<T: serde::de::DeserializeOwned>(self) -> Result<Vec<T>> {
+        let mut stream = self.stream().await?;
+        let zone = stream.default_zone();
+        let mut rows = Vec::new();
+        while let Some(block) = stream.next_block().await? {
+            for row in crate::value::de::rows(&block, zone) {
+                rows.push(row?);
+            }
+        }
+        Ok(rows)
+    }
+
+    /// The rows as `T`, decoded a block at a time as they arrive.
+    pub async fn fetch_stream<T: serde::de::DeserializeOwned + Send + 'static>(
+        self,
+    ) -> Result<impl Stream<Item = Result<T>> + Send> {
+        let stream = self.stream().await?;
+        let state = (stream, std::collections::VecDeque::<T>::new());
+        Ok(futures_util::stream::unfold(
+            Some(state),
+            |state| async move {
+                let (mut stream, mut ready) = state?;
+                loop {
+                    if let Some(row) = ready.pop_front() {
+                        return Some((Ok(row), Some((stream, ready))));
+                    }
+                    let zone = stream.default_zone();
+                    match stream.next_block().await {
+                        Ok(Some(block)) => {
+                            for i in 0..block.rows() {
+                                match crate::value::Row::new(&block, i, zone).deserialize::<T>() {
+                                    Ok(row) => ready.push_back(row),
+                                    Err(e) => return Some((Err(e), None)),
+                                }
+                            }
+                        }
+                        Ok(None) => return None,
+                        Err(e) => return Some((Err(e), None)),
+                    }
+                }
+            },
+        ))
+    }
 }
 
 impl IntoFuture for Query {

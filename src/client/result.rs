@@ -108,6 +108,14 @@ impl QueryResult {
             .collect()
     }
 
+    /// Every row as `T` through serde (see [`Row::deserialize`]).
+    pub fn rows_as<'a, T: serde::Deserialize<'a>>(&'a self) -> Result<Vec<T>> {
+        self.blocks
+            .iter()
+            .flat_map(|b| crate::value::de::rows(b, self.zone))
+            .collect()
+    }
+
     /// The first column of the first row, converted to `T`.
     pub fn scalar<T: FromValue>(&self) -> Result<T> {
         let row = self.first_row().ok_or_else(|| {

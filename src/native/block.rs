@@ -110,6 +110,15 @@ impl Block {
         (self.names, self.columns)
     }
 
+    /// Every row as `T` through serde (struct fields are matched to columns once per block);
+    /// `DateTime` columns without a zone are read in `zone`.
+    pub fn rows_as<'a, T: serde::Deserialize<'a>>(
+        &'a self,
+        zone: chrono_tz::Tz,
+    ) -> impl Iterator<Item = Result<T>> + 'a {
+        crate::value::de::rows(self, zone)
+    }
+
     /// Rows `start..end` as a new block.
     pub fn slice(&self, start: usize, end: usize) -> Block {
         Block {

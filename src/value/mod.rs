@@ -4,13 +4,16 @@
 //! exact [`Decimal`]), reading a row of a column as a `Value`, and appending `Value`s to columns
 //! with conversion and range checks. Row views over blocks live in [`row`].
 
+pub(crate) mod de;
 mod decimal;
 mod read;
 pub mod row;
+mod ser;
 #[allow(clippy::module_inception)]
 mod value;
 mod write;
 
 pub use decimal::Decimal;
 pub use row::{FromValue, Row};
+pub(crate) use ser::to_named_values;
 pub use value::Value;

@@ -86,6 +86,12 @@ impl<'a> Row<'a> {
             .collect()
     }
 
+    /// The row as `T` through serde: a struct takes columns by field name, a tuple by position.
+    /// Strings are borrowed from the block; no intermediate [`Value`] is built per cell.
+    pub fn deserialize<T: serde::Deserialize<'a>>(&self) -> Result<T> {
+        super::de::row(self.block, self.index, self.zone)
+    }
+
     /// The value of a column converted to `T`, by position or name.
     pub fn get<T: FromValue>(&self, column: impl ColumnIndex) -> Result<T> {
         let Some(i) = column.position(self.block) else {

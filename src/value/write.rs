@@ -43,13 +43,30 @@ fn epoch_seconds(data_type: &DataType, value: &Value) -> Result<(i64, u32)> {
     match value {
         Value::DateTime(dt) => Ok((dt.timestamp(), dt.timestamp_subsec_nanos())),
         Value::Date(d) => Ok((days_since_epoch(*d) * 86_400, 0)),
+        // RFC 3339 text (what serde makes of chrono's date-times): the offset fixes the instant.
+        Value::String(_) => {
+            let dt = DateTime::parse_from_rfc3339(text(data_type, value)?)
+                .map_err(|_| mismatch(data_type, value))?;
+            Ok((dt.timestamp(), dt.timestamp_subsec_nanos()))
+        }
         other => Ok((int::<i64>(data_type, other)?, 0)),
     }
 }
 
 fn decimal(data_type: &DataType, scale: u8, value: &Value) -> Result<I256> {
+    let float = match value {
+        Value::Float64(f) => Some(*f),
+        Value::Float32(f) => Some(f64::from(*f)),
+        _ => None,
+    };
     let d = match value {
         Value::Decimal(d) => *d,
+        // Floats are inexact anyway: rounded to the column's scale.
+        _ if float.is_some_and(f64::is_finite) => {
+            format!("{:.*}", usize::from(scale), float.unwrap_or_default())
+                .parse::<Decimal>()
+                .map_err(|_| mismatch(data_type, value))?
+        }
         Value::String(bytes) => std::str::from_utf8(bytes)
             .ok()
             .and_then(|s| s.parse::<Decimal>().ok())
@@ -129,6 +146,10 @@ impl Column {
                 (DataType::Date, Value::Date(d)) => {
                     u16::try_from(days_since_epoch(*d)).map_err(|_| mismatch(t, v))?
                 }
+                (DataType::Date, Value::String(_)) => {
+                    let d: NaiveDate = text(t, v)?.parse().map_err(|_| mismatch(t, v))?;
+                    u16::try_from(days_since_epoch(d)).map_err(|_| mismatch(t, v))?
+                }
                 (DataType::BFloat16, Value::Float32(f)) => (f.to_bits() >> 16) as u16,
                 (DataType::BFloat16, Value::Float64(f)) => ((*f as f32).to_bits() >> 16) as u16,
                 _ => int(t, v)?,
@@ -159,13 +180,20 @@ impl Column {
                 (DataType::Date32, Value::Date(d)) => {
                     i32::try_from(days_since_epoch(*d)).map_err(|_| mismatch(t, v))?
                 }
+                (DataType::Date32, Value::String(_)) => {
+                    let d: NaiveDate = text(t, v)?.parse().map_err(|_| mismatch(t, v))?;
+                    i32::try_from(days_since_epoch(d)).map_err(|_| mismatch(t, v))?
+                }
                 (DataType::Decimal { scale, .. }, _) => {
                     i32::try_from(decimal(t, *scale, v)?).map_err(|_| mismatch(t, v))?
                 }
                 _ => int(t, v)?,
             }),
             ColumnData::Int64(c) => c.push(match (t, v) {
-                (DataType::DateTime64 { precision, .. }, Value::DateTime(_) | Value::Date(_)) => {
+                (
+                    DataType::DateTime64 { precision, .. },
+                    Value::DateTime(_) | Value::Date(_) | Value::String(_),
+                ) => {
                     let (seconds, nanos) = epoch_seconds(t, v)?;
                     let per_second = 10i64.pow(u32::from(*precision));
                     seconds

@@ -22,4 +22,5 @@ mod conformance;
 mod migrations;
 mod roundtrip;
 mod tcp;
+mod typed;
 mod types;
