@@ -23,6 +23,7 @@ use crate::value::FromValue;
 pub struct Query {
     client: Client,
     request: QueryRequest,
+    zone: Option<Tz>,
 }
 
 request_options!(Query);
@@ -32,6 +33,7 @@ impl Query {
         Query {
             client,
             request: QueryRequest::new(sql),
+            zone: None,
         }
     }
 
@@ -88,7 +90,15 @@ impl Query {
             query_id,
             done: false,
             deadline,
+            zone: self.zone,
         })
+    }
+
+    /// Reads `DateTime` columns whose type names no zone in `zone`, instead of the server's
+    /// zone. (Columns with a zone of their own keep it; the host's zone is never used.)
+    pub fn timezone(mut self, zone: Tz) -> Self {
+        self.zone = Some(zone);
+        self
     }
 
     /// Sends the query and collects the whole result.
@@ -228,6 +238,8 @@ pub struct QueryStream {
     query_id: String,
     done: bool,
     deadline: Option<(Instant, Duration)>,
+    /// The caller's zone for zone-less `DateTime` columns, overriding the server's.
+    zone: Option<Tz>,
 }
 
 impl QueryStream {
@@ -323,6 +335,9 @@ impl QueryStream {
 
     /// The zone `DateTime` columns without one of their own are read in (the server's).
     pub fn default_zone(&self) -> Tz {
+        if let Some(zone) = self.zone {
+            return zone;
+        }
         match &self.inner {
             Inner::Http { response, .. } => response.default_zone(),
             Inner::Tcp { zone, .. } => *zone,

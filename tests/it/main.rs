@@ -22,5 +22,6 @@ mod conformance;
 mod migrations;
 mod roundtrip;
 mod tcp;
+mod timezones;
 mod typed;
 mod types;
