@@ -81,6 +81,9 @@ impl Column {
             (ColumnData::Int16(v), DataType::Enum16(items)) => enum_label(items, v[i]),
             (ColumnData::Int16(v), _) => Value::Int16(v[i]),
             (ColumnData::Int32(v), DataType::Date32) => date_from_days(i64::from(v[i])),
+            (ColumnData::Int32(v), DataType::Time) => {
+                Value::Time(chrono::TimeDelta::seconds(i64::from(v[i])))
+            }
             (ColumnData::Int32(v), DataType::Decimal { scale, .. }) => {
                 Value::Decimal(Decimal::new(v[i], *scale))
             }
@@ -98,6 +101,14 @@ impl Column {
             ),
             (ColumnData::Int64(v), DataType::Decimal { scale, .. }) => {
                 Value::Decimal(Decimal::new(v[i], *scale))
+            }
+            (ColumnData::Int64(v), DataType::Time64 { precision }) => {
+                let per_second = 10i64.pow(u32::from((*precision).min(9)));
+                let nanos = (v[i] % per_second) * (1_000_000_000 / per_second);
+                Value::Time(
+                    chrono::TimeDelta::seconds(v[i] / per_second)
+                        + chrono::TimeDelta::nanoseconds(nanos),
+                )
             }
             (ColumnData::Int64(v), _) => Value::Int64(v[i]),
             (ColumnData::Int128(v), DataType::Decimal { scale, .. }) => {

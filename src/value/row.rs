@@ -237,7 +237,19 @@ macro_rules! from_variant {
 }
 
 from_variant!(NaiveDate => Date, DateTime<Tz> => DateTime, Uuid => Uuid, Decimal => Decimal,
-    Ipv4Addr => Ipv4, Ipv6Addr => Ipv6);
+    Ipv4Addr => Ipv4, Ipv6Addr => Ipv6, chrono::TimeDelta => Time);
+
+/// A `Time` within a day (`00:00:00` to `23:59:59.999999999`).
+impl FromValue for chrono::NaiveTime {
+    fn from_value(value: Value) -> Result<Self> {
+        match value {
+            Value::Time(d) if d >= chrono::TimeDelta::zero() && d < chrono::TimeDelta::days(1) => {
+                Ok(chrono::NaiveTime::MIN + d)
+            }
+            other => Err(conversion::<chrono::NaiveTime>(&other)),
+        }
+    }
+}
 
 impl FromValue for DateTime<Utc> {
     fn from_value(value: Value) -> Result<Self> {

@@ -40,9 +40,9 @@ pub enum Value {
     Int8(i8),
     /// `Int16`.
     Int16(i16),
-    /// `Int32`; also `Time` (seconds).
+    /// `Int32`.
     Int32(i32),
-    /// `Int64`; also `Time64` (ticks) and `Interval*` (units).
+    /// `Int64`; also `Interval*` (units).
     Int64(i64),
     /// `Int128`.
     Int128(i128),
@@ -58,6 +58,8 @@ pub enum Value {
     Uuid(Uuid),
     /// `Date` and `Date32`.
     Date(NaiveDate),
+    /// `Time` and `Time64(P)`: a signed duration (ClickHouse times may be negative or past 24 h).
+    Time(chrono::TimeDelta),
     /// `DateTime` and `DateTime64`, in the column's time zone.
     DateTime(DateTime<Tz>),
     /// `Decimal(P, S)`.
@@ -115,6 +117,7 @@ impl Value {
             Value::String(_) => "String",
             Value::Uuid(_) => "UUID",
             Value::Date(_) => "Date",
+            Value::Time(_) => "Time",
             Value::DateTime(_) => "DateTime",
             Value::Decimal(_) => "Decimal",
             Value::Enum(..) => "Enum",
@@ -193,6 +196,21 @@ impl fmt::Display for Value {
             Value::Enum(label, _) => f.write_str(label),
             Value::Uuid(v) => write!(f, "{v}"),
             Value::Date(v) => write!(f, "{v}"),
+            Value::Time(d) => {
+                let sign = if *d < chrono::TimeDelta::zero() {
+                    "-"
+                } else {
+                    ""
+                };
+                let d = d.abs();
+                let (h, m, s) = (d.num_hours(), d.num_minutes() % 60, d.num_seconds() % 60);
+                let nanos = d.subsec_nanos();
+                write!(f, "{sign}{h:02}:{m:02}:{s:02}")?;
+                if nanos != 0 {
+                    write!(f, ".{}", format!("{nanos:09}").trim_end_matches('0'))?;
+                }
+                Ok(())
+            }
             Value::DateTime(v) => write!(f, "{}", v.format("%Y-%m-%d %H:%M:%S%.f")),
             Value::Decimal(v) => write!(f, "{v}"),
             Value::Ipv4(v) => write!(f, "{v}"),
@@ -232,7 +250,7 @@ from_rust! {
     U256 => UInt256, i8 => Int8, i16 => Int16, i32 => Int32, i64 => Int64, i128 => Int128,
     I256 => Int256, f32 => Float32, f64 => Float64, Vec<u8> => String, Uuid => Uuid,
     NaiveDate => Date, DateTime<Tz> => DateTime, Decimal => Decimal, Ipv4Addr => Ipv4,
-    Ipv6Addr => Ipv6, serde_json::Value => Json,
+    Ipv6Addr => Ipv6, serde_json::Value => Json, chrono::TimeDelta => Time,
 }
 
 impl From<&str> for Value {

@@ -177,6 +177,9 @@ impl Column {
                 _ => int(t, v)?,
             }),
             ColumnData::Int32(c) => c.push(match (t, v) {
+                (DataType::Time, Value::Time(d)) if d.subsec_nanos() == 0 => {
+                    i32::try_from(d.num_seconds()).map_err(|_| mismatch(t, v))?
+                }
                 (DataType::Date32, Value::Date(d)) => {
                     i32::try_from(days_since_epoch(*d)).map_err(|_| mismatch(t, v))?
                 }
@@ -190,6 +193,16 @@ impl Column {
                 _ => int(t, v)?,
             }),
             ColumnData::Int64(c) => c.push(match (t, v) {
+                (DataType::Time64 { precision }, Value::Time(d)) => {
+                    let nanos = d.num_nanoseconds().ok_or_else(|| mismatch(t, v))?;
+                    let per_tick = 10i64.pow(9 - u32::from((*precision).min(9)));
+                    if nanos % per_tick != 0 {
+                        return Err(Error::InvalidInput(format!(
+                            "{v} has more digits than {t} keeps"
+                        )));
+                    }
+                    nanos / per_tick
+                }
                 (
                     DataType::DateTime64 { precision, .. },
                     Value::DateTime(_) | Value::Date(_) | Value::String(_),
@@ -399,6 +412,7 @@ pub(crate) fn natural_type(v: &Value) -> Option<DataType> {
         Value::String(_) | Value::Enum(..) => DataType::String,
         Value::Uuid(_) => DataType::Uuid,
         Value::Date(_) => DataType::Date32,
+        Value::Time(_) => DataType::Time64 { precision: 9 },
         Value::DateTime(dt) => DataType::DateTime64 {
             precision: 6,
             timezone: Some(dt.timezone().name().to_owned()),

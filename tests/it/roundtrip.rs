@@ -33,6 +33,7 @@ const LEGACY_UNSUPPORTED: &[&str] = &[
     "Decimal(76",
     "Variant",
     "Dynamic",
+    "Time",
     "JSON",
     "Geometry",
 ];
@@ -416,6 +417,23 @@ fn families() -> Vec<Family> {
             vec![Value::Null, s(""), Value::Null],
         ),
         family(
+            "Time",
+            (-3_599_999i64..=3_599_999)
+                .prop_map(|s| Value::Time(chrono::TimeDelta::seconds(s)))
+                .boxed(),
+            vec![
+                Value::Time(chrono::TimeDelta::zero()),
+                Value::Time(chrono::TimeDelta::seconds(-1)),
+            ],
+        ),
+        family(
+            "Time64(3)",
+            (-3_599_999_999i64..=3_599_999_999)
+                .prop_map(|ms| Value::Time(chrono::TimeDelta::milliseconds(ms)))
+                .boxed(),
+            vec![Value::Time(chrono::TimeDelta::milliseconds(1))],
+        ),
+        family(
             "Variant(String, UInt64, Array(UInt8))",
             prop_oneof![
                 Just(Value::Null),
@@ -565,6 +583,7 @@ async fn run_families(server: &Server, compression: Compression, cases: u32) {
         } else {
             client
                 .command(create)
+                .setting("enable_time_time64_type", 1)
                 .await
                 .unwrap_or_else(|e| panic!("{}: create {}: {e}", server.name, family.type_name));
         }
