@@ -203,49 +203,28 @@ impl Collect {
     }
 }
 
-impl ser::SerializeSeq for Collect {
-    type Ok = Value;
-    type Error = SerError;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> SerResult<()> {
-        self.push(value)
-    }
-    fn end(self) -> SerResult<Value> {
-        self.done()
-    }
+/// The four sequence-like serde traits all push an element.
+macro_rules! collect_impl {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for Collect {
+            type Ok = Value;
+            type Error = SerError;
+            fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> SerResult<()> {
+                self.push(value)
+            }
+            fn end(self) -> SerResult<Value> {
+                self.done()
+            }
+        }
+    )*};
 }
 
-impl ser::SerializeTuple for Collect {
-    type Ok = Value;
-    type Error = SerError;
-    fn serialize_element<T: ?Sized + Serialize>(&mut self, value: &T) -> SerResult<()> {
-        self.push(value)
-    }
-    fn end(self) -> SerResult<Value> {
-        self.done()
-    }
-}
-
-impl ser::SerializeTupleStruct for Collect {
-    type Ok = Value;
-    type Error = SerError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> SerResult<()> {
-        self.push(value)
-    }
-    fn end(self) -> SerResult<Value> {
-        self.done()
-    }
-}
-
-impl ser::SerializeTupleVariant for Collect {
-    type Ok = Value;
-    type Error = SerError;
-    fn serialize_field<T: ?Sized + Serialize>(&mut self, value: &T) -> SerResult<()> {
-        self.push(value)
-    }
-    fn end(self) -> SerResult<Value> {
-        self.done()
-    }
-}
+collect_impl!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
 
 /// Key-value pairs of a map, or the fields of a struct (keys are the field names).
 struct CollectMap {
