@@ -8,6 +8,7 @@
 //! Each family's file holds its storage and its Native serialization (state prefix and data).
 //! Block framing and streams are the `native` layer's; values and rows are the `value` layer's.
 
+mod aggregate;
 mod array;
 mod dynamic;
 mod fixed;
@@ -18,6 +19,7 @@ mod string;
 mod tuple;
 mod variant;
 
+pub use aggregate::AggregateStateColumn;
 pub use array::ArrayColumn;
 pub use dynamic::DynamicColumn;
 pub use low_cardinality::{LowCardinalityColumn, LowCardinalityKeys};
@@ -76,6 +78,8 @@ pub enum ColumnData {
     Dynamic(DynamicColumn),
     /// `JSON`, as one JSON document per row.
     Json(StringColumn),
+    /// `AggregateFunction(...)` states the client can size, as raw bytes.
+    AggregateState(AggregateStateColumn),
     /// `Nothing`: only a row count.
     Nothing(usize),
 }
@@ -117,6 +121,7 @@ pub(crate) enum Shape<'a> {
     Variant(Vec<DataType>),
     Dynamic,
     Json,
+    AggregateState(aggregate::StateLayout),
     Nothing,
 }
 
@@ -171,6 +176,10 @@ pub(crate) fn shape(data_type: &DataType) -> Result<Shape<'_>> {
         ]),
         T::Dynamic { .. } => Shape::Dynamic,
         T::Json(_) => Shape::Json,
+        T::AggregateFunction(f) => match aggregate::layout(f) {
+            Some(layout) => Shape::AggregateState(layout),
+            None => return Err(unsupported(data_type)),
+        },
         T::SimpleAggregateFunction(f) if f.arguments.len() == 1 => return shape(&f.arguments[0]),
         other => return Err(unsupported(other)),
     })
@@ -179,8 +188,9 @@ pub(crate) fn shape(data_type: &DataType) -> Result<Shape<'_>> {
 fn unsupported(data_type: &DataType) -> Error {
     let reason = match data_type {
         DataType::AggregateFunction(_) => {
-            "aggregate function states have no self-describing size; select `finalizeAggregation(col)` \
-             or use the `-Merge` combinator instead"
+            "this function's states have no size the client can tell (only sum, count, min, max, any and \
+             anyLast of fixed-width types are read); select `finalizeAggregation(col)` or use the `-Merge` \
+             combinator instead"
         }
         _ => {
             "this type family is not supported by the Native codec yet; CAST the column to a supported type or select `toString(col)`"
@@ -220,6 +230,9 @@ impl Column {
             )),
             Shape::Dynamic => ColumnData::Dynamic(DynamicColumn::new()),
             Shape::Json => ColumnData::Json(StringColumn::default()),
+            Shape::AggregateState(layout) => {
+                ColumnData::AggregateState(AggregateStateColumn::new(layout))
+            }
             Shape::Nothing => ColumnData::Nothing(0),
         };
         Ok(Column { data_type, data })
@@ -266,6 +279,7 @@ impl Column {
             ColumnData::Variant(c) => c.len(),
             ColumnData::Dynamic(c) => c.len(),
             ColumnData::Json(c) => c.len(),
+            ColumnData::AggregateState(c) => c.len(),
             ColumnData::Nothing(n) => *n,
         }
     }
@@ -287,6 +301,7 @@ impl Column {
             ColumnData::Variant(c) => c.byte_size(),
             ColumnData::Dynamic(c) => c.byte_size(),
             ColumnData::Json(c) => c.byte_size(),
+            ColumnData::AggregateState(c) => c.byte_size(),
             ColumnData::Nothing(n) => *n,
             _ => self.len() * FixedKind::of(&self.data_type).map_or(8, FixedKind::width),
         }
@@ -349,6 +364,9 @@ impl Column {
             }
             Shape::Dynamic => ColumnData::Dynamic(DynamicColumn::read(prefix, rows, r)?),
             Shape::Json => ColumnData::Json(json::read(rows, r)?),
+            Shape::AggregateState(layout) => {
+                ColumnData::AggregateState(AggregateStateColumn::read(layout, rows, r)?)
+            }
             Shape::Nothing => {
                 r.take(rows)?;
                 ColumnData::Nothing(rows)
@@ -401,6 +419,7 @@ impl Column {
             ColumnData::Variant(c) => c.write(out),
             ColumnData::Dynamic(c) => c.write(out),
             ColumnData::Json(c) => c.write(out),
+            ColumnData::AggregateState(c) => c.write(out),
             ColumnData::Nothing(n) => out.resize(out.len() + n, b'0'),
         }
     }
@@ -433,6 +452,7 @@ impl Column {
             ColumnData::Variant(c) => ColumnData::Variant(c.slice(start, end)),
             ColumnData::Dynamic(c) => ColumnData::Dynamic(c.slice(start, end)),
             ColumnData::Json(c) => ColumnData::Json(c.slice(start, end)),
+            ColumnData::AggregateState(c) => ColumnData::AggregateState(c.slice(start, end)),
             ColumnData::Nothing(_) => ColumnData::Nothing(end - start),
         };
         Column {

@@ -166,6 +166,12 @@ impl Block {
                     column: Some(name.clone()),
                     message,
                 }),
+                Error::UnsupportedType { type_name, reason } => {
+                    ReadError::Invalid(Error::UnsupportedType {
+                        type_name,
+                        reason: format!("column `{name}`: {reason}"),
+                    })
+                }
                 other => ReadError::Invalid(other),
             };
             let data_type = DataType::parse(&type_text).map_err(|e| {

@@ -171,6 +171,9 @@ impl Column {
                 serde_json::from_slice(text)
                     .map_or_else(|_| Value::String(text.to_vec()), Value::Json)
             }
+            (ColumnData::AggregateState(c), _) => {
+                Value::AggregateState(c.get(i).unwrap_or_default().to_vec())
+            }
             (ColumnData::Nothing(_), _) => Value::Null,
         }
     }

@@ -78,6 +78,8 @@ pub enum Value {
     Map(Vec<(Value, Value)>),
     /// `JSON`: a document.
     Json(serde_json::Value),
+    /// An `AggregateFunction` state, as the server serializes it.
+    AggregateState(Vec<u8>),
 }
 
 impl Value {
@@ -127,6 +129,7 @@ impl Value {
             Value::Tuple(_) => "Tuple",
             Value::Map(_) => "Map",
             Value::Json(_) => "JSON",
+            Value::AggregateState(_) => "AggregateFunction state",
         }
     }
 
@@ -217,6 +220,10 @@ impl fmt::Display for Value {
             Value::Ipv6(v) => write!(f, "{v}"),
             Value::Array(items) => write_list(f, "[", "]", items.iter()),
             Value::Tuple(items) => write_list(f, "(", ")", items.iter()),
+            Value::AggregateState(bytes) => {
+                f.write_str("0x")?;
+                bytes.iter().try_for_each(|b| write!(f, "{b:02x}"))
+            }
             Value::Json(json) if f.alternate() => {
                 f.write_str(&crate::types::quote(&json.to_string()))
             }

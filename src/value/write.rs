@@ -364,6 +364,10 @@ impl Column {
                     values.pushed(d);
                 }
             }
+            ColumnData::AggregateState(c) => match v {
+                Value::AggregateState(state) => c.push(state)?,
+                _ => return Err(mismatch(t, v)),
+            },
             ColumnData::Json(c) => match v {
                 Value::Json(json) => c.push(json.to_string().as_bytes()),
                 Value::String(text)
@@ -424,6 +428,7 @@ pub(crate) fn natural_type(v: &Value) -> Option<DataType> {
         Value::Ipv4(_) => DataType::IPv4,
         Value::Ipv6(_) => DataType::IPv6,
         Value::Json(_) => DataType::Json(Box::default()),
+        Value::AggregateState(_) => return None,
         Value::Array(items) => {
             let element = items.iter().find_map(natural_type)?;
             let element = if items.iter().any(Value::is_null) {

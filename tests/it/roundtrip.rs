@@ -860,3 +860,68 @@ fn families_cover_the_issue_list() {
         );
     }
 }
+
+#[tokio::test]
+async fn aggregate_states_of_known_size_round_trip() {
+    // 26.9: states read as raw bytes, inserted back, and merged by the server to the same results.
+    let server = engine().await;
+    let client = client_for(&server, Compression::Lz4);
+    let db = server.fresh_database("agg_states").await;
+    let table = format!("{db}.states");
+    server
+        .run(
+            &format!(
+                "CREATE TABLE {table} (k UInt8, s AggregateFunction(sum, UInt64), c AggregateFunction(count), \
+                 mn AggregateFunction(min, Int32), mx AggregateFunction(max, Float64), a AggregateFunction(any, UInt16)) \
+                 ENGINE = AggregatingMergeTree ORDER BY k"
+            ),
+            &[],
+        )
+        .await;
+    let states = client
+        .query(
+            "SELECT number % 3 AS k, sumState(number) AS s, countState() AS c, minState(toInt32(toInt32(number) - 50)) AS mn, \
+             maxState(number / 7) AS mx, anyState(toUInt16(if(number % 3 = 0, 9, 9))) AS a \
+             FROM numbers(100) GROUP BY k ORDER BY k",
+        )
+        .await
+        .unwrap();
+    let rows = states.result_rows();
+    assert_eq!(rows.len(), 3);
+    assert!(
+        matches!(rows[0][1], Value::AggregateState(ref b) if b.len() == 8),
+        "{:?}",
+        rows[0][1]
+    );
+    client
+        .insert(&table, &["k", "s", "c", "mn", "mx", "a"], rows)
+        .await
+        .unwrap();
+    let merged = server
+        .run(
+            &format!(
+                "SELECT k, sumMerge(s), countMerge(c), minMerge(mn), round(maxMerge(mx), 4), anyMerge(a) FROM {table} GROUP BY k ORDER BY k"
+            ),
+            &[],
+        )
+        .await;
+    let expected = server
+        .run(
+            "SELECT number % 3 AS k, sum(number), count(), min(toInt32(number) - 50), round(max(number / 7), 4), any(toUInt16(9)) \
+             FROM numbers(100) GROUP BY k ORDER BY k",
+            &[],
+        )
+        .await;
+    assert_eq!(merged, expected);
+    // A state without a size the client can tell is refused with advice, naming the column.
+    let err = client
+        .query("SELECT uniqState(number) AS u FROM numbers(10)")
+        .await
+        .unwrap_err();
+    let text = err.to_string();
+    assert!(
+        text.contains("column `u`") && text.contains("finalizeAggregation"),
+        "{text}"
+    );
+    server.run(&format!("DROP DATABASE {db}"), &[]).await;
+}

@@ -1,0 +1,160 @@
+//! `AggregateFunction(f, T)` states whose size the client can tell: `sum` (an 8-byte sum for
+//! integers and floats), `count` (a VarUInt), and `min`, `max`, `any`, `anyLast` of a fixed-width
+//! type (a flag byte, then the value when the flag is set). The states are kept as raw bytes,
+//! read and written unchanged. Other functions' states carry no length: reading them is refused
+//! with advice to select `finalizeAggregation(col)` or use the `-Merge` combinator.
+
+use super::fixed::FixedKind;
+use crate::error::{Error, Result};
+use crate::native::wire::{ReadError, ReadResult, Reader};
+use crate::types::{AggregateFunction, DataType};
+
+/// How a supported state is laid out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum StateLayout {
+    /// A fixed number of bytes.
+    Fixed(usize),
+    /// A VarUInt.
+    VarUInt,
+    /// A flag byte, then `n` bytes when the flag is set.
+    Optional(usize),
+}
+
+/// The layout of `f`'s state, if the client can read it.
+pub(crate) fn layout(f: &AggregateFunction) -> Option<StateLayout> {
+    let argument_width = || {
+        f.arguments
+            .first()
+            .and_then(FixedKind::of)
+            .map(FixedKind::width)
+    };
+    let numeric = |t: &DataType| {
+        matches!(
+            t,
+            DataType::UInt8
+                | DataType::UInt16
+                | DataType::UInt32
+                | DataType::UInt64
+                | DataType::Int8
+                | DataType::Int16
+                | DataType::Int32
+                | DataType::Int64
+                | DataType::Float32
+                | DataType::Float64
+        )
+    };
+    if !f.parameters.is_empty() {
+        return None;
+    }
+    match f.name.as_str() {
+        "sum" if f.arguments.len() == 1 && numeric(&f.arguments[0]) => Some(StateLayout::Fixed(8)),
+        "count" => Some(StateLayout::VarUInt),
+        "min" | "max" | "any" | "anyLast" if f.arguments.len() == 1 => {
+            argument_width().map(StateLayout::Optional)
+        }
+        _ => None,
+    }
+}
+
+/// Raw aggregate states, one per row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AggregateStateColumn {
+    layout: StateLayout,
+    data: Vec<u8>,
+    ends: Vec<usize>,
+}
+
+impl AggregateStateColumn {
+    pub(crate) fn new(layout: StateLayout) -> Self {
+        AggregateStateColumn {
+            layout,
+            data: Vec::new(),
+            ends: Vec::new(),
+        }
+    }
+
+    /// The number of rows.
+    pub fn len(&self) -> usize {
+        self.ends.len()
+    }
+
+    /// Whether there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.ends.is_empty()
+    }
+
+    /// The state bytes of row `i`.
+    pub fn get(&self, i: usize) -> Option<&[u8]> {
+        let end = *self.ends.get(i)?;
+        let start = if i == 0 { 0 } else { self.ends[i - 1] };
+        Some(&self.data[start..end])
+    }
+
+    pub(crate) fn byte_size(&self) -> usize {
+        self.data.len() + self.ends.len() * 8
+    }
+
+    /// The length of the state at the start of `bytes`, `None` if it has not fully arrived.
+    fn state_len(layout: StateLayout, r: &mut Reader<'_>) -> ReadResult<usize> {
+        let start = r.position();
+        match layout {
+            StateLayout::Fixed(n) => {
+                r.take(n)?;
+            }
+            StateLayout::VarUInt => {
+                r.varuint()?;
+            }
+            StateLayout::Optional(n) => {
+                if r.u8()? != 0 {
+                    r.take(n)?;
+                }
+            }
+        }
+        Ok(r.position() - start)
+    }
+
+    pub(crate) fn read(layout: StateLayout, rows: usize, r: &mut Reader<'_>) -> ReadResult<Self> {
+        let mut column = AggregateStateColumn::new(layout);
+        column.ends.reserve(rows.min(r.remaining()));
+        for _ in 0..rows {
+            let before = r.rest();
+            let n = Self::state_len(layout, r)?;
+            column.data.extend_from_slice(&before[..n]);
+            column.ends.push(column.data.len());
+        }
+        Ok(column)
+    }
+
+    /// Appends a state, checking that it is one whole state of this layout.
+    pub(crate) fn push(&mut self, state: &[u8]) -> Result<()> {
+        let mut r = Reader::new(state, 0);
+        match Self::state_len(self.layout, &mut r) {
+            Ok(n) if n == state.len() => {
+                self.data.extend_from_slice(state);
+                self.ends.push(self.data.len());
+                Ok(())
+            }
+            Ok(_) | Err(ReadError::Incomplete) | Err(ReadError::Invalid(_)) => {
+                Err(Error::InvalidInput(format!(
+                    "{} bytes are not one aggregate state of this function",
+                    state.len()
+                )))
+            }
+        }
+    }
+
+    pub(crate) fn write(&self, out: &mut Vec<u8>) {
+        out.extend_from_slice(&self.data);
+    }
+
+    pub(crate) fn slice(&self, start: usize, end: usize) -> Self {
+        let mut out = AggregateStateColumn::new(self.layout);
+        for i in start..end {
+            if let Some(state) = self.get(i) {
+                out.data.extend_from_slice(state);
+                out.ends.push(out.data.len());
+            }
+        }
+        out
+    }
+}
