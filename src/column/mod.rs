@@ -15,6 +15,7 @@ mod fixed;
 mod json;
 mod low_cardinality;
 mod nullable;
+pub(crate) mod sparse;
 mod string;
 mod tuple;
 mod variant;

@@ -177,17 +177,25 @@ impl Block {
             let data_type = DataType::parse(&type_text).map_err(|e| {
                 ReadError::Invalid(Error::decode(at_type, format!("column `{name}`: {e}")))
             })?;
-            if revision >= REVISION_WITH_CUSTOM_SERIALIZATION && r.u8()? != 0 {
-                return Err(ReadError::Invalid(Error::UnsupportedType {
-                    type_name: type_text,
-                    reason: format!("column `{name}` uses a custom (sparse) serialization"),
-                }));
-            }
+            let sparse = if revision >= REVISION_WITH_CUSTOM_SERIALIZATION && r.u8()? != 0 {
+                crate::column::sparse::read_kinds(&data_type, r).map_err(|e| match e {
+                    ReadError::Invalid(e) => with_column(e),
+                    incomplete => incomplete,
+                })?
+            } else {
+                false
+            };
             let column = if rows == 0 {
                 Column::empty(data_type).map_err(with_column)?
             } else {
                 Column::read_prefix(&data_type, r)
-                    .and_then(|prefix| Column::read_data_with(&data_type, &prefix, rows, r))
+                    .and_then(|prefix| {
+                        if sparse {
+                            crate::column::sparse::read(&data_type, &prefix, rows, r)
+                        } else {
+                            Column::read_data_with(&data_type, &prefix, rows, r)
+                        }
+                    })
                     .map_err(|e| match e {
                         ReadError::Invalid(e) => with_column(e),
                         incomplete => incomplete,

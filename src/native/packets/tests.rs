@@ -349,14 +349,29 @@ fn profile_events_are_never_compressed() {
 }
 
 #[test]
-fn sparse_columns_are_a_clear_error() {
-    // One UInt64 column with has_custom = 1 (sparse), as servers of 23.7 could send at 54460.
-    let mut bytes = vec![1, 0, 1, 0, 2, 0xFF, 0xFF, 0xFF, 0xFF, 0, 1, 3];
+fn sparse_columns_are_decoded_dense() {
+    // One UInt64 column of 5 rows with has_custom = 1 and the SPARSE kind, as servers of 23.7
+    // could send at 54460: gaps 1, 1, then the end marker with 1 trailing default; values 7, 9.
+    let mut bytes = vec![1, 0, 1, 0, 2, 0xFF, 0xFF, 0xFF, 0xFF, 0, 1, 5];
     string(&mut bytes, "x");
     string(&mut bytes, "UInt64");
-    bytes.push(1);
-    let err = parse_server_packet(&bytes, ctx(54460, false)).unwrap_err();
-    assert!(err.to_string().contains("sparse"), "{err}");
+    bytes.extend_from_slice(&[1, 1]); // has_custom, kind SPARSE
+    bytes.extend_from_slice(&[1, 1]); // gaps
+    crate::native::wire::put_varuint(&mut bytes, (1 << 62) | 1);
+    bytes.extend_from_slice(&7u64.to_le_bytes());
+    bytes.extend_from_slice(&9u64.to_le_bytes());
+    let ServerPacket::Data(_, block) = parse(&bytes, ctx(54460, false)) else {
+        panic!("a data packet")
+    };
+    let values: Vec<Value> = (0..5)
+        .map(|i| block.columns()[0].value(i, chrono_tz::Tz::UTC))
+        .collect();
+    assert_eq!(values, [0u64, 7, 0, 9, 0].map(Value::UInt64));
+    // Offsets that do not add up to the block's rows are an error, not garbage.
+    let mut short = bytes.clone();
+    let at = short.len() - 16 - 9;
+    short[at] = 2;
+    assert!(parse_server_packet(&short, ctx(54460, false)).is_err());
 }
 
 #[test]
