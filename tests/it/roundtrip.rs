@@ -925,3 +925,118 @@ async fn aggregate_states_of_known_size_round_trip() {
     );
     server.run(&format!("DROP DATABASE {db}"), &[]).await;
 }
+
+/// Expressions for the types `generateRandom` cannot make, over `number`.
+const GENERATED_BY_EXPRESSION: &[(&str, &str)] = &[
+    ("BFloat16", "toBFloat16(number / 3)"),
+    ("Time", "CAST(toInt32(number * 3737) - 50000 AS Time)"),
+    (
+        "Time64(3)",
+        "CAST(toDecimal64(number * 1.234, 3) AS Time64(3))",
+    ),
+    ("Time64(6)", "CAST(toInt64(number * 1234567), 'Time64(6)')"),
+    (
+        "Variant(String, UInt64)",
+        "if(number % 3 = 0, NULL, if(number % 3 = 1, toString(number)::Variant(String, UInt64), number::Variant(String, UInt64)))",
+    ),
+    (
+        "Variant(Array(UInt8), String, UInt64)",
+        "if(number % 2 = 0, range(number % 5)::Variant(Array(UInt8), String, UInt64), toString(number)::Variant(Array(UInt8), String, UInt64))",
+    ),
+    (
+        "Variant(Date, Float64, Int32)",
+        "if(number % 2 = 0, (number / 8)::Variant(Date, Float64, Int32), toInt32(number)::Variant(Date, Float64, Int32))",
+    ),
+    (
+        "Array(Variant(String, UInt64))",
+        "[toString(number)::Variant(String, UInt64), number::Variant(String, UInt64)]",
+    ),
+    (
+        "Map(String, Variant(String, UInt64))",
+        "map(toString(number), number::Variant(String, UInt64))",
+    ),
+    (
+        "Tuple(a Variant(String, UInt64), b UInt8)",
+        "CAST((toString(number), toUInt8(number)), 'Tuple(a Variant(String, UInt64), b UInt8)')",
+    ),
+    ("Nullable(Nothing)", "NULL"),
+    ("IntervalSecond", "toIntervalSecond(number)"),
+    ("IntervalDay", "toIntervalDay(number)"),
+    (
+        "Nested(a UInt8, b String)",
+        "CAST(arrayMap(x -> (toUInt8(x), toString(x)), range(number % 4)), 'Nested(a UInt8, b String)')",
+    ),
+];
+
+/// Types that cannot be stored in a table: decoded, not inserted back.
+const NOT_STORABLE: &[&str] = &["Nullable(Nothing)", "IntervalSecond", "IntervalDay"];
+
+#[tokio::test]
+async fn server_generated_values_of_127_types_decode_and_insert_back_equal() {
+    let server = engine().await;
+    let client = client_for(&server, Compression::Lz4);
+    let db = server.fresh_database("types127").await;
+    let types: Vec<&str> = include_str!("../../testdata/roundtrip_types.txt")
+        .lines()
+        .filter(|l| !l.starts_with('#') && !l.trim().is_empty())
+        .collect();
+    assert!(types.len() >= 120, "{} types", types.len());
+    let nested = types
+        .iter()
+        .filter(|t| {
+            t.contains('(')
+                && [
+                    "Array",
+                    "Map",
+                    "Tuple",
+                    "Nullable",
+                    "LowCardinality",
+                    "Variant",
+                    "Nested",
+                ]
+                .iter()
+                .any(|f| t.starts_with(f))
+        })
+        .count();
+    assert!(nested >= 40, "{nested} nested combinations");
+    let settings = [
+        ("allow_suspicious_low_cardinality_types", "1"),
+        ("enable_time_time64_type", "1"),
+        ("allow_suspicious_variant_types", "1"),
+        // Keep a Nested column one column (not `v.a`, `v.b`).
+        ("flatten_nested", "0"),
+    ];
+    for (n, type_name) in types.iter().enumerate() {
+        let select = match GENERATED_BY_EXPRESSION.iter().find(|(t, _)| t == type_name) {
+            Some((_, expression)) => format!("SELECT {expression} AS v FROM numbers(40)"),
+            None => format!(
+                "SELECT v FROM generateRandom({}, {n}, 8, 3) LIMIT 40",
+                clickhouse_connect::types::quote(&format!("v {type_name}"))
+            ),
+        };
+        let mut query = client.query(select);
+        for (k, v) in settings {
+            query = query.setting(k, v);
+        }
+        let result = query.await.unwrap_or_else(|e| panic!("{type_name}: {e}"));
+        assert_eq!(result.row_count(), 40, "{type_name}");
+        let values: Vec<Value> = result.result_columns().remove(0);
+        if NOT_STORABLE.contains(type_name) {
+            continue;
+        }
+        let table = format!("{db}.t{n}");
+        let mut create = client.command(format!(
+            "CREATE TABLE {table} (i UInt32, v {type_name}) ENGINE = Memory"
+        ));
+        for (k, v) in settings {
+            create = create.setting(k, v);
+        }
+        create
+            .await
+            .unwrap_or_else(|e| panic!("{type_name}: create: {e}"));
+        round_trip(&client, &table, &values)
+            .await
+            .unwrap_or_else(|e| panic!("{type_name}: {e}"));
+    }
+    client.command(format!("DROP DATABASE {db}")).await.unwrap();
+}
