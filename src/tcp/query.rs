@@ -16,9 +16,6 @@ pub(crate) struct TcpQuery {
     compressed: bool,
     progress: Progress,
     rows: u64,
-    header: Option<Block>,
-    totals: Option<Block>,
-    extremes: Option<Block>,
     timezone: Option<String>,
     done: bool,
     /// Set on the copy that a cancel task owns, so that dropping it never spawns again.
@@ -129,9 +126,6 @@ impl TcpQuery {
             compressed,
             progress: Progress::default(),
             rows: 0,
-            header: None,
-            totals: None,
-            extremes: None,
             timezone: None,
             done: false,
             in_cancel_task: false,
@@ -160,14 +154,11 @@ impl TcpQuery {
                     if block.column_count() == 0 && block.rows() == 0 {
                         continue;
                     }
-                    if block.rows() == 0 {
-                        self.header.get_or_insert_with(|| block.clone());
-                    }
                     self.rows += block.rows() as u64;
                     return Ok(Some(block));
                 }
-                ServerPacket::Data(DataKind::Totals, block) => self.totals = Some(block),
-                ServerPacket::Data(DataKind::Extremes, block) => self.extremes = Some(block),
+                // WITH TOTALS and `extremes = 1` rows are not part of the result's blocks.
+                ServerPacket::Data(DataKind::Totals | DataKind::Extremes, _) => {}
                 ServerPacket::Progress(p) => {
                     self.progress.add(&p);
                     if let Some(callback) = &self.on_progress {
