@@ -101,6 +101,18 @@ fn decode(c: &mut Criterion) {
             black_box(n)
         })
     });
+    group.bench_function("structs_from_decoded_blocks", |b| {
+        b.iter(|| {
+            let mut n = 0usize;
+            for block in black_box(&blocks) {
+                for row in block.rows_as::<Event<'_>>(chrono_tz::Tz::UTC) {
+                    let row = row.unwrap();
+                    n += row.tags.len() + row.name.len();
+                }
+            }
+            black_box(n)
+        })
+    });
     group.bench_function("encode", |b| {
         b.iter(|| {
             let mut out = Vec::with_capacity(payload.len());

@@ -41,6 +41,7 @@ impl LowCardinalityKeys {
     }
 
     /// The dictionary index of row `i`.
+    #[inline]
     pub fn get(&self, i: usize) -> Option<usize> {
         match self {
             LowCardinalityKeys::U8(k) => k.get(i).map(|&k| k as usize),
@@ -193,6 +194,7 @@ impl LowCardinalityColumn {
     }
 
     /// The dictionary index of row `i`, or `None` when the row is NULL.
+    #[inline]
     pub fn index(&self, i: usize) -> Option<usize> {
         let key = self.keys.get(i)?;
         if self.nullable && key == 0 {

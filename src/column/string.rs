@@ -40,6 +40,16 @@ impl StringColumn {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 
+    /// All rows' bytes back to back.
+    pub fn bytes(&self) -> &[u8] {
+        &self.data
+    }
+
+    /// The end offset of each row in [`bytes`](Self::bytes).
+    pub fn ends(&self) -> &[usize] {
+        &self.ends
+    }
+
     /// Appends a row.
     pub fn push(&mut self, value: &[u8]) {
         self.data.extend_from_slice(value);

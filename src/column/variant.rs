@@ -45,6 +45,7 @@ impl VariantColumn {
     }
 
     /// The variant and position of row `i`, or `None` for NULL.
+    #[inline]
     pub fn locate(&self, i: usize) -> Option<(usize, usize)> {
         let d = *self.discriminators.get(i)?;
         if d == NULL_DISCRIMINATOR {

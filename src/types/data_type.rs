@@ -325,6 +325,17 @@ impl DataType {
         }
     }
 
+    /// The type whose layout and meaning the values have: the argument of
+    /// `SimpleAggregateFunction(f, T)`, else the type itself.
+    pub fn stored(&self) -> &DataType {
+        match self {
+            DataType::SimpleAggregateFunction(f) if f.arguments.len() == 1 => {
+                f.arguments[0].stored()
+            }
+            other => other,
+        }
+    }
+
     /// Whether values of this type may be `NULL` (the type is `Nullable`, or
     /// `LowCardinality(Nullable(..))`, or `Nothing`-like).
     pub fn is_nullable(&self) -> bool {

@@ -58,7 +58,7 @@ impl Column {
     ///
     /// Panics if `i` is out of range, like slice indexing.
     pub fn value(&self, i: usize, default_zone: Tz) -> Value {
-        let t = self.data_type();
+        let t = self.data_type().stored();
         match (self.data(), t) {
             (ColumnData::UInt8(v), DataType::Bool) => Value::Bool(v[i] != 0),
             (ColumnData::UInt8(v), _) => Value::UInt8(v[i]),

@@ -1,0 +1,268 @@
+//! Typed rows: serde deserialization straight from the columns.
+//!
+//! A struct maps its fields to columns by name, a tuple (or array) takes the columns in order.
+//! Per block, each column gets a [`Reader`] once (direct references to its buffers) and each
+//! struct field its column once; a row then costs one dispatch per field, with strings
+//! borrowed and numbers copied (see [`cell`] for the mapping of each type).
+//! A mismatch is an error that names the column, its ClickHouse type and what serde expected.
+
+mod cell;
+mod reader;
+
+use std::cell::OnceCell;
+use std::fmt;
+
+use chrono_tz::Tz;
+use serde::de::{
+    self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor,
+};
+
+use crate::error::Error;
+use crate::native::Block;
+use cell::Cell;
+use reader::Reader;
+
+/// A deserialization failure, before the column it happened in is known.
+#[derive(Debug)]
+pub(crate) struct DeError(String);
+
+impl fmt::Display for DeError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for DeError {}
+
+impl de::Error for DeError {
+    fn custom<T: fmt::Display>(msg: T) -> Self {
+        DeError(msg.to_string())
+    }
+}
+
+type DeResult<T> = Result<T, DeError>;
+
+/// What is resolved once per block: a reader per column, and per struct field its column
+/// (`None` inside when a field has no column: the map path then reports it as missing, or
+/// leaves an `Option` unset).
+struct Plan<'de> {
+    block: &'de Block,
+    zone: Tz,
+    readers: Vec<Reader<'de>>,
+    fields: OnceCell<Option<Vec<usize>>>,
+}
+
+impl<'de> Plan<'de> {
+    fn new(block: &'de Block, zone: Tz) -> Self {
+        Plan {
+            block,
+            zone,
+            readers: block.columns().iter().map(Reader::new).collect(),
+            fields: OnceCell::new(),
+        }
+    }
+
+    /// Deserializes row `row` into `T`.
+    fn row<T: serde::Deserialize<'de>>(&self, row: usize) -> crate::error::Result<T> {
+        T::deserialize(RowDeserializer { plan: self, row }).map_err(|e| Error::Conversion {
+            from: e.0,
+            to: std::any::type_name::<T>().to_owned(),
+        })
+    }
+
+    /// Column `i` at `row`, for serde.
+    #[inline(always)]
+    fn cell(&self, i: usize, row: usize) -> Cell<'de, '_> {
+        Cell {
+            reader: &self.readers[i],
+            row,
+            zone: self.zone,
+        }
+    }
+
+    /// Column `i` named in an error.
+    fn fail(&self, i: usize, what: impl fmt::Display) -> DeError {
+        let column = &self.block.columns()[i];
+        DeError(format!(
+            "column `{}` of type {}: {what}",
+            self.block.names()[i],
+            column.data_type()
+        ))
+    }
+
+    /// Deserializes column `i` at `row` with `seed`.
+    #[inline(always)]
+    fn column<S: DeserializeSeed<'de>>(&self, i: usize, row: usize, seed: S) -> DeResult<S::Value> {
+        seed.deserialize(self.cell(i, row))
+            .map_err(|e| self.fail(i, e))
+    }
+}
+
+/// Deserializes row `row` of `block` into `T`.
+pub(crate) fn row<'de, T: serde::Deserialize<'de>>(
+    block: &'de Block,
+    row: usize,
+    zone: Tz,
+) -> crate::error::Result<T> {
+    Plan::new(block, zone).row(row)
+}
+
+/// Deserializes every row of `block` into `T`, planning the columns and fields once.
+pub(crate) fn rows<'de, T: serde::Deserialize<'de>>(
+    block: &'de Block,
+    zone: Tz,
+) -> impl Iterator<Item = crate::error::Result<T>> + 'de {
+    let plan = Plan::new(block, zone);
+    (0..block.rows()).map(move |i| plan.row(i))
+}
+
+struct RowDeserializer<'de, 'p> {
+    plan: &'p Plan<'de>,
+    row: usize,
+}
+
+impl<'de> Deserializer<'de> for RowDeserializer<'de, '_> {
+    type Error = DeError;
+
+    fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
+        visitor.visit_map(RowMap {
+            de: self,
+            next: 0,
+            fields: None,
+        })
+    }
+
+    fn deserialize_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        fields: &'static [&'static str],
+        visitor: V,
+    ) -> DeResult<V::Value> {
+        let order = self.plan.fields.get_or_init(|| {
+            let names = self.plan.block.names();
+            fields
+                .iter()
+                .map(|f| names.iter().position(|n| n == f))
+                .collect()
+        });
+        match order {
+            // Every field has a column: hand them over by position, no names compared per row.
+            Some(order) => visitor.visit_seq(FieldSeq {
+                de: self,
+                order: order.iter(),
+            }),
+            // Fields without a column stay unset: serde reports them as missing (or None for Option).
+            None => visitor.visit_map(RowMap {
+                de: self,
+                next: 0,
+                fields: Some(fields),
+            }),
+        }
+    }
+
+    fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> DeResult<V::Value> {
+        let columns = self.plan.block.column_count();
+        if len != columns {
+            return Err(DeError(format!(
+                "a tuple of {len} for a row of {columns} columns"
+            )));
+        }
+        visitor.visit_seq(RowSeq { de: self, next: 0 })
+    }
+
+    fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
+        visitor.visit_seq(RowSeq { de: self, next: 0 })
+    }
+
+    fn deserialize_newtype_struct<V: Visitor<'de>>(
+        self,
+        _name: &'static str,
+        visitor: V,
+    ) -> DeResult<V::Value> {
+        visitor.visit_newtype_struct(self)
+    }
+
+    serde::forward_to_deserialize_any! {
+        bool i8 i16 i32 i64 i128 u8 u16 u32 u64 u128 f32 f64 char str string bytes byte_buf option
+        unit unit_struct tuple_struct map enum identifier ignored_any
+    }
+}
+
+/// A struct's fields by position, in the columns the field names chose.
+struct FieldSeq<'de, 'p> {
+    de: RowDeserializer<'de, 'p>,
+    order: std::slice::Iter<'p, usize>,
+}
+
+impl<'de> SeqAccess<'de> for FieldSeq<'de, '_> {
+    type Error = DeError;
+
+    fn next_element_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> DeResult<Option<S::Value>> {
+        match self.order.next() {
+            Some(&i) => self.de.plan.column(i, self.de.row, seed).map(Some),
+            None => Ok(None),
+        }
+    }
+
+    fn size_hint(&self) -> Option<usize> {
+        Some(self.order.len())
+    }
+}
+
+/// The columns in order.
+struct RowSeq<'de, 'p> {
+    de: RowDeserializer<'de, 'p>,
+    next: usize,
+}
+
+impl<'de> SeqAccess<'de> for RowSeq<'de, '_> {
+    type Error = DeError;
+
+    fn next_element_seed<S: DeserializeSeed<'de>>(
+        &mut self,
+        seed: S,
+    ) -> DeResult<Option<S::Value>> {
+        if self.next >= self.de.plan.block.column_count() {
+            return Ok(None);
+        }
+        self.next += 1;
+        self.de
+            .plan
+            .column(self.next - 1, self.de.row, seed)
+            .map(Some)
+    }
+}
+
+/// The columns by name (all of them, or the ones a struct names).
+struct RowMap<'de, 'p> {
+    de: RowDeserializer<'de, 'p>,
+    next: usize,
+    fields: Option<&'static [&'static str]>,
+}
+
+impl<'de> MapAccess<'de> for RowMap<'de, '_> {
+    type Error = DeError;
+
+    fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> DeResult<Option<K::Value>> {
+        let names = self.de.plan.block.names();
+        // Columns the struct does not name are skipped.
+        while self.next < names.len() {
+            let name = &names[self.next];
+            if self.fields.is_none_or(|f| f.contains(&name.as_str())) {
+                return seed
+                    .deserialize(name.as_str().into_deserializer())
+                    .map(Some);
+            }
+            self.next += 1;
+        }
+        Ok(None)
+    }
+
+    fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> DeResult<V::Value> {
+        self.next += 1;
+        self.de.plan.column(self.next - 1, self.de.row, seed)
+    }
+}
