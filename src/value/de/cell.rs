@@ -25,17 +25,12 @@ use crate::value::Value;
 pub(super) struct Cell<'de, 'p> {
     pub(super) reader: &'p Reader<'de>,
     pub(super) row: usize,
-    pub(super) zone: Tz,
 }
 
 impl<'de, 'p> Cell<'de, 'p> {
     #[inline]
     fn at(self, reader: &'p Reader<'de>, row: usize) -> Self {
-        Cell {
-            reader,
-            row,
-            zone: self.zone,
-        }
+        Cell { reader, row }
     }
 
     /// The cell holding the value, through Nullable, LowCardinality and Variant; `None` for NULL.
@@ -104,7 +99,7 @@ impl<'de, 'p> Cell<'de, 'p> {
                 Err(bytes) => visitor.visit_borrowed_bytes(bytes),
             },
             Reader::Bytes(s) => visitor.visit_borrowed_bytes(s.get(i).unwrap_or_default()),
-            Reader::Text { column, .. } => visitor.visit_string(text(column, i, self.zone)),
+            Reader::Text { column, zone, .. } => visitor.visit_string(text(column, i, *zone)),
             Reader::Array { ends, values } => visitor.visit_seq(Elements {
                 cell: self.at(values, 0),
                 range: range(ends, i),
@@ -131,7 +126,7 @@ impl<'de, 'p> Cell<'de, 'p> {
     fn float<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
         let c = self.required(&visitor)?;
         match c.reader {
-            Reader::Text { column, .. } => match column.value(c.row, c.zone) {
+            Reader::Text { column, zone, .. } => match column.value(c.row, *zone) {
                 Value::Decimal(d) => visitor.visit_f64(d.to_f64()),
                 _ => c.any(visitor),
             },
@@ -279,7 +274,7 @@ impl<'de> Deserializer<'de> for Cell<'de, '_> {
                 Ok(text) => text.to_owned(),
                 Err(_) => return Err(DeError("an enum label that is not UTF-8".into())),
             },
-            Reader::Text { column, .. } => text(column, c.row, c.zone),
+            Reader::Text { column, zone, .. } => text(column, c.row, *zone),
             _ => return c.any(visitor),
         };
         visitor.visit_enum(label.into_deserializer())

@@ -47,7 +47,6 @@ type DeResult<T> = Result<T, DeError>;
 /// leaves an `Option` unset).
 struct Plan<'de> {
     block: &'de Block,
-    zone: Tz,
     readers: Vec<Reader<'de>>,
     fields: OnceCell<Option<Vec<usize>>>,
 }
@@ -56,8 +55,11 @@ impl<'de> Plan<'de> {
     fn new(block: &'de Block, zone: Tz) -> Self {
         Plan {
             block,
-            zone,
-            readers: block.columns().iter().map(Reader::new).collect(),
+            readers: block
+                .columns()
+                .iter()
+                .map(|c| Reader::new(c, zone))
+                .collect(),
             fields: OnceCell::new(),
         }
     }
@@ -76,7 +78,6 @@ impl<'de> Plan<'de> {
         Cell {
             reader: &self.readers[i],
             row,
-            zone: self.zone,
         }
     }
 
@@ -264,5 +265,108 @@ impl<'de> MapAccess<'de> for RowMap<'de, '_> {
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> DeResult<V::Value> {
         self.next += 1;
         self.de.plan.column(self.next - 1, self.de.row, seed)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde::Deserialize;
+
+    use super::rows;
+    use crate::column::Column;
+    use crate::native::Block;
+    use crate::types::DataType;
+    use crate::value::Value;
+
+    fn block(columns: &[(&str, &str, Vec<Value>)]) -> Block {
+        let mut block = Block::new();
+        for (name, data_type, values) in columns {
+            let data_type: DataType = data_type.parse().unwrap();
+            let mut column = Column::empty(data_type).unwrap();
+            for value in values {
+                column.push_value(value).unwrap();
+            }
+            block.push(*name, column).unwrap();
+        }
+        block
+    }
+
+    fn text(s: &[u8]) -> Value {
+        Value::String(s.to_vec())
+    }
+
+    #[test]
+    fn strings_borrow_across_multibyte_rows_and_fall_back_to_bytes() {
+        // Valid rows around multi-byte characters borrow as text; a row that is not UTF-8 makes
+        // the column's buffer invalid as a whole, and each row is then checked on its own.
+        let valid = block(&[(
+            "s",
+            "String",
+            vec![text("é".as_bytes()), text(b""), text("日本".as_bytes())],
+        )]);
+        let texts: Vec<(&str,)> = rows(&valid, chrono_tz::Tz::UTC)
+            .collect::<crate::error::Result<_>>()
+            .unwrap();
+        assert_eq!(texts, [("é",), ("",), ("日本",)]);
+
+        let mixed = block(&[(
+            "s",
+            "String",
+            vec![text("é".as_bytes()), text(b"\xff\xfe"), text(b"ok")],
+        )]);
+        #[derive(Deserialize, Debug, PartialEq)]
+        struct Bytes<'a> {
+            #[serde(borrow)]
+            s: &'a [u8],
+        }
+        let bytes: Vec<Bytes<'_>> = rows(&mixed, chrono_tz::Tz::UTC)
+            .collect::<crate::error::Result<_>>()
+            .unwrap();
+        assert_eq!(bytes[1].s, b"\xff\xfe");
+        assert_eq!(bytes[0].s, "é".as_bytes());
+        // Into a text field the invalid row is an error naming the column.
+        let err = rows_text(&mixed).unwrap_err().to_string();
+        assert!(err.contains("column `s` of type String"), "{err}");
+    }
+
+    fn rows_text(block: &Block) -> crate::error::Result<Vec<(&str,)>> {
+        rows(block, chrono_tz::Tz::UTC).collect()
+    }
+
+    #[test]
+    fn null_into_a_plain_field_names_the_column_and_the_expected_type() {
+        let b = block(&[(
+            "n",
+            "LowCardinality(Nullable(String))",
+            vec![text(b"x"), Value::Null],
+        )]);
+        let results: Vec<crate::error::Result<(&str,)>> = rows(&b, chrono_tz::Tz::UTC).collect();
+        assert_eq!(results[0].as_ref().unwrap(), &("x",));
+        let err = results[1].as_ref().unwrap_err().to_string();
+        assert!(
+            err.contains("column `n` of type LowCardinality(Nullable(String))")
+                && err.contains("NULL"),
+            "{err}"
+        );
+        let options: Vec<(Option<&str>,)> = rows(&b, chrono_tz::Tz::UTC)
+            .collect::<crate::error::Result<_>>()
+            .unwrap();
+        assert_eq!(options, [(Some("x"),), (None,)]);
+    }
+
+    #[test]
+    fn dates_and_enums_give_numbers_to_integer_fields_and_text_to_others() {
+        let b = block(&[
+            ("d", "Date", vec![Value::UInt16(19782)]),
+            ("e", "Enum8('a' = -3, 'b' = 5)", vec![Value::Int8(5)]),
+        ]);
+        let numbers: Vec<(u16, i8)> = rows(&b, chrono_tz::Tz::UTC)
+            .collect::<crate::error::Result<_>>()
+            .unwrap();
+        assert_eq!(numbers, [(19782, 5)]);
+        let texts: Vec<(String, String)> = rows(&b, chrono_tz::Tz::UTC)
+            .collect::<crate::error::Result<_>>()
+            .unwrap();
+        assert_eq!(texts, [("2024-02-29".to_string(), "b".to_string())]);
     }
 }

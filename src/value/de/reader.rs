@@ -6,6 +6,8 @@
 
 use std::cell::OnceCell;
 
+use chrono_tz::Tz;
+
 use crate::column::{
     Column, ColumnData, FixedStringColumn, LowCardinalityColumn, StringColumn, VariantColumn,
 };
@@ -42,6 +44,8 @@ pub(super) enum Reader<'de> {
     Text {
         column: &'de Column,
         number: Option<Number<'de>>,
+        /// The zone of `DateTime` columns whose type names none.
+        zone: Tz,
     },
     Nullable {
         nulls: &'de [u8],
@@ -136,9 +140,14 @@ impl<'de> Strings<'de> {
 
 impl<'de> Reader<'de> {
     /// The reader for `column`, by its type and layout.
-    pub(super) fn new(column: &'de Column) -> Reader<'de> {
+    pub(super) fn new(column: &'de Column, zone: Tz) -> Reader<'de> {
         let t = column.data_type().stored();
-        let text = |number| Reader::Text { column, number };
+        let text = |number| Reader::Text {
+            column,
+            number,
+            zone,
+        };
+        let new = |column| Reader::new(column, zone);
         match (column.data(), t) {
             (ColumnData::UInt8(v), DataType::Bool) => Reader::Bool(v),
             (ColumnData::UInt8(v), _) => Reader::U8(v),
@@ -168,42 +177,44 @@ impl<'de> Reader<'de> {
             (ColumnData::FixedString(s), _) => Reader::Bytes(s),
             (ColumnData::Nullable(c), _) => Reader::Nullable {
                 nulls: c.nulls(),
-                values: Box::new(Reader::new(c.values())),
+                values: Box::new(new(c.values())),
             },
             (ColumnData::LowCardinality(c), _) => Reader::LowCardinality {
                 column: c,
-                dictionary: Box::new(Reader::new(c.dictionary())),
+                dictionary: Box::new(new(c.dictionary())),
             },
             (ColumnData::Array(a), DataType::Map(..)) => match a.values().data() {
                 ColumnData::Tuple(kv) if kv.len() == 2 => Reader::Map {
                     ends: a.ends(),
-                    keys: Box::new(Reader::new(&kv[0])),
-                    values: Box::new(Reader::new(&kv[1])),
+                    keys: Box::new(new(&kv[0])),
+                    values: Box::new(new(&kv[1])),
                 },
                 _ => Reader::Array {
                     ends: a.ends(),
-                    values: Box::new(Reader::new(a.values())),
+                    values: Box::new(new(a.values())),
                 },
             },
             (ColumnData::Array(a), _) => Reader::Array {
                 ends: a.ends(),
-                values: Box::new(Reader::new(a.values())),
+                values: Box::new(new(a.values())),
             },
-            (ColumnData::Tuple(elements), _) => {
-                Reader::Tuple(elements.iter().map(Reader::new).collect())
-            }
-            (ColumnData::Variant(c), _) => Reader::variant(c),
-            (ColumnData::Dynamic(c), _) => Reader::variant(c.values()),
+            (ColumnData::Tuple(elements), _) => Reader::Tuple(elements.iter().map(new).collect()),
+            (ColumnData::Variant(c), _) => Reader::variant(c, zone),
+            (ColumnData::Dynamic(c), _) => Reader::variant(c.values(), zone),
             (ColumnData::Nothing(_), _) => Reader::Null,
             // Decimals, UUIDs, IPs, 256-bit integers, aggregate states.
             _ => text(None),
         }
     }
 
-    fn variant(column: &'de VariantColumn) -> Reader<'de> {
+    fn variant(column: &'de VariantColumn, zone: Tz) -> Reader<'de> {
         Reader::Variant {
             column,
-            variants: column.variants().iter().map(Reader::new).collect(),
+            variants: column
+                .variants()
+                .iter()
+                .map(|v| Reader::new(v, zone))
+                .collect(),
         }
     }
 }
