@@ -129,6 +129,46 @@ impl FromStr for Decimal {
     }
 }
 
+/// `rust_decimal::Decimal` holds 96 bits of mantissa and up to 28 digits after the point: every
+/// `Decimal(P <= 28, S)` fits, wider ones fit when their value does.
+///
+/// ```
+/// use clickhouse_connect::value::Decimal;
+///
+/// let ours: Decimal = "-1234.5600".parse().unwrap();
+/// let theirs = rust_decimal::Decimal::try_from(ours).unwrap();
+/// assert_eq!(theirs.to_string(), "-1234.5600");
+/// assert_eq!(Decimal::from(theirs), ours);
+/// let too_wide: Decimal = "123456789012345678901234567890".parse().unwrap();
+/// assert!(rust_decimal::Decimal::try_from(too_wide).is_err());
+/// ```
+impl TryFrom<Decimal> for rust_decimal::Decimal {
+    type Error = Error;
+
+    fn try_from(value: Decimal) -> Result<Self, Self::Error> {
+        let bad = || Error::Conversion {
+            from: format!("Decimal {value}"),
+            to: "rust_decimal::Decimal (96-bit mantissa, at most 28 digits after the point)".into(),
+        };
+        // Trailing zeros beyond 28 digits may go; other digits may not.
+        let fitted = if value.scale > 28 {
+            value.rescale(28).ok_or_else(bad)?
+        } else {
+            value
+        };
+        let mantissa = i128::try_from(fitted.mantissa).map_err(|_| bad())?;
+        rust_decimal::Decimal::try_from_i128_with_scale(mantissa, u32::from(fitted.scale))
+            .map_err(|_| bad())
+    }
+}
+
+impl From<rust_decimal::Decimal> for Decimal {
+    fn from(value: rust_decimal::Decimal) -> Self {
+        // rust_decimal's scale is at most 28.
+        Decimal::new(value.mantissa(), value.scale() as u8)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -167,6 +167,19 @@ impl FromValue for U256 {
     }
 }
 
+impl FromValue for rust_decimal::Decimal {
+    fn from_value(value: Value) -> Result<Self> {
+        match value {
+            Value::Decimal(d) => d.try_into(),
+            other => match other.as_i256().and_then(|i| i128::try_from(i).ok()) {
+                Some(i) => rust_decimal::Decimal::try_from_i128_with_scale(i, 0)
+                    .map_err(|_| conversion::<rust_decimal::Decimal>(&other)),
+                None => Err(conversion::<rust_decimal::Decimal>(&other)),
+            },
+        }
+    }
+}
+
 impl FromValue for f64 {
     fn from_value(value: Value) -> Result<Self> {
         match value {

@@ -260,6 +260,12 @@ from_rust! {
     Ipv6Addr => Ipv6, serde_json::Value => Json, chrono::TimeDelta => Time,
 }
 
+impl From<rust_decimal::Decimal> for Value {
+    fn from(value: rust_decimal::Decimal) -> Self {
+        Value::Decimal(value.into())
+    }
+}
+
 impl From<&str> for Value {
     fn from(v: &str) -> Value {
         Value::String(v.as_bytes().to_vec())

@@ -217,6 +217,7 @@ struct EveryType<'a> {
     ip6: std::net::Ipv6Addr,
     amount: String,
     amount_float: f64,
+    amount_exact: rust_decimal::Decimal,
     level: Level,
     level_label: String,
     level_number: i8,
@@ -259,6 +260,7 @@ async fn a_struct_with_every_mapped_rust_type() {
         toUUID('01234567-89ab-cdef-0123-456789abcdef') AS uid, toIPv4('10.1.2.3') AS ip4, \
         toIPv6('2001:db8::1') AS ip6, toDecimal128('-12345678901234567890.123456789', 9) AS amount, \
         toDecimal64('2.5', 4) AS amount_float, \
+        toDecimal128('-1234.5678', 6) AS amount_exact, \
         CAST('high' AS Enum8('low' = -1, 'high' = 7)) AS level, \
         CAST('high' AS Enum8('low' = -1, 'high' = 7)) AS level_label, \
         CAST('high' AS Enum8('low' = -1, 'high' = 7)) AS level_number, \
@@ -324,6 +326,7 @@ async fn a_struct_with_every_mapped_rust_type() {
         );
         assert_eq!(row.amount, "-12345678901234567890.123456789");
         assert_eq!(row.amount_float, 2.5);
+        assert_eq!(row.amount_exact.to_string(), "-1234.567800");
         assert_eq!(row.level, Level::High);
         assert_eq!((row.level_label.as_str(), row.level_number), ("high", 7));
         assert_eq!(
@@ -342,4 +345,61 @@ async fn a_struct_with_every_mapped_rust_type() {
         assert_eq!(row.doc_text, r#"{"b":6}"#);
     }
     assert_eq!(count, 1);
+}
+
+#[tokio::test]
+async fn rust_decimal_fields_and_values_round_trip() {
+    #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+    struct Price {
+        id: u32,
+        amount: rust_decimal::Decimal,
+    }
+    let server = engine().await;
+    let client = client_for(&server, Compression::Lz4);
+    let db = server.fresh_database("rust_decimal").await;
+    let table = format!("{db}.prices");
+    client
+        .command(format!(
+            "CREATE TABLE {table} (id UInt32, amount Decimal(28, 10)) ENGINE = Memory"
+        ))
+        .await
+        .unwrap();
+    let sent: Vec<Price> = [
+        "0",
+        "-1.5",
+        "123456789012345678.0123456789",
+        "-0.0000000001",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, text)| Price {
+        id: i as u32,
+        amount: text.parse().unwrap(),
+    })
+    .collect();
+    client
+        .insert_rows(&table, sent.clone())
+        .unwrap()
+        .await
+        .unwrap();
+    let back: Vec<Price> = client
+        .query(format!("SELECT * FROM {table} ORDER BY id"))
+        .fetch_all()
+        .await
+        .unwrap();
+    assert_eq!(back, sent);
+    // Through `Value` too; and a value wider than rust_decimal holds is an error, not a rounding.
+    let exact: rust_decimal::Decimal = client
+        .query(format!("SELECT amount FROM {table} WHERE id = 2"))
+        .scalar()
+        .await
+        .unwrap();
+    assert_eq!(exact, sent[2].amount);
+    let too_wide = client
+        .query("SELECT toDecimal256('1234567890123456789012345678901234567890', 0)")
+        .scalar::<rust_decimal::Decimal>()
+        .await
+        .unwrap_err();
+    assert!(too_wide.to_string().contains("rust_decimal"), "{too_wide}");
+    server.run(&format!("DROP DATABASE {db}"), &[]).await;
 }
