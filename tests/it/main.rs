@@ -19,6 +19,7 @@
 mod client;
 mod common;
 mod conformance;
+mod engine_text;
 mod migrations;
 mod roundtrip;
 mod tcp;
