@@ -4,6 +4,7 @@
 //! read and written unchanged. Other functions' states carry no length: reading them is refused
 //! with advice to select `finalizeAggregation(col)` or use the `-Merge` combinator.
 
+use super::StringColumn;
 use super::fixed::FixedKind;
 use crate::error::{Error, Result};
 use crate::native::wire::{ReadError, ReadResult, Reader};
@@ -60,38 +61,35 @@ pub(crate) fn layout(f: &AggregateFunction) -> Option<StateLayout> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct AggregateStateColumn {
     layout: StateLayout,
-    data: Vec<u8>,
-    ends: Vec<usize>,
+    /// The states back to back, one row each.
+    states: StringColumn,
 }
 
 impl AggregateStateColumn {
     pub(crate) fn new(layout: StateLayout) -> Self {
         AggregateStateColumn {
             layout,
-            data: Vec::new(),
-            ends: Vec::new(),
+            states: StringColumn::default(),
         }
     }
 
     /// The number of rows.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.states.len()
     }
 
     /// Whether there are no rows.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.states.is_empty()
     }
 
     /// The state bytes of row `i`.
     pub fn get(&self, i: usize) -> Option<&[u8]> {
-        let end = *self.ends.get(i)?;
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.data[start..end])
+        self.states.get(i)
     }
 
     pub(crate) fn byte_size(&self) -> usize {
-        self.data.len() + self.ends.len() * 8
+        self.states.byte_size()
     }
 
     /// The length of the state at the start of `bytes`, `None` if it has not fully arrived.
@@ -114,13 +112,14 @@ impl AggregateStateColumn {
     }
 
     pub(crate) fn read(layout: StateLayout, rows: usize, r: &mut Reader<'_>) -> ReadResult<Self> {
-        let mut column = AggregateStateColumn::new(layout);
-        column.ends.reserve(rows.min(r.remaining()));
+        let mut column = AggregateStateColumn {
+            layout,
+            states: StringColumn::with_capacity(rows.min(r.remaining()), 0),
+        };
         for _ in 0..rows {
             let before = r.rest();
             let n = Self::state_len(layout, r)?;
-            column.data.extend_from_slice(&before[..n]);
-            column.ends.push(column.data.len());
+            column.states.push(&before[..n]);
         }
         Ok(column)
     }
@@ -130,8 +129,7 @@ impl AggregateStateColumn {
         let mut r = Reader::new(state, 0);
         match Self::state_len(self.layout, &mut r) {
             Ok(n) if n == state.len() => {
-                self.data.extend_from_slice(state);
-                self.ends.push(self.data.len());
+                self.states.push(state);
                 Ok(())
             }
             Ok(_) | Err(ReadError::Incomplete) | Err(ReadError::Invalid(_)) => {
@@ -144,17 +142,14 @@ impl AggregateStateColumn {
     }
 
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        out.extend_from_slice(&self.data);
+        // States carry their own lengths: no prefixes between them.
+        out.extend_from_slice(self.states.bytes());
     }
 
     pub(crate) fn slice(&self, start: usize, end: usize) -> Self {
-        let mut out = AggregateStateColumn::new(self.layout);
-        for i in start..end {
-            if let Some(state) = self.get(i) {
-                out.data.extend_from_slice(state);
-                out.ends.push(out.data.len());
-            }
+        AggregateStateColumn {
+            layout: self.layout,
+            states: self.states.slice(start, end),
         }
-        out
     }
 }

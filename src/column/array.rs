@@ -34,6 +34,7 @@ impl ArrayColumn {
     }
 
     /// The element range of row `i` in [`values`](Self::values).
+    #[inline]
     pub fn range(&self, i: usize) -> std::ops::Range<usize> {
         let start = if i == 0 { 0 } else { self.ends[i - 1] as usize };
         start..self.ends[i] as usize

@@ -30,9 +30,14 @@ impl StringColumn {
 
     /// The bytes of row `i`.
     pub fn get(&self, i: usize) -> Option<&[u8]> {
-        let end = *self.ends.get(i)?;
+        (i < self.len()).then(|| &self.data[self.range(i)])
+    }
+
+    /// Where row `i` lies in [`bytes`](Self::bytes). Panics if `i` is out of range.
+    #[inline]
+    pub(crate) fn range(&self, i: usize) -> std::ops::Range<usize> {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        Some(&self.data[start..end])
+        start..self.ends[i]
     }
 
     /// Every row's bytes, in order.
@@ -43,11 +48,6 @@ impl StringColumn {
     /// All rows' bytes back to back.
     pub fn bytes(&self) -> &[u8] {
         &self.data
-    }
-
-    /// The end offset of each row in [`bytes`](Self::bytes).
-    pub fn ends(&self) -> &[usize] {
-        &self.ends
     }
 
     /// Appends a row.

@@ -100,14 +100,18 @@ impl<'de, 'p> Cell<'de, 'p> {
             },
             Reader::Bytes(s) => visitor.visit_borrowed_bytes(s.get(i).unwrap_or_default()),
             Reader::Text { column, zone, .. } => visitor.visit_string(text(column, i, *zone)),
-            Reader::Array { ends, values } => visitor.visit_seq(Elements {
-                cell: self.at(values, 0),
-                range: range(ends, i),
+            Reader::Array { array, values } => visitor.visit_seq(Elements {
+                reader: values,
+                range: array.range(i),
             }),
-            Reader::Map { ends, keys, values } => visitor.visit_map(Pairs {
-                keys: self.at(keys, 0),
-                values: self.at(values, 0),
-                range: range(ends, i),
+            Reader::Map {
+                array,
+                keys,
+                values,
+            } => visitor.visit_map(Pairs {
+                keys,
+                values,
+                range: array.range(i),
             }),
             Reader::Tuple(elements) => visitor.visit_seq(TupleElements {
                 cell: self,
@@ -145,12 +149,6 @@ impl<'de, 'p> Cell<'de, 'p> {
             _ => c.any(visitor),
         }
     }
-}
-
-#[inline]
-fn range(ends: &[u64], i: usize) -> std::ops::Range<usize> {
-    let start = if i == 0 { 0 } else { ends[i - 1] as usize };
-    start..ends[i] as usize
 }
 
 /// The value as text, through the owned `Value` (dates, decimals, UUIDs, IPs).
@@ -229,9 +227,9 @@ impl<'de> Deserializer<'de> for Cell<'de, '_> {
     #[inline]
     fn deserialize_seq<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
         match self.reader {
-            Reader::Array { ends, values } => visitor.visit_seq(Elements {
-                cell: self.at(values, 0),
-                range: range(ends, self.row),
+            Reader::Array { array, values } => visitor.visit_seq(Elements {
+                reader: values,
+                range: array.range(self.row),
             }),
             _ => self.general(visitor),
         }
@@ -303,7 +301,7 @@ impl<'de> Deserializer<'de> for Cell<'de, '_> {
 
 /// The elements of an array.
 struct Elements<'de, 'p> {
-    cell: Cell<'de, 'p>,
+    reader: &'p Reader<'de>,
     range: std::ops::Range<usize>,
 }
 
@@ -315,8 +313,11 @@ impl<'de> SeqAccess<'de> for Elements<'de, '_> {
         seed: S,
     ) -> DeResult<Option<S::Value>> {
         match self.range.next() {
-            Some(i) => seed
-                .deserialize(self.cell.at(self.cell.reader, i))
+            Some(row) => seed
+                .deserialize(Cell {
+                    reader: self.reader,
+                    row,
+                })
                 .map(Some),
             None => Ok(None),
         }
@@ -355,8 +356,8 @@ impl<'de> SeqAccess<'de> for TupleElements<'de, '_> {
 
 /// The key-value pairs of a map.
 struct Pairs<'de, 'p> {
-    keys: Cell<'de, 'p>,
-    values: Cell<'de, 'p>,
+    keys: &'p Reader<'de>,
+    values: &'p Reader<'de>,
     range: std::ops::Range<usize>,
 }
 
@@ -365,19 +366,25 @@ impl<'de> MapAccess<'de> for Pairs<'de, '_> {
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> DeResult<Option<K::Value>> {
         match self.range.clone().next() {
-            Some(i) => seed
-                .deserialize(self.keys.at(self.keys.reader, i))
+            Some(row) => seed
+                .deserialize(Cell {
+                    reader: self.keys,
+                    row,
+                })
                 .map(Some),
             None => Ok(None),
         }
     }
 
     fn next_value_seed<V: DeserializeSeed<'de>>(&mut self, seed: V) -> DeResult<V::Value> {
-        let i = self
+        let row = self
             .range
             .next()
             .ok_or_else(|| DeError("a map value without a key".into()))?;
-        seed.deserialize(self.values.at(self.values.reader, i))
+        seed.deserialize(Cell {
+            reader: self.values,
+            row,
+        })
     }
 
     fn size_hint(&self) -> Option<usize> {

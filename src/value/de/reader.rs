@@ -9,7 +9,8 @@ use std::cell::OnceCell;
 use chrono_tz::Tz;
 
 use crate::column::{
-    Column, ColumnData, FixedStringColumn, LowCardinalityColumn, StringColumn, VariantColumn,
+    ArrayColumn, Column, ColumnData, FixedStringColumn, LowCardinalityColumn, StringColumn,
+    VariantColumn,
 };
 use crate::types::DataType;
 
@@ -56,11 +57,11 @@ pub(super) enum Reader<'de> {
         dictionary: Box<Reader<'de>>,
     },
     Array {
-        ends: &'de [u64],
+        array: &'de ArrayColumn,
         values: Box<Reader<'de>>,
     },
     Map {
-        ends: &'de [u64],
+        array: &'de ArrayColumn,
         keys: Box<Reader<'de>>,
         values: Box<Reader<'de>>,
     },
@@ -99,13 +100,6 @@ impl<'de> Strings<'de> {
         }
     }
 
-    #[inline]
-    fn range(&self, i: usize) -> std::ops::Range<usize> {
-        let ends = self.column.ends();
-        let start = if i == 0 { 0 } else { ends[i - 1] };
-        start..ends[i]
-    }
-
     /// Hands row `i` to `visitor`, borrowed: as text, or as bytes when it is not UTF-8.
     #[inline(always)]
     pub(super) fn visit<V: serde::de::Visitor<'de>, E>(
@@ -125,7 +119,7 @@ impl<'de> Strings<'de> {
     /// Row `i` as text, or as bytes when it is not UTF-8.
     #[inline(always)]
     pub(super) fn get(&self, i: usize) -> Result<&'de str, &'de [u8]> {
-        let range = self.range(i);
+        let range = self.column.range(i);
         let whole = self
             .text
             .get_or_init(|| std::str::from_utf8(self.column.bytes()).ok());
@@ -183,20 +177,16 @@ impl<'de> Reader<'de> {
                 column: c,
                 dictionary: Box::new(new(c.dictionary())),
             },
-            (ColumnData::Array(a), DataType::Map(..)) => match a.values().data() {
-                ColumnData::Tuple(kv) if kv.len() == 2 => Reader::Map {
-                    ends: a.ends(),
+            (ColumnData::Array(array), t) => match (t, array.values().data()) {
+                (DataType::Map(..), ColumnData::Tuple(kv)) if kv.len() == 2 => Reader::Map {
+                    array,
                     keys: Box::new(new(&kv[0])),
                     values: Box::new(new(&kv[1])),
                 },
                 _ => Reader::Array {
-                    ends: a.ends(),
-                    values: Box::new(new(a.values())),
+                    array,
+                    values: Box::new(new(array.values())),
                 },
-            },
-            (ColumnData::Array(a), _) => Reader::Array {
-                ends: a.ends(),
-                values: Box::new(new(a.values())),
             },
             (ColumnData::Tuple(elements), _) => Reader::Tuple(elements.iter().map(new).collect()),
             (ColumnData::Variant(c), _) => Reader::variant(c, zone),
