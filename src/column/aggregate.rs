@@ -143,7 +143,9 @@ impl AggregateStateColumn {
 
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
         // States carry their own lengths: no prefixes between them.
-        out.extend_from_slice(self.states.bytes());
+        for state in self.states.iter() {
+            out.extend_from_slice(state);
+        }
     }
 
     pub(crate) fn slice(&self, start: usize, end: usize) -> Self {

@@ -2,10 +2,14 @@
 
 use crate::native::wire::{ReadError, ReadResult, Reader, put_varuint, varuint_len};
 
-/// `String` values: all bytes in one buffer, plus the end offset of each row.
+/// `String` values, kept as they travel: one buffer of every row's length (LEB128) and bytes,
+/// plus the end of each row in it.
+///
+/// Decoding is one walk over the length prefixes and one bulk copy; encoding is one copy. A
+/// row's bytes start after its length prefix, whose size follows from the row's total size.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct StringColumn {
-    data: Vec<u8>,
+    wire: Vec<u8>,
     ends: Vec<usize>,
 }
 
@@ -13,7 +17,7 @@ impl StringColumn {
     /// An empty column with room for `rows` values of `bytes` bytes in all.
     pub fn with_capacity(rows: usize, bytes: usize) -> Self {
         StringColumn {
-            data: Vec::with_capacity(bytes),
+            wire: Vec::with_capacity(bytes + rows),
             ends: Vec::with_capacity(rows),
         }
     }
@@ -30,14 +34,16 @@ impl StringColumn {
 
     /// The bytes of row `i`.
     pub fn get(&self, i: usize) -> Option<&[u8]> {
-        (i < self.len()).then(|| &self.data[self.range(i)])
+        (i < self.len()).then(|| &self.wire[self.range(i)])
     }
 
-    /// Where row `i` lies in [`bytes`](Self::bytes). Panics if `i` is out of range.
+    /// Where row `i`'s bytes lie in [`wire_bytes`](Self::wire_bytes). Panics if `i` is out
+    /// of range.
     #[inline]
     pub(crate) fn range(&self, i: usize) -> std::ops::Range<usize> {
         let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        start..self.ends[i]
+        let end = self.ends[i];
+        start + prefix_len(end - start)..end
     }
 
     /// Every row's bytes, in order.
@@ -45,29 +51,29 @@ impl StringColumn {
         (0..self.len()).filter_map(|i| self.get(i))
     }
 
-    /// All rows' bytes back to back.
-    pub fn bytes(&self) -> &[u8] {
-        &self.data
+    /// The rows as they travel in Native: each row's length (LEB128), then its bytes.
+    pub fn wire_bytes(&self) -> &[u8] {
+        &self.wire
     }
 
     /// Appends a row.
     pub fn push(&mut self, value: &[u8]) {
-        self.data.extend_from_slice(value);
-        self.ends.push(self.data.len());
+        put_varuint(&mut self.wire, value.len() as u64);
+        self.wire.extend_from_slice(value);
+        self.ends.push(self.wire.len());
     }
 
     pub(crate) fn byte_size(&self) -> usize {
-        self.data.len() + self.ends.len() * 8
+        self.wire.len() + self.ends.len() * 8
     }
 
     pub(crate) fn read(rows: usize, r: &mut Reader<'_>) -> ReadResult<Self> {
-        // Pass 1 walks the length prefixes to find every row's end (and that all bytes have
-        // arrived); pass 2 copies the bytes into a buffer of exactly the right size. Every row
-        // takes at least its length byte, so no capacity here exceeds the bytes at hand.
+        // One walk over the length prefixes finds every row's end (and that all bytes have
+        // arrived); one copy takes them. Every row takes at least its length byte, so no
+        // capacity here exceeds the bytes at hand.
         let buf = r.rest();
         let mut ends = Vec::with_capacity(rows.min(buf.len()));
         let mut pos = 0usize;
-        let mut total = 0usize;
         for _ in 0..rows {
             let (len, prefix) = match buf.get(pos) {
                 Some(&b) if b < 0x80 => (b as usize, 1),
@@ -83,39 +89,34 @@ impl StringColumn {
                 return Err(ReadError::Incomplete);
             }
             pos += len;
-            total += len;
-            ends.push(total);
+            ends.push(pos);
         }
-        let mut data = Vec::with_capacity(total);
-        let mut at = 0usize;
-        let mut previous = 0usize;
-        for &end in &ends {
-            let len = end - previous;
-            at += varuint_len(len as u64);
-            data.extend_from_slice(&buf[at..at + len]);
-            at += len;
-            previous = end;
-        }
-        r.skip(pos);
-        Ok(StringColumn { data, ends })
+        let wire = r.take(pos)?.to_vec();
+        Ok(StringColumn { wire, ends })
     }
 
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
-        out.reserve(self.data.len() + self.len());
-        for value in self.iter() {
-            put_varuint(out, value.len() as u64);
-            out.extend_from_slice(value);
-        }
+        out.extend_from_slice(&self.wire);
     }
 
     pub(crate) fn slice(&self, start: usize, end: usize) -> Self {
-        let mut out = StringColumn::with_capacity(end - start, 0);
-        for i in start..end {
-            if let Some(value) = self.get(i) {
-                out.push(value);
-            }
+        let from = if start == 0 { 0 } else { self.ends[start - 1] };
+        let to = if end == 0 { 0 } else { self.ends[end - 1] };
+        StringColumn {
+            wire: self.wire[from..to].to_vec(),
+            ends: self.ends[start..end].iter().map(|e| e - from).collect(),
         }
-        out
+    }
+}
+
+/// The size of the length prefix of a row that takes `total` bytes with its prefix
+/// (`total = len + varuint_len(len)`; the unit tests check every length class).
+#[inline(always)]
+fn prefix_len(total: usize) -> usize {
+    if total <= 128 {
+        1
+    } else {
+        varuint_len((total - varuint_len(total as u64)) as u64)
     }
 }
 
@@ -189,5 +190,49 @@ impl FixedStringColumn {
             width: self.width,
             data: self.data[start * self.width..end * self.width].to_vec(),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_prefix_size_follows_from_the_row_size() {
+        for shift in 0..=35u32 {
+            let boundary = 1usize << shift;
+            for len in boundary.saturating_sub(3)..boundary + 3 {
+                let total = len + varuint_len(len as u64);
+                assert_eq!(prefix_len(total), varuint_len(len as u64), "len {len}");
+            }
+        }
+    }
+
+    #[test]
+    fn rows_of_every_length_class_read_back_and_slice() {
+        let rows: Vec<Vec<u8>> = [0usize, 1, 127, 128, 129, 16383, 16384, 70000]
+            .iter()
+            .map(|&n| (0..n).map(|i| (i % 251) as u8).collect())
+            .collect();
+        let mut column = StringColumn::default();
+        rows.iter().for_each(|row| column.push(row));
+        let mut wire = Vec::new();
+        column.write(&mut wire);
+        let read = StringColumn::read(rows.len(), &mut Reader::new(&wire, 0)).unwrap();
+        assert_eq!(read, column);
+        assert_eq!(
+            read.iter().collect::<Vec<_>>(),
+            rows.iter().map(Vec::as_slice).collect::<Vec<_>>()
+        );
+        let middle = read.slice(2, 6);
+        assert_eq!(
+            middle.iter().collect::<Vec<_>>(),
+            rows[2..6].iter().map(Vec::as_slice).collect::<Vec<_>>()
+        );
+        assert!(read.slice(3, 3).is_empty());
+        assert!(matches!(
+            StringColumn::read(rows.len(), &mut Reader::new(&wire[..wire.len() - 1], 0)),
+            Err(ReadError::Incomplete)
+        ));
     }
 }

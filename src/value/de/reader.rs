@@ -87,8 +87,9 @@ pub(super) enum Number<'de> {
 /// A string column's bytes, with its UTF-8 check done once for all rows.
 pub(super) struct Strings<'de> {
     column: &'de StringColumn,
-    /// The whole buffer as text, or `None` when it is not UTF-8 (rows are then checked one by
-    /// one).
+    /// The whole wire buffer (length prefixes and rows) as text, or `None` when it is not
+    /// UTF-8, e.g. because a row of 128 bytes or more has a prefix byte above 0x7F (rows are
+    /// then checked one by one).
     text: OnceCell<Option<&'de str>>,
 }
 
@@ -122,12 +123,12 @@ impl<'de> Strings<'de> {
         let range = self.column.range(i);
         let whole = self
             .text
-            .get_or_init(|| std::str::from_utf8(self.column.bytes()).ok());
+            .get_or_init(|| std::str::from_utf8(self.column.wire_bytes()).ok());
         // A valid buffer cut at character boundaries gives valid rows; `str::get` checks both.
         if let Some(text) = whole.and_then(|whole| whole.get(range.clone())) {
             return Ok(text);
         }
-        let bytes = &self.column.bytes()[range];
+        let bytes = &self.column.wire_bytes()[range];
         std::str::from_utf8(bytes).map_err(|_| bytes)
     }
 }
