@@ -5,17 +5,23 @@
 //! `CLICKHOUSE_URL` (start the engines with `scripts/dev-servers up`), then every measurement
 //! runs from memory on one thread.
 //!
+//! Typed rows are measured both ways a struct can be read: column by column
+//! (`#[derive(FromBlock)]`, `rows_of`) and through serde (`Deserialize`, `rows_as`), from
+//! response bytes (the client's streamed, buffer-reusing path) and from decoded blocks.
+//!
 //! Run with `cargo bench --bench decode`; criterion prints rows per second (elements/s).
 
 use std::hint::black_box;
 
 use clickhouse_connect::native::{BlockStream, decode_blocks, encode_blocks};
+use clickhouse_connect::{Block, FromBlock};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 const ROWS: u64 = 1_000_000;
 
-/// The payload's row as a struct; strings borrow from the block.
-#[derive(serde::Deserialize)]
+/// The payload's row as a struct; strings borrow from the block. Read through serde
+/// (`Deserialize`) or column by column (`FromBlock`).
+#[derive(serde::Deserialize, FromBlock)]
 #[allow(dead_code)]
 struct Event<'a> {
     id: u64,
@@ -25,6 +31,53 @@ struct Event<'a> {
     note: Option<&'a str>,
     color: &'a str,
     tags: Vec<u32>,
+}
+
+/// What a row is read for: every field is touched, so none is optimised away.
+fn touch(row: &Event<'_>) -> usize {
+    row.id as usize
+        + row.ts as usize
+        + row.name.len()
+        + row.score as usize
+        + row.note.map_or(0, str::len)
+        + row.color.len()
+        + row.tags.len()
+}
+
+/// The client's path from response bytes to rows: the payload arrives in 64 KiB pieces,
+/// each block is decoded once it is whole, its rows are read, and the block is handed back
+/// so the next one decodes into its buffers (as `fetch_all` / `fetch_rows` do).
+fn stream_rows(payload: &[u8], mut rows: impl FnMut(&Block) -> usize) -> usize {
+    let mut stream = BlockStream::new(0);
+    let mut n = 0;
+    let mut take = |stream: &mut BlockStream, n: &mut usize| {
+        while let Some(block) = stream.next_block().unwrap() {
+            *n += rows(&block);
+            stream.recycle(block);
+        }
+    };
+    for chunk in payload.chunks(64 * 1024) {
+        stream.push(chunk);
+        take(&mut stream, &mut n);
+    }
+    stream.finish();
+    take(&mut stream, &mut n);
+    n
+}
+
+fn serde_rows(block: &Block) -> usize {
+    block
+        .rows_as::<Event<'_>>(chrono_tz::Tz::UTC)
+        .map(|row| touch(&row.unwrap()))
+        .sum()
+}
+
+fn columnar_rows(block: &Block) -> usize {
+    block
+        .rows_of::<Event<'_>>(chrono_tz::Tz::UTC)
+        .unwrap()
+        .map(|row| touch(&row.unwrap()))
+        .sum()
 }
 
 const QUERY: &str = "SELECT number AS id, toDateTime(1600000000 + number, 'UTC') AS ts, \
@@ -88,30 +141,20 @@ fn decode(c: &mut Criterion) {
             black_box(n)
         })
     });
-    group.bench_function("decode_into_structs", |b| {
-        b.iter(|| {
-            let blocks = decode_blocks(black_box(&payload)).unwrap();
-            let mut n = 0usize;
-            for block in &blocks {
-                for row in block.rows_as::<Event<'_>>(chrono_tz::Tz::UTC) {
-                    let row = row.unwrap();
-                    n += row.tags.len() + row.name.len();
-                }
-            }
-            black_box(n)
-        })
+    group.bench_function("decode_recycled_64k_chunks", |b| {
+        b.iter(|| black_box(stream_rows(black_box(&payload), Block::rows)))
     });
-    group.bench_function("structs_from_decoded_blocks", |b| {
-        b.iter(|| {
-            let mut n = 0usize;
-            for block in black_box(&blocks) {
-                for row in block.rows_as::<Event<'_>>(chrono_tz::Tz::UTC) {
-                    let row = row.unwrap();
-                    n += row.tags.len() + row.name.len();
-                }
-            }
-            black_box(n)
-        })
+    group.bench_function("bytes_to_structs_derive", |b| {
+        b.iter(|| black_box(stream_rows(black_box(&payload), columnar_rows)))
+    });
+    group.bench_function("bytes_to_structs_serde", |b| {
+        b.iter(|| black_box(stream_rows(black_box(&payload), serde_rows)))
+    });
+    group.bench_function("structs_from_decoded_blocks_derive", |b| {
+        b.iter(|| black_box(black_box(&blocks).iter().map(columnar_rows).sum::<usize>()))
+    });
+    group.bench_function("structs_from_decoded_blocks_serde", |b| {
+        b.iter(|| black_box(black_box(&blocks).iter().map(serde_rows).sum::<usize>()))
     });
     group.bench_function("encode", |b| {
         b.iter(|| {

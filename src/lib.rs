@@ -36,4 +36,4 @@ pub use error::{Error, Result};
 pub use native::Block;
 pub use native::packets::Progress;
 pub use types::{DataType, TypeParseError};
-pub use value::{Row, Value};
+pub use value::{FromBlock, Row, Value};

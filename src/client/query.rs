@@ -130,9 +130,33 @@ impl Query {
         let zone = stream.default_zone();
         let mut rows = Vec::new();
         while let Some(block) = stream.next_block().await? {
+            rows.reserve(block.rows());
             for row in crate::value::de::rows(&block, zone) {
                 rows.push(row?);
             }
+            stream.recycle(block);
+        }
+        Ok(rows)
+    }
+
+    /// Every row as `T`, read column by column: the fast typed path for structs that
+    /// `#[derive(FromBlock)]` (see [`FromBlock`](crate::value::FromBlock)). Each block's
+    /// columns are checked against the fields once; a column the field cannot read, a NULL
+    /// into a non-`Option` field or a number out of range is an error naming the column, its
+    /// ClickHouse type and the Rust type.
+    pub async fn fetch_rows<T>(self) -> Result<Vec<T>>
+    where
+        T: for<'de> crate::value::FromBlock<'de>,
+    {
+        let mut stream = self.stream().await?;
+        let zone = stream.default_zone();
+        let mut rows = Vec::new();
+        while let Some(block) = stream.next_block().await? {
+            rows.reserve(block.rows());
+            for row in crate::value::from_block::rows::<T>(&block, zone)? {
+                rows.push(row?);
+            }
+            stream.recycle(block);
         }
         Ok(rows)
     }
@@ -154,12 +178,13 @@ impl Query {
                     let zone = stream.default_zone();
                     match stream.next_block().await {
                         Ok(Some(block)) => {
-                            for i in 0..block.rows() {
-                                match crate::value::Row::new(&block, i, zone).deserialize::<T>() {
+                            for row in crate::value::de::rows::<T>(&block, zone) {
+                                match row {
                                     Ok(row) => ready.push_back(row),
                                     Err(e) => return Some((Err(e), None)),
                                 }
                             }
+                            stream.recycle(block);
                         }
                         Ok(None) => return None,
                         Err(e) => return Some((Err(e), None)),
@@ -269,6 +294,14 @@ impl QueryStream {
             self.done = true;
         }
         result
+    }
+
+    /// Hands back a block the caller is done with, so the next block decodes into its buffers
+    /// instead of fresh memory (HTTP results; a no-op over TCP).
+    pub fn recycle(&mut self, block: Block) {
+        if let Inner::Http { blocks, .. } = &mut self.inner {
+            blocks.recycle(block);
+        }
     }
 
     async fn next_inner(&mut self) -> Result<Option<Block>> {

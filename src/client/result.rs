@@ -116,6 +116,20 @@ impl QueryResult {
             .collect()
     }
 
+    /// Every row as `T`, read column by column (see [`FromBlock`](crate::value::FromBlock)).
+    pub fn rows_of<'a, T: crate::value::FromBlock<'a>>(&'a self) -> Result<Vec<T>>
+    where
+        T::Columns: 'a,
+    {
+        let mut rows = Vec::with_capacity(self.row_count());
+        for block in &self.blocks {
+            for row in block.rows_of::<T>(self.zone)? {
+                rows.push(row?);
+            }
+        }
+        Ok(rows)
+    }
+
     /// The first column of the first row, converted to `T`.
     pub fn scalar<T: FromValue>(&self) -> Result<T> {
         let row = self.first_row().ok_or_else(|| {

@@ -83,24 +83,32 @@ impl FixedKind {
         }
     }
 
-    /// Reads `rows` values with one bulk copy.
-    pub(crate) fn read(self, rows: usize, r: &mut Reader<'_>) -> ReadResult<ColumnData> {
-        Ok(match self {
-            FixedKind::U8 => ColumnData::UInt8(r.pod_vec(rows)?),
-            FixedKind::U16 => ColumnData::UInt16(r.pod_vec(rows)?),
-            FixedKind::U32 => ColumnData::UInt32(r.pod_vec(rows)?),
-            FixedKind::U64 => ColumnData::UInt64(r.pod_vec(rows)?),
-            FixedKind::U128 => ColumnData::UInt128(r.pod_vec(rows)?),
-            FixedKind::I8 => ColumnData::Int8(r.pod_vec(rows)?),
-            FixedKind::I16 => ColumnData::Int16(r.pod_vec(rows)?),
-            FixedKind::I32 => ColumnData::Int32(r.pod_vec(rows)?),
-            FixedKind::I64 => ColumnData::Int64(r.pod_vec(rows)?),
-            FixedKind::I128 => ColumnData::Int128(r.pod_vec(rows)?),
-            FixedKind::F32 => ColumnData::Float32(r.pod_vec(rows)?),
-            FixedKind::F64 => ColumnData::Float64(r.pod_vec(rows)?),
-            // Byte arrays have no endianness: copied as they are.
-            FixedKind::B16 => ColumnData::Bytes16(bytemuck::pod_collect_to_vec(r.take(rows * 16)?)),
-            FixedKind::B32 => ColumnData::Bytes32(bytemuck::pod_collect_to_vec(r.take(rows * 32)?)),
-        })
+    /// Reads `rows` values with one bulk copy, into `spare`'s buffer when it has this layout.
+    pub(crate) fn read(
+        self,
+        rows: usize,
+        r: &mut Reader<'_>,
+        spare: Option<ColumnData>,
+    ) -> ReadResult<ColumnData> {
+        macro_rules! kinds {
+            ($($kind:ident => $data:ident),*) => {
+                match self {$(
+                    FixedKind::$kind => {
+                        let mut values = match spare {
+                            Some(ColumnData::$data(values)) => values,
+                            _ => Vec::new(),
+                        };
+                        r.pod_into(rows, &mut values)?;
+                        ColumnData::$data(values)
+                    }
+                )*}
+            };
+        }
+        // Byte arrays have no endianness: copied as they are, like the numbers.
+        Ok(
+            kinds!(U8 => UInt8, U16 => UInt16, U32 => UInt32, U64 => UInt64, U128 => UInt128,
+            I8 => Int8, I16 => Int16, I32 => Int32, I64 => Int64, I128 => Int128,
+            F32 => Float32, F64 => Float64, B16 => Bytes16, B32 => Bytes32),
+        )
     }
 }

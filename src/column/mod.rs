@@ -249,6 +249,11 @@ impl Column {
         &self.data
     }
 
+    /// The column's values, leaving an empty `Nothing` (to reuse their buffers).
+    pub(crate) fn take_data(&mut self) -> ColumnData {
+        std::mem::replace(&mut self.data, ColumnData::Nothing(0))
+    }
+
     /// The column's values, mutably (for builders).
     pub(crate) fn data_mut(&mut self) -> &mut ColumnData {
         &mut self.data
@@ -346,15 +351,38 @@ impl Column {
         rows: usize,
         r: &mut Reader<'_>,
     ) -> ReadResult<Column> {
+        Column::read_data_into(data_type, prefix, rows, r, None)
+    }
+
+    /// Like [`read_data_with`](Self::read_data_with), reusing the buffers of `spare` (a
+    /// column of the same type from an earlier block) where the layout allows.
+    pub(crate) fn read_data_into(
+        data_type: &DataType,
+        prefix: &Prefix,
+        rows: usize,
+        r: &mut Reader<'_>,
+        spare: Option<ColumnData>,
+    ) -> ReadResult<Column> {
         let data = match shape(data_type)? {
-            Shape::Fixed(kind) => kind.read(rows, r)?,
-            Shape::String => ColumnData::String(StringColumn::read(rows, r)?),
+            Shape::Fixed(kind) => kind.read(rows, r, spare)?,
+            Shape::String => ColumnData::String(match spare {
+                Some(ColumnData::String(spare)) => StringColumn::read_into(rows, r, spare)?,
+                _ => StringColumn::read(rows, r)?,
+            }),
             Shape::FixedString(n) => ColumnData::FixedString(FixedStringColumn::read(n, rows, r)?),
             Shape::Nullable(inner) => {
-                ColumnData::Nullable(NullableColumn::read(inner, prefix, rows, r)?)
+                let spare = match spare {
+                    Some(ColumnData::Nullable(spare)) => Some(spare),
+                    _ => None,
+                };
+                ColumnData::Nullable(NullableColumn::read(inner, prefix, rows, r, spare)?)
             }
             Shape::Array(element) => {
-                ColumnData::Array(ArrayColumn::read(element, prefix, rows, r)?)
+                let spare = match spare {
+                    Some(ColumnData::Array(spare)) => Some(spare),
+                    _ => None,
+                };
+                ColumnData::Array(ArrayColumn::read(element, prefix, rows, r, spare)?)
             }
             Shape::Tuple(elements) => ColumnData::Tuple(tuple::read(&elements, prefix, rows, r)?),
             Shape::LowCardinality(inner) => {

@@ -68,11 +68,22 @@ impl StringColumn {
     }
 
     pub(crate) fn read(rows: usize, r: &mut Reader<'_>) -> ReadResult<Self> {
+        Self::read_into(rows, r, StringColumn::default())
+    }
+
+    /// Reads `rows` values into `spare`'s buffers (cleared first; their allocations reused).
+    pub(crate) fn read_into(
+        rows: usize,
+        r: &mut Reader<'_>,
+        spare: StringColumn,
+    ) -> ReadResult<Self> {
         // One walk over the length prefixes finds every row's end (and that all bytes have
         // arrived); one copy takes them. Every row takes at least its length byte, so no
         // capacity here exceeds the bytes at hand.
         let buf = r.rest();
-        let mut ends = Vec::with_capacity(rows.min(buf.len()));
+        let StringColumn { mut wire, mut ends } = spare;
+        ends.clear();
+        ends.reserve(rows.min(buf.len()));
         let mut pos = 0usize;
         for _ in 0..rows {
             let (len, prefix) = match buf.get(pos) {
@@ -91,7 +102,8 @@ impl StringColumn {
             pos += len;
             ends.push(pos);
         }
-        let wire = r.take(pos)?.to_vec();
+        wire.clear();
+        wire.extend_from_slice(r.take(pos)?);
         Ok(StringColumn { wire, ends })
     }
 

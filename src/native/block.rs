@@ -119,6 +119,20 @@ impl Block {
         crate::value::de::rows(self, zone)
     }
 
+    /// Every row as `T`, read column by column (see
+    /// [`FromBlock`](crate::value::FromBlock)): each field's column is found and checked once,
+    /// then rows are built straight from the buffers; `DateTime` columns without a zone are
+    /// read in `zone`.
+    pub fn rows_of<'a, T: crate::value::FromBlock<'a>>(
+        &'a self,
+        zone: chrono_tz::Tz,
+    ) -> Result<impl Iterator<Item = Result<T>> + 'a>
+    where
+        T::Columns: 'a,
+    {
+        crate::value::from_block::rows(self, zone)
+    }
+
     /// Rows `start..end` as a new block.
     pub fn slice(&self, start: usize, end: usize) -> Block {
         Block {
@@ -136,6 +150,41 @@ impl Block {
 
     /// Reads one block written at `revision` (0 for HTTP `FORMAT Native`).
     pub(crate) fn read(r: &mut Reader<'_>, revision: u64) -> ReadResult<Block> {
+        Block::read_into(r, revision, &mut None)
+    }
+
+    /// Reads a block, reusing the column buffers of `spare` (an earlier block of the same
+    /// stream) for columns of the same position, name and type. When the block is incomplete
+    /// the buffers go back to `spare`, for the next attempt.
+    pub(crate) fn read_into(
+        r: &mut Reader<'_>,
+        revision: u64,
+        spare: &mut Option<Block>,
+    ) -> ReadResult<Block> {
+        let mut block = Block::default();
+        let result = Block::read_columns(r, revision, spare.as_mut(), &mut block);
+        if result.is_err() {
+            if let Some(spare) = spare {
+                for (i, column) in block.columns.into_iter().enumerate() {
+                    if let Some(old) = spare.columns.get_mut(i) {
+                        if old.data_type() == column.data_type() {
+                            *old = column;
+                        }
+                    }
+                }
+            }
+            return result.map(|()| Block::default());
+        }
+        *spare = None;
+        Ok(block)
+    }
+
+    fn read_columns(
+        r: &mut Reader<'_>,
+        revision: u64,
+        mut spare: Option<&mut Block>,
+        block: &mut Block,
+    ) -> ReadResult<()> {
         let info = if revision > 0 {
             read_block_info(r)?
         } else {
@@ -149,11 +198,8 @@ impl Block {
             )));
         }
         let rows = rows as usize;
-        let mut block = Block {
-            info,
-            rows,
-            ..Block::default()
-        };
+        block.info = info;
+        block.rows = rows;
         for _ in 0..columns {
             let name = r.string()?;
             let at_type = r.offset();
@@ -193,7 +239,13 @@ impl Block {
                         if sparse {
                             crate::column::sparse::read(&data_type, &prefix, rows, r)
                         } else {
-                            Column::read_data_with(&data_type, &prefix, rows, r)
+                            let i = block.columns.len();
+                            let reused = spare.as_mut().and_then(|spare| {
+                                let old = spare.columns.get_mut(i)?;
+                                (spare.names[i] == name && *old.data_type() == data_type)
+                                    .then(|| old.take_data())
+                            });
+                            Column::read_data_into(&data_type, &prefix, rows, r, reused)
                         }
                     })
                     .map_err(|e| match e {
@@ -204,7 +256,7 @@ impl Block {
             block.names.push(name);
             block.columns.push(column);
         }
-        Ok(block)
+        Ok(())
     }
 
     /// Appends the block as written at `revision` (0 for HTTP `FORMAT Native`).

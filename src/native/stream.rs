@@ -23,6 +23,8 @@ pub struct BlockStream {
     retry_at: usize,
     finished: bool,
     empty_low_cardinality_bodies: bool,
+    /// A block handed back with [`recycle`](Self::recycle), whose buffers the next block reuses.
+    spare: Option<Block>,
 }
 
 impl BlockStream {
@@ -35,6 +37,7 @@ impl BlockStream {
             retry_at: 0,
             finished: false,
             empty_low_cardinality_bodies: false,
+            spare: None,
         }
     }
 
@@ -55,6 +58,13 @@ impl BlockStream {
         self.finished = true;
     }
 
+    /// Hands back a block the caller is done with: the next block decodes into its buffers
+    /// (for columns of the same name and type), so a long stream of blocks reuses the same
+    /// memory instead of allocating (and page-faulting) it afresh for every block.
+    pub fn recycle(&mut self, block: Block) {
+        self.spare = Some(block);
+    }
+
     /// Bytes received but not yet decoded.
     pub fn pending(&self) -> &[u8] {
         &self.buf
@@ -73,7 +83,7 @@ impl BlockStream {
         }
         let mut reader = Reader::new(&self.buf, self.offset)
             .with_empty_low_cardinality_bodies(self.empty_low_cardinality_bodies);
-        match Block::read(&mut reader, self.revision) {
+        match Block::read_into(&mut reader, self.revision, &mut self.spare) {
             Ok(block) => {
                 let consumed = reader.position();
                 self.buf.advance(consumed);

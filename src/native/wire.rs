@@ -159,24 +159,34 @@ impl<'a> Reader<'a> {
 
     /// `n` little-endian values of a fixed-width type, copied in bulk.
     pub(crate) fn pod_vec<T: Pod>(&mut self, n: usize) -> ReadResult<Vec<T>> {
+        let mut out = Vec::new();
+        self.pod_into(n, &mut out)?;
+        Ok(out)
+    }
+
+    /// Reads `n` fixed-width values into `out` (cleared first; its allocation is reused).
+    pub(crate) fn pod_into<T: Pod>(&mut self, n: usize, out: &mut Vec<T>) -> ReadResult<()> {
         let size = std::mem::size_of::<T>();
         let len = n
             .checked_mul(size)
             .ok_or_else(|| self.invalid("row count overflows"))?;
         let bytes = self.take(len)?;
-        Ok(pod_from_le(bytes))
+        pod_into(bytes, out);
+        Ok(())
     }
 }
 
-/// Values of a fixed-width type from their little-endian bytes, in one copy.
-pub(crate) fn pod_from_le<T: Pod>(bytes: &[u8]) -> Vec<T> {
-    let mut out: Vec<T> = bytemuck::pod_collect_to_vec(bytes);
+/// Values of a fixed-width type from their little-endian bytes, in one copy, into `out`
+/// (cleared first; its allocation is reused).
+pub(crate) fn pod_into<T: Pod>(bytes: &[u8], out: &mut Vec<T>) {
+    out.clear();
+    out.resize(bytes.len() / std::mem::size_of::<T>(), T::zeroed());
+    bytemuck::cast_slice_mut::<T, u8>(out).copy_from_slice(bytes);
     if cfg!(target_endian = "big") {
-        for value in &mut out {
+        for value in out.iter_mut() {
             bytemuck::bytes_of_mut(value).reverse();
         }
     }
-    out
 }
 
 /// Appends fixed-width values as little-endian bytes, in one copy.

@@ -2,10 +2,12 @@
 //!
 //! Owns [`Value`] (one value of any type, with the Rust mappings chrono, uuid, std::net and the
 //! exact [`Decimal`]), reading a row of a column as a `Value`, and appending `Value`s to columns
-//! with conversion and range checks. Row views over blocks live in [`row`].
+//! with conversion and range checks. Row views over blocks live in [`row`]; structs read
+//! column by column in [`from_block`], through serde in `de`.
 
 pub(crate) mod de;
 mod decimal;
+pub mod from_block;
 mod read;
 pub mod row;
 mod ser;
@@ -14,6 +16,7 @@ mod value;
 mod write;
 
 pub use decimal::Decimal;
+pub use from_block::{FromBlock, FromColumn};
 pub use row::{FromValue, Row};
 pub(crate) use ser::to_named_values;
 pub use value::Value;

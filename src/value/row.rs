@@ -264,6 +264,22 @@ impl FromValue for chrono::NaiveTime {
     }
 }
 
+impl FromValue for DateTime<chrono::FixedOffset> {
+    fn from_value(value: Value) -> Result<Self> {
+        DateTime::<Tz>::from_value(value).map(|dt| dt.fixed_offset())
+    }
+}
+
+/// A `JSON` document.
+impl FromValue for serde_json::Value {
+    fn from_value(value: Value) -> Result<Self> {
+        match value {
+            Value::Json(json) => Ok(json),
+            other => Err(conversion::<serde_json::Value>(&other)),
+        }
+    }
+}
+
 impl FromValue for DateTime<Utc> {
     fn from_value(value: Value) -> Result<Self> {
         DateTime::<Tz>::from_value(value).map(|dt| dt.with_timezone(&Utc))

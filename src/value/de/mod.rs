@@ -99,6 +99,28 @@ impl<'de> Plan<'de> {
     }
 }
 
+/// One column read through serde (for `#[from_block(serde)]` fields).
+pub(crate) struct ColumnReader<'de> {
+    reader: Reader<'de>,
+}
+
+impl<'de> ColumnReader<'de> {
+    pub(crate) fn new(column: &'de crate::column::Column, zone: Tz) -> Self {
+        ColumnReader {
+            reader: Reader::new(column, zone),
+        }
+    }
+
+    /// Row `row` as `T`, or serde's message.
+    pub(crate) fn deserialize<T: serde::Deserialize<'de>>(&self, row: usize) -> Result<T, String> {
+        T::deserialize(Cell {
+            reader: &self.reader,
+            row,
+        })
+        .map_err(|e| e.0)
+    }
+}
+
 /// Deserializes row `row` of `block` into `T`.
 pub(crate) fn row<'de, T: serde::Deserialize<'de>>(
     block: &'de Block,
