@@ -166,7 +166,9 @@ pub(crate) fn shape(data_type: &DataType) -> Result<Shape<'_>> {
         T::MultiPolygon => Shape::Array(T::Polygon),
         T::Nothing => Shape::Nothing,
         T::Variant(types) => Shape::Variant(types.clone()),
-        // Geometry travels exactly as this Variant (sorted by name).
+        // Geometry travels exactly as this Variant: the first six sorted by name, then
+        // `MultiPoint`, which newer servers (26.x) added last so that the older discriminators
+        // stay (older servers never send discriminator 6; an empty seventh variant writes no bytes).
         T::Geometry => Shape::Variant(vec![
             T::LineString,
             T::MultiLineString,
@@ -174,6 +176,7 @@ pub(crate) fn shape(data_type: &DataType) -> Result<Shape<'_>> {
             T::Point,
             T::Polygon,
             T::Ring,
+            T::MultiPoint,
         ]),
         T::Dynamic { .. } => Shape::Dynamic,
         T::Json(_) => Shape::Json,

@@ -9,6 +9,7 @@ use crate::value::Value;
 
 const SIMPLE_TYPES: &[u8] = include_bytes!("../../testdata/captured/simple_types.bin");
 const LOW_CARDINALITY: &[u8] = include_bytes!("../../testdata/captured/low_cardinality.bin");
+const GEOMETRY: &[u8] = include_bytes!("../../testdata/captured/geometry.bin");
 
 fn rows(block: &Block) -> Vec<Vec<Value>> {
     (0..block.rows())
@@ -98,8 +99,51 @@ fn decodes_low_cardinality_from_18_16() {
 }
 
 #[test]
+fn decodes_every_geometry_member_from_26_9() {
+    let blocks = decode_blocks(GEOMETRY).unwrap();
+    let column = &blocks[0].columns()[0];
+    assert_eq!(column.data_type(), &crate::types::DataType::Geometry);
+    let crate::column::ColumnData::Variant(variants) = column.data() else {
+        panic!("{:?}", column.data());
+    };
+    let members: Vec<String> = (0..column.len())
+        .map(|i| match variants.locate(i) {
+            Some((d, _)) => variants.variants()[d].data_type().to_string(),
+            None => "NULL".into(),
+        })
+        .collect();
+    assert_eq!(
+        members,
+        [
+            "Point",
+            "LineString",
+            "Polygon",
+            "MultiPolygon",
+            "Ring",
+            "MultiLineString",
+            "MultiPoint",
+            "NULL"
+        ]
+    );
+    let point = |x: f64, y: f64| Value::Tuple(vec![Value::Float64(x), Value::Float64(y)]);
+    let values: Vec<Value> = rows(&blocks[0])
+        .into_iter()
+        .map(|mut r| r.remove(0))
+        .collect();
+    assert_eq!(values[0], point(1.0, 2.0));
+    assert_eq!(
+        values[6],
+        Value::Array(vec![point(1.0, 1.0), point(2.0, 2.0)])
+    );
+    assert_eq!(values[7], Value::Null);
+    let mut out = Vec::new();
+    encode_blocks(&blocks, &mut out);
+    assert_eq!(out, GEOMETRY, "re-encoding gives the server's bytes");
+}
+
+#[test]
 fn every_strict_prefix_is_an_error_that_says_where() {
-    for capture in [SIMPLE_TYPES, LOW_CARDINALITY] {
+    for capture in [SIMPLE_TYPES, LOW_CARDINALITY, GEOMETRY] {
         for end in 1..capture.len() {
             let err =
                 decode_blocks(&capture[..end]).expect_err("a truncated block must not decode");
@@ -141,7 +185,7 @@ fn pieces_of_any_size_give_the_same_blocks() {
 
 #[test]
 fn corrupt_bytes_never_panic() {
-    for capture in [SIMPLE_TYPES, LOW_CARDINALITY] {
+    for capture in [SIMPLE_TYPES, LOW_CARDINALITY, GEOMETRY] {
         for i in 0..capture.len() {
             for flip in [0x01, 0x80, 0xff] {
                 let mut corrupt = capture.to_vec();

@@ -24,14 +24,29 @@ pub(crate) enum TextFormat {
     JsonEachRow,
 }
 
-/// TSV, except for a `Variant` at the top of a cell: there TSV prints a String `1` like a UInt64
-/// `1`, a String `[]` like an empty array, a Float64 `1` like an Int32 `1`. JSONEachRow quotes
-/// strings and (with `output_format_json_quote_64bit_floats`) floats, leaving integers bare.
-/// Inside arrays, tuples and maps TSV quotes strings, so a nested `Variant` stays in TSV.
-fn text_format(data_type: &DataType) -> TextFormat {
+/// TSV, except for a `Variant` or `Dynamic` at the top of a cell: there TSV prints a String `1`
+/// like a UInt64 `1`, a String `[]` like an empty array, a Float64 `1` like an Int32 `1`.
+/// JSONEachRow quotes strings and (with `output_format_json_quote_64bit_floats`) floats, leaving
+/// integers bare. Inside arrays, tuples and maps TSV quotes strings, so a nested `Variant` stays
+/// in TSV. A type holding `JSON` anywhere is compared as a JSON document, in JSONEachRow.
+pub(crate) fn text_format(data_type: &DataType) -> TextFormat {
     match data_type.stored() {
-        DataType::Variant(_) => TextFormat::JsonEachRow,
+        DataType::Variant(_) | DataType::Dynamic { .. } => TextFormat::JsonEachRow,
+        t if holds_json(t) => TextFormat::JsonEachRow,
         _ => TextFormat::Tsv,
+    }
+}
+
+fn holds_json(data_type: &DataType) -> bool {
+    match data_type {
+        DataType::Json(_) => true,
+        DataType::Nullable(inner) | DataType::LowCardinality(inner) | DataType::Array(inner) => {
+            holds_json(inner)
+        }
+        DataType::Map(k, v) => holds_json(k) || holds_json(v),
+        DataType::Tuple(elements) => elements.iter().any(|e| holds_json(&e.data_type)),
+        DataType::Variant(types) => types.iter().any(holds_json),
+        _ => false,
     }
 }
 
@@ -42,6 +57,14 @@ const JSON_TEXT_SETTINGS: &[(&str, &str)] = &[
     ("output_format_json_quote_64bit_floats", "1"),
     ("output_format_json_quote_decimals", "1"),
     ("output_format_json_quote_denormals", "1"),
+];
+
+/// Settings for types holding `JSON`: documents compare as parsed JSON, so numbers stay bare as
+/// the client receives them (`output_format_native_write_json_as_string` prints them bare).
+const JSON_DOCUMENT_SETTINGS: &[(&str, &str)] = &[
+    ("output_format_json_quote_64bit_integers", "0"),
+    ("output_format_json_quote_64bit_floats", "0"),
+    ("output_format_json_quote_decimals", "0"),
 ];
 
 fn snippet(text: &[u8]) -> String {
@@ -194,6 +217,8 @@ fn scalar_text(data_type: &DataType, value: &Value) -> Result<(Vec<u8>, bool), S
         (DataType::Uuid, Value::Uuid(u)) => quoted(u.to_string()),
         (DataType::IPv4, Value::Ipv4(ip)) => quoted(ip.to_string()),
         (DataType::IPv6, Value::Ipv6(ip)) => quoted(ip.to_string()),
+        // TSV prints a state's raw bytes, escaped like a string.
+        (DataType::AggregateFunction(_), Value::AggregateState(bytes)) => Ok((bytes.clone(), true)),
         _ => Err(not_of_type(value, data_type)),
     }
 }
@@ -298,9 +323,16 @@ fn variant_alternative<'a>(
         match (t.stored(), v) {
             (DataType::Nullable(_), Value::Null) => true,
             (DataType::Nullable(inner) | DataType::LowCardinality(inner), v) => fits(inner, v),
-            (t, Value::Array(_)) => array_element(t).is_some(),
-            (t, Value::Tuple(_)) => tuple_elements(t).is_some(),
-            (DataType::Map(..), Value::Map(_)) => true,
+            (t, Value::Array(items)) => {
+                array_element(t).is_some_and(|e| items.iter().all(|item| fits(&e, item)))
+            }
+            (t, Value::Tuple(items)) => tuple_elements(t).is_some_and(|elements| {
+                elements.len() == items.len()
+                    && elements.iter().zip(items).all(|(e, item)| fits(e, item))
+            }),
+            (DataType::Map(k, v), Value::Map(pairs)) => pairs
+                .iter()
+                .all(|(key, value)| fits(k, key) && fits(v, value)),
             (DataType::Float32 | DataType::BFloat16, Value::Float32(_))
             | (DataType::Float64, Value::Float64(_))
             | (DataType::Decimal { .. }, Value::Decimal(_)) => true,
@@ -341,9 +373,14 @@ fn expect_tsv<'t>(
         Ok((token, rest))
     };
     match (data_type, value) {
-        (DataType::Nullable(_) | DataType::Nothing | DataType::Variant(_), Value::Null) => {
-            expect_literal(text, null)
-        }
+        (
+            DataType::Nullable(_)
+            | DataType::Nothing
+            | DataType::Variant(_)
+            | DataType::Dynamic { .. }
+            | DataType::Geometry,
+            Value::Null,
+        ) => expect_literal(text, null),
         (DataType::Nullable(inner) | DataType::LowCardinality(inner), _) => {
             expect_tsv(inner, value, text, nested)
         }
@@ -428,10 +465,18 @@ fn expect_json(
     let unexpected = || format!("decoded {value:?}, the engine printed {json}");
     match (data_type, value, json) {
         (
-            DataType::Nullable(_) | DataType::Nothing | DataType::Variant(_),
+            DataType::Nullable(_)
+            | DataType::Nothing
+            | DataType::Variant(_)
+            | DataType::Dynamic { .. }
+            | DataType::Geometry,
             Value::Null,
             J::Null,
         ) => Ok(()),
+        // A document equals the engine's, parsed the same way.
+        (DataType::Json(_), Value::Json(ours), theirs) => {
+            (ours == theirs).then_some(()).ok_or_else(unexpected)
+        }
         (DataType::Nullable(inner) | DataType::LowCardinality(inner), _, _) => {
             expect_json(inner, value, json)
         }
@@ -473,6 +518,17 @@ fn expect_json(
                 )
             })
         }
+        // A map is an object keyed by the keys' text; every pair must be there, none more.
+        (DataType::Map(key_type, value_type), Value::Map(pairs), J::Object(fields)) => {
+            if pairs.len() != fields.len() {
+                return Err(unexpected());
+            }
+            pairs.iter().try_for_each(|(k, v)| {
+                let (key, _) = scalar_text(key_type, k)?;
+                let key = String::from_utf8(key).map_err(|_| unexpected())?;
+                expect_json(value_type, v, fields.get(&key).ok_or_else(unexpected)?)
+            })
+        }
         (DataType::Bool, Value::Bool(ours), J::Bool(theirs)) if ours == theirs => Ok(()),
         // Text-like values are JSON strings, integers bare JSON integers.
         (_, _, J::String(_) | J::Number(_)) => {
@@ -503,11 +559,37 @@ pub(crate) async fn compare_with_engine_text(
     values: &[Value],
 ) -> TextFormat {
     let format = text_format(data_type);
+    let row_types = vec![data_type.clone(); values.len()];
+    compare_rows_with_engine_text(
+        server, type_name, format, &row_types, select, settings, values,
+    )
+    .await;
+    format
+}
+
+/// As [`compare_with_engine_text`], with a type per row: the column's type with each `Dynamic`,
+/// `Variant` or `Geometry` cell resolved to the member the row holds (see
+/// `engine_text_families::cell_type`), in `format` (the column type's [`text_format`]).
+pub(crate) async fn compare_rows_with_engine_text(
+    server: &Server,
+    type_name: &str,
+    format: TextFormat,
+    row_types: &[DataType],
+    select: &str,
+    settings: &[(&str, &str)],
+    values: &[Value],
+) {
+    assert_eq!(row_types.len(), values.len(), "{type_name}: a type per row");
     let mut params = settings.to_vec();
     let sql = match format {
         TextFormat::Tsv => format!("{select} FORMAT TSV"),
         TextFormat::JsonEachRow => {
-            params.extend_from_slice(JSON_TEXT_SETTINGS);
+            let documents = row_types.iter().any(holds_json);
+            params.extend_from_slice(if documents {
+                JSON_DOCUMENT_SETTINGS
+            } else {
+                JSON_TEXT_SETTINGS
+            });
             format!("{select} FORMAT JSONEachRow")
         }
     };
@@ -529,7 +611,7 @@ pub(crate) async fn compare_with_engine_text(
         values.len(),
         "{type_name}: rows in the engine's {format:?} text"
     );
-    for (row, (value, line)) in values.iter().zip(&lines).enumerate() {
+    for (row, ((value, line), data_type)) in values.iter().zip(&lines).zip(row_types).enumerate() {
         let outcome = match format {
             TextFormat::Tsv => expect_tsv(data_type, value, line, false).and_then(|rest| {
                 rest.is_empty()
@@ -545,12 +627,11 @@ pub(crate) async fn compare_with_engine_text(
         };
         if let Err(reason) = outcome {
             panic!(
-                "{type_name}: row {row}: decoded {value:?}, the engine's {format:?} text is {:?}: {reason}",
+                "{type_name}: row {row} ({data_type}): decoded {value:?}, the engine's {format:?} text is {:?}: {reason}",
                 String::from_utf8_lossy(line)
             );
         }
     }
-    format
 }
 
 pub(crate) async fn compare_with_text(server: &Server, select: &str) {
@@ -690,6 +771,28 @@ fn the_text_comparison_refuses_what_differs() {
         ),
         Ok(())
     );
+    // Aggregate states: the raw bytes with the string escapes.
+    let state = Value::AggregateState(vec![1, 0, b'\t', 0xfb]);
+    let min = "AggregateFunction(min, Int32)";
+    assert_eq!(tsv(min, &state, b"\x01\\0\\t\xfb"), Ok(()));
+    assert!(tsv(min, &state, b"\x01\0\t\xfb").is_err());
+    assert!(tsv(min, &Value::AggregateState(vec![1, 0]), b"\x01\\0\\t\xfb").is_err());
+    // JSON documents equal as parsed JSON: numbers stay numbers, no path more or less.
+    let doc = Value::Json(serde_json::json!({"a": 1, "b": [null, "x"]}));
+    assert_eq!(json("JSON", &doc, r#"{"b": [null, "x"], "a": 1}"#), Ok(()));
+    assert!(json("JSON", &doc, r#"{"a": "1", "b": [null, "x"]}"#).is_err());
+    assert!(json("JSON", &doc, r#"{"a": 1, "b": [null, "x"], "c": null}"#).is_err());
+    assert!(json("JSON", &Value::from(r#"{"a": 1}"#), r#"{"a": 1}"#).is_err());
+    // A map in JSON: an object with every pair, none more.
+    let map = Value::Map(vec![(Value::from("k"), Value::UInt8(1))]);
+    assert_eq!(json("Map(String, UInt8)", &map, r#"{"k": 1}"#), Ok(()));
+    assert!(json("Map(String, UInt8)", &map, r#"{"k": 1, "j": 2}"#).is_err());
+    assert!(json("Map(String, UInt8)", &map, r#"{"j": 1}"#).is_err());
+    // Variant alternatives of one shape told apart by their elements.
+    let arrays = "Array(Variant(Array(String), Array(UInt8)))";
+    let strings = Value::array([Value::array(["a"])]);
+    assert_eq!(tsv(arrays, &strings, b"[['a']]"), Ok(()));
+    assert!(tsv(arrays, &strings, b"[[a]]").is_err());
     // A value of another type than the column's is refused even where the text would match.
     assert!(tsv("UInt16", &Value::UInt8(1), b"1").is_err());
     assert!(tsv("Enum8('a' = 1)", &Value::Enum("a".into(), 2), b"a").is_err());

@@ -20,6 +20,7 @@ mod client;
 mod common;
 mod conformance;
 mod engine_text;
+mod engine_text_families;
 mod from_block;
 mod migrations;
 mod roundtrip;

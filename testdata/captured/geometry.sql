@@ -1,0 +1,1 @@
+SELECT arrayJoin([readWKT('POINT (1 2)'), readWKT('LINESTRING (0 0, 1 1)'), readWKT('POLYGON ((0 0, 1 0, 1 1, 0 0))'), readWKT('MULTIPOLYGON (((0 0, 1 0, 1 1, 0 0)))'), CAST([(0, 0), (1, 0), (0, 0)] AS Ring)::Geometry, readWKT('MULTILINESTRING ((0 0, 1 1), (2 2, 3 3))'), readWKT('MULTIPOINT (1 1, 2 2)'), NULL]) AS g FORMAT Native
