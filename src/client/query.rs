@@ -17,6 +17,7 @@ use crate::http::{Body, HttpResponse};
 use crate::native::{Block, BlockStream};
 use crate::tcp::TcpQuery;
 use crate::value::FromValue;
+use futures_util::FutureExt;
 
 /// A query waiting to be sent; set options, then `.await` it (or [`stream`](Query::stream) it).
 #[must_use = "a query does nothing until it is awaited"]
@@ -324,7 +325,15 @@ impl QueryStream {
                     }
                     return Ok(Some(block));
                 }
-                match response.next_chunk().await? {
+                // Bytes that are ready go in without a decode attempt (the stream waits for
+                // about a block's worth); when the network has nothing more for now, what has
+                // arrived is tried, so a whole block never waits for the next one.
+                let next = match response.next_chunk().now_or_never() {
+                    Some(next) => next,
+                    None if blocks.try_now() => continue,
+                    None => response.next_chunk().await,
+                };
+                match next? {
                     Some(chunk) => blocks.push(&chunk),
                     None => {
                         blocks.finish();

@@ -10,9 +10,11 @@ use crate::error::{Error, Result};
 ///
 /// Feed it with [`push`](Self::push), take blocks with [`next_block`](Self::next_block), and call
 /// [`finish`](Self::finish) at the end of the stream: a stream that ends inside a block is an
-/// error that says where. A block is decoded in one pass once it has fully arrived; to stay
-/// linear when a block arrives in many small pieces, a failed attempt is retried only after the
-/// buffer has doubled.
+/// error that says where. A block is decoded in one pass once it has fully arrived. Whether it
+/// has is only known by trying, so after a block the next attempt waits for as many bytes as
+/// that block took (the blocks of one result tend to be alike), or for [`try_now`](Self::try_now)
+/// (the caller's sign that no more bytes are ready for now); a failed attempt is retried only
+/// after the buffer has doubled, so the work stays linear however small the pieces.
 #[derive(Debug)]
 pub struct BlockStream {
     buf: BytesMut,
@@ -21,6 +23,9 @@ pub struct BlockStream {
     revision: u64,
     /// Do not try to decode again before the buffer holds this many bytes.
     retry_at: usize,
+    /// Whether `retry_at` is the last block's size (no attempt failed since), which
+    /// [`try_now`](Self::try_now) may override.
+    predicted: bool,
     finished: bool,
     empty_low_cardinality_bodies: bool,
     /// A block handed back with [`recycle`](Self::recycle), whose buffers the next block reuses.
@@ -35,6 +40,7 @@ impl BlockStream {
             offset: 0,
             revision,
             retry_at: 0,
+            predicted: false,
             finished: false,
             empty_low_cardinality_bodies: false,
             spare: None,
@@ -65,6 +71,18 @@ impl BlockStream {
         self.spare = Some(block);
     }
 
+    /// Lets the next [`next_block`](Self::next_block) try the bytes at hand now, when it was
+    /// waiting for a block's worth of them: call it when no more bytes are ready for the moment.
+    /// Returns whether that changes anything (a decode attempt is due).
+    pub fn try_now(&mut self) -> bool {
+        let due = self.predicted && !self.buf.is_empty() && self.buf.len() < self.retry_at;
+        if due {
+            self.retry_at = 0;
+            self.predicted = false;
+        }
+        due
+    }
+
     /// Bytes received but not yet decoded.
     pub fn pending(&self) -> &[u8] {
         &self.buf
@@ -88,7 +106,8 @@ impl BlockStream {
                 let consumed = reader.position();
                 self.buf.advance(consumed);
                 self.offset += consumed as u64;
-                self.retry_at = 0;
+                self.retry_at = consumed;
+                self.predicted = true;
                 Ok(Some(block))
             }
             Err(ReadError::Incomplete) if self.finished => Err(Error::decode(
@@ -101,6 +120,7 @@ impl BlockStream {
             )),
             Err(ReadError::Incomplete) => {
                 self.retry_at = self.buf.len().saturating_mul(2).max(64);
+                self.predicted = false;
                 Ok(None)
             }
             Err(ReadError::Invalid(e)) => Err(e),

@@ -290,3 +290,35 @@ fn recycled_blocks_decode_the_same_rows() {
         assert_eq!(got, expected, "pieces of {piece} bytes");
     }
 }
+
+#[test]
+fn a_whole_block_waits_for_a_blocks_worth_of_bytes_or_try_now() {
+    let blocks = varied_blocks();
+    let mut bytes = Vec::new();
+    encode_blocks(&blocks[1..3], &mut bytes);
+    let first = {
+        let mut one = Vec::new();
+        encode_blocks(&blocks[1..2], &mut one);
+        one.len()
+    };
+    let mut stream = BlockStream::new(0);
+    stream.push(&bytes[..first]);
+    assert_eq!(
+        stream.next_block().unwrap().unwrap().rows(),
+        blocks[1].rows()
+    );
+    // The second block is whole but smaller than the first: no attempt until asked.
+    stream.push(&bytes[first..]);
+    assert!(
+        bytes.len() - first < first,
+        "the second block is the smaller one"
+    );
+    assert!(stream.next_block().unwrap().is_none());
+    assert!(stream.try_now());
+    assert_eq!(
+        stream.next_block().unwrap().unwrap().rows(),
+        blocks[2].rows()
+    );
+    assert!(!stream.try_now(), "nothing left to try");
+    assert!(stream.pending().is_empty());
+}
