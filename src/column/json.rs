@@ -33,3 +33,19 @@ pub(crate) fn read(rows: usize, r: &mut Reader<'_>) -> ReadResult<StringColumn> 
 pub(crate) fn write_prefix(out: &mut Vec<u8>) {
     put_pod(out, &[STRING_VERSION]);
 }
+
+/// Reads one `JSON` value in its RowBinary form and appends it as a document.
+pub(crate) fn read_row_binary(
+    data_type: &crate::types::DataType,
+    _column: &mut StringColumn,
+    r: &mut Reader<'_>,
+    _depth: usize,
+) -> ReadResult<()> {
+    Err(ReadError::Invalid(Error::UnsupportedType {
+        type_name: data_type.to_string(),
+        reason: format!(
+            "JSON values in binary form (at byte {}) are not decoded yet",
+            r.offset()
+        ),
+    }))
+}

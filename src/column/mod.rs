@@ -5,11 +5,14 @@
 //! null map beside the values, arrays (and maps) as end offsets plus a child column,
 //! `LowCardinality` as a dictionary plus keys. Decoding allocates per column, never per cell.
 //!
-//! Each family's file holds its storage and its Native serialization (state prefix and data).
+//! Each family's file holds its storage and its Native serialization (state prefix and data);
+//! `binary.rs` appends single values given in their per-row binary (RowBinary) form, which is how
+//! `Dynamic` and `JSON` carry values of types they do not hold as columns.
 //! Block framing and streams are the `native` layer's; values and rows are the `value` layer's.
 
 mod aggregate;
 mod array;
+mod binary;
 mod dynamic;
 mod fixed;
 mod json;

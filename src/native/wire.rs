@@ -4,6 +4,7 @@
 //! data, so a stream reader can wait for more bytes and try again.
 
 use bytemuck::Pod;
+use chrono_tz::Tz;
 
 use crate::error::Error;
 
@@ -33,6 +34,8 @@ pub(crate) struct Reader<'a> {
     base: u64,
     /// Whether the writer sends the dictionary part of an empty LowCardinality slice.
     empty_low_cardinality_bodies: bool,
+    /// The server's zone, for text the client renders as the server would (JSON documents).
+    zone: Tz,
 }
 
 impl<'a> Reader<'a> {
@@ -42,7 +45,15 @@ impl<'a> Reader<'a> {
             pos: 0,
             base,
             empty_low_cardinality_bodies: false,
+            zone: Tz::UTC,
         }
+    }
+
+    /// Sets the server's zone: zone-less `DateTime` values in JSON documents the client renders
+    /// from the object serialization are written in it, as the server writes them.
+    pub(crate) fn with_zone(mut self, zone: Tz) -> Self {
+        self.zone = zone;
+        self
     }
 
     /// Expects the dictionary part of empty LowCardinality slices (servers before 20.x send it).

@@ -4,6 +4,7 @@
 //! exact [`Decimal`]), reading a row of a column as a `Value`, and appending `Value`s to columns
 //! with conversion and range checks. Row views over blocks live in [`row`].
 
+mod binary;
 pub(crate) mod de;
 mod decimal;
 mod read;
@@ -17,3 +18,4 @@ pub use decimal::Decimal;
 pub use row::{FromValue, Row};
 pub(crate) use ser::to_named_values;
 pub use value::Value;
+pub(crate) use write::push_low_cardinality;
