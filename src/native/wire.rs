@@ -49,6 +49,17 @@ impl<'a> Reader<'a> {
         }
     }
 
+    /// A reader over other bytes (a value held inside this stream) with the same settings.
+    pub(crate) fn nested<'b>(&self, buf: &'b [u8], base: u64) -> Reader<'b> {
+        Reader {
+            buf,
+            pos: 0,
+            base,
+            empty_low_cardinality_bodies: self.empty_low_cardinality_bodies,
+            zone: self.zone,
+        }
+    }
+
     /// Sets the server's zone: zone-less `DateTime` values in JSON documents the client renders
     /// from the object serialization are written in it, as the server writes them.
     pub(crate) fn with_zone(mut self, zone: Tz) -> Self {

@@ -20,6 +20,7 @@ mod client;
 mod common;
 mod conformance;
 mod engine_text;
+mod json_object;
 mod migrations;
 mod roundtrip;
 mod tcp;
