@@ -476,4 +476,23 @@ mod tests {
             assert!(err.to_string().contains(message), "{value:?}: {err}");
         }
     }
+
+    #[test]
+    fn deeply_nested_prefixes_are_refused_not_a_stack_overflow() {
+        // Dynamic whose one type is Array(Dynamic), whose Dynamic has one type Array(Dynamic)...
+        let mut bytes = Vec::new();
+        for _ in 0..20_000 {
+            bytes.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 14]);
+            bytes.extend_from_slice(b"Array(Dynamic)");
+            bytes.extend_from_slice(&[0; 8]);
+        }
+        let mut r = Reader::new(&bytes, 0);
+        let t = DataType::Dynamic { max_types: None };
+        match Column::read_prefix(&t, &mut r) {
+            Err(ReadError::Invalid(e)) => {
+                assert!(e.to_string().contains("nested deeper than"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

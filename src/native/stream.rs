@@ -23,6 +23,7 @@ pub struct BlockStream {
     retry_at: usize,
     finished: bool,
     empty_low_cardinality_bodies: bool,
+    zone: chrono_tz::Tz,
 }
 
 impl BlockStream {
@@ -35,7 +36,15 @@ impl BlockStream {
             retry_at: 0,
             finished: false,
             empty_low_cardinality_bodies: false,
+            zone: chrono_tz::Tz::UTC,
         }
+    }
+
+    /// The server's zone (UTC if not told): JSON columns sent in the object serialization are
+    /// written as documents with zone-less `DateTime` values in it, as the server writes them.
+    pub fn with_server_zone(mut self, zone: chrono_tz::Tz) -> Self {
+        self.zone = zone;
+        self
     }
 
     /// For servers before 20.x, which write the dictionary part of an empty LowCardinality slice
@@ -72,7 +81,8 @@ impl BlockStream {
             return Ok(None);
         }
         let mut reader = Reader::new(&self.buf, self.offset)
-            .with_empty_low_cardinality_bodies(self.empty_low_cardinality_bodies);
+            .with_empty_low_cardinality_bodies(self.empty_low_cardinality_bodies)
+            .with_zone(self.zone);
         match Block::read(&mut reader, self.revision) {
             Ok(block) => {
                 let consumed = reader.position();

@@ -15,6 +15,7 @@ mod value;
 mod write;
 
 pub use decimal::Decimal;
+pub(crate) use read::uuid_from_wire;
 pub use row::{FromValue, Row};
 pub(crate) use ser::to_named_values;
 pub use value::Value;
