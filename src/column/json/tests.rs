@@ -45,6 +45,27 @@ fn object_serializations_give_the_engines_own_text() {
 }
 
 #[test]
+fn v2_reads_like_v1() {
+    // The V1 capture rewritten as V2 (which this engine sends only to clients of revision
+    // 54473 and up): the same structure without the VarUInt that V1 keeps for compatibility,
+    // in the JSON prefix and in each dynamic path's Dynamic prefix.
+    let mut bytes = V1.to_vec();
+    for at in [0x53, 0x3a] {
+        assert_eq!(
+            bytes[at..at + 9],
+            [1, 0, 0, 0, 0, 0, 0, 0, 1],
+            "Dynamic V1 at {at:#x}"
+        );
+        bytes[at] = 2;
+        bytes.remove(at + 8);
+    }
+    assert_eq!(bytes[0x28..0x31], [0, 0, 0, 0, 0, 0, 0, 0, 2], "JSON V1");
+    bytes[0x28] = 2;
+    bytes.remove(0x30);
+    assert_eq!(documents(&bytes), documents(STRING));
+}
+
+#[test]
 fn damaged_captures_are_errors_not_panics() {
     for capture in [V1, FLATTENED] {
         for end in 0..capture.len() {
