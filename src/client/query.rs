@@ -52,10 +52,10 @@ impl Query {
                     .await?;
                 // Servers before 20.x write the dictionary of empty LowCardinality slices.
                 let old_server = http.server_info().await?.major < 20;
-                Inner::Http {
-                    blocks: BlockStream::new(0).expect_empty_low_cardinality_bodies(old_server),
-                    response,
-                }
+                let blocks = BlockStream::new(0)
+                    .expect_empty_low_cardinality_bodies(old_server)
+                    .with_server_zone(response.default_zone());
+                Inner::Http { blocks, response }
             }
             Transport::Tcp(tcp) => {
                 let start = tcp.query(&mut self.request);

@@ -124,6 +124,14 @@ impl AggregateStateColumn {
         Ok(column)
     }
 
+    /// Reads one state (its RowBinary form is the same as in Native) and appends it.
+    pub(crate) fn read_row_binary(&mut self, r: &mut Reader<'_>) -> ReadResult<()> {
+        let before = r.rest();
+        let n = Self::state_len(self.layout, r)?;
+        self.states.push(&before[..n]);
+        Ok(())
+    }
+
     /// Appends a state, checking that it is one whole state of this layout.
     pub(crate) fn push(&mut self, state: &[u8]) -> Result<()> {
         let mut r = Reader::new(state, 0);

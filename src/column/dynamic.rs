@@ -4,15 +4,22 @@
 //! internal `Variant(names + SharedVariant)`), V2 (2: the same without the legacy VarUInt) and
 //! FLATTENED (3: the count, the names, each type's prefix; the data is an index per row, `NULL`
 //! being the count, then each type's column). Discriminators index the names and the implicit
-//! `SharedVariant` sorted together. Values in the shared variant (binary-encoded, used once a
-//! column has more than `max_types` types) are reported as unsupported rather than guessed.
-//! This crate writes V1.
+//! `SharedVariant` sorted together.
+//!
+//! The shared variant holds the values of types beyond `max_types`: each row a `String` with
+//! the value's binary-encoded type and then the value in its RowBinary form. Reading moves them
+//! into variants of their own types (added in name order, as the server would list them), so a
+//! row of the shared variant reads like any other and the column has no shared values left.
+//! The rare column whose shared values share a type with a variant that has rows of its own
+//! (the server can produce one when it merges blocks) gets that variant rebuilt in row order
+//! through `Value`s. This crate writes V1, listing every type it holds.
 
 use super::variant::VariantColumn;
-use super::{Column, Prefix};
+use super::{Column, ColumnData, Prefix};
 use crate::error::Error;
 use crate::native::wire::{ReadError, ReadResult, Reader, put_bytes, put_pod, put_varuint};
 use crate::types::DataType;
+use crate::types::complete_read as complete;
 
 /// The name of the variant that holds values of types beyond `max_types`.
 const SHARED_VARIANT: &str = "SharedVariant";
@@ -119,6 +126,12 @@ impl DynamicColumn {
         &self.types
     }
 
+    /// The type of row `i`'s value (what `dynamicType` says), `None` for NULL.
+    pub fn type_of(&self, i: usize) -> Option<&DataType> {
+        let (d, _) = self.values.locate(i)?;
+        self.types.get(d)?.as_ref()
+    }
+
     /// The values as a variant over [`types`](Self::types).
     pub fn values(&self) -> &VariantColumn {
         &self.values
@@ -152,21 +165,104 @@ impl DynamicColumn {
             .collect();
         let values =
             VariantColumn::read(&physical, &Prefix::Children(p.children.clone()), rows, r)?;
-        if let Some(shared) = p.types.iter().position(Option::is_none) {
-            if !values.variants()[shared].is_empty() {
-                return Err(ReadError::Invalid(Error::UnsupportedType {
-                    type_name: "Dynamic".into(),
-                    reason:
-                        "values in the shared variant (a column with more types than max_types) \
-                             cannot be decoded yet; raise max_types or select toString(col)"
-                            .into(),
-                }));
-            }
-        }
-        Ok(DynamicColumn {
+        let mut column = DynamicColumn {
             types: p.types.clone(),
             values,
-        })
+        };
+        column.resolve_shared(r)?;
+        Ok(column)
+    }
+
+    /// Moves the shared variant's values into variants of their own types.
+    fn resolve_shared(&mut self, r: &Reader<'_>) -> ReadResult<()> {
+        let Some(shared) = self.types.iter().position(Option::is_none) else {
+            return Ok(());
+        };
+        if self.values.variants()[shared].is_empty() {
+            return Ok(());
+        }
+        let empty = Column::empty(DataType::String).map_err(ReadError::Invalid)?;
+        let strings = self.values.replace_variant(shared, empty);
+        let ColumnData::String(strings) = strings.data() else {
+            return Err(invalid(
+                r,
+                "the shared variant is not a String column".into(),
+            ));
+        };
+        // Variants with rows of their own before any shared value moved in.
+        let had_rows: Vec<DataType> = self
+            .types
+            .iter()
+            .zip(self.values.variants())
+            .filter(|(_, v)| !v.is_empty())
+            .filter_map(|(t, _)| t.clone())
+            .collect();
+        let mut grown: Vec<DataType> = Vec::new();
+        let at = r.offset();
+        for i in 0..self.len() {
+            let shared = self.shared_index();
+            let Some((d, p)) = self.values.locate(i) else {
+                continue;
+            };
+            if Some(d) != shared {
+                continue;
+            }
+            let bytes = strings.get(p).unwrap_or_default();
+            let mut value = r.nested(bytes, at);
+            let what = format!("shared variant value of row {i}");
+            let data_type = complete(crate::types::read_binary(&mut value), &value, &what)?;
+            if data_type == DataType::Nothing {
+                self.values.relocate(i, None, 0);
+                continue;
+            }
+            let target = self.variant_for(&data_type).map_err(ReadError::Invalid)?;
+            let column = &mut self.values.variants_mut()[target];
+            complete(column.read_row_binary(&mut value, 0), &value, &what)?;
+            if value.remaining() != 0 {
+                return Err(invalid(
+                    r,
+                    format!("{} bytes after the {what} ({data_type})", value.remaining()),
+                ));
+            }
+            let position = column.len() - 1;
+            self.values.relocate(i, Some(target), position);
+            if had_rows.contains(&data_type) && !grown.contains(&data_type) {
+                grown.push(data_type);
+            }
+        }
+        for data_type in grown {
+            self.rebuild_in_row_order(&data_type)
+                .map_err(ReadError::Invalid)?;
+        }
+        Ok(())
+    }
+
+    /// The discriminator of the shared variant.
+    fn shared_index(&self) -> Option<usize> {
+        self.types.iter().position(Option::is_none)
+    }
+
+    /// Rewrites the column of `data_type` so that its values are in the order of their rows.
+    fn rebuild_in_row_order(&mut self, data_type: &DataType) -> crate::error::Result<()> {
+        let Some(d) = self
+            .types
+            .iter()
+            .position(|t| t.as_ref() == Some(data_type))
+        else {
+            return Ok(());
+        };
+        let old = self.values.variants()[d].clone();
+        let mut fresh = old.slice(0, 0);
+        for i in 0..self.len() {
+            if let Some((v, p)) = self.values.locate(i) {
+                if v == d {
+                    fresh.push_value(&old.value(p, chrono_tz::Tz::UTC))?;
+                    self.values.relocate(i, Some(d), fresh.len() - 1);
+                }
+            }
+        }
+        self.values.replace_variant(d, fresh);
+        Ok(())
     }
 
     /// Writes the V1 prefix: the member types (the shared variant is implicit).
@@ -292,4 +388,111 @@ fn read_flattened(p: &DynamicPrefix, rows: usize, r: &mut Reader<'_>) -> ReadRes
         types: p.types.clone(),
         values,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono_tz::Tz;
+
+    use super::*;
+    use crate::value::Value;
+
+    /// A V1 Dynamic column of `rows` rows whose prefix names only Int64: `discriminators` index
+    /// (Int64, SharedVariant), then two Int64 values (1 and 9), then the shared strings.
+    fn column(discriminators: &[u8], shared: &[&[u8]]) -> crate::error::Result<Column> {
+        let mut bytes = vec![1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 5];
+        bytes.extend_from_slice(b"Int64");
+        bytes.extend_from_slice(&[0; 8]);
+        bytes.extend_from_slice(discriminators);
+        bytes.extend_from_slice(&1i64.to_le_bytes());
+        bytes.extend_from_slice(&9i64.to_le_bytes());
+        for value in shared {
+            put_bytes(&mut bytes, value);
+        }
+        let mut r = Reader::new(&bytes, 0);
+        let t = DataType::Dynamic { max_types: None };
+        let read = Column::read_prefix(&t, &mut r)
+            .and_then(|prefix| Column::read_data_with(&t, &prefix, discriminators.len(), &mut r));
+        match read {
+            Ok(c) => Ok(c),
+            Err(ReadError::Invalid(e)) => Err(e),
+            Err(ReadError::Incomplete) => panic!("incomplete"),
+        }
+    }
+
+    fn int64(v: i64) -> Vec<u8> {
+        let mut bytes = vec![0x0a];
+        bytes.extend_from_slice(&v.to_le_bytes());
+        bytes
+    }
+
+    #[test]
+    fn a_shared_value_of_a_variant_type_joins_it_in_row_order() {
+        // Rows: Int64 1, shared Int64 5, shared String "s", Int64 9, shared NULL.
+        let c = column(&[0, 1, 1, 0, 1], &[&int64(5), b"\x15\x01s", b"\x00"]).unwrap();
+        let values: Vec<Value> = (0..c.len()).map(|i| c.value(i, Tz::UTC)).collect();
+        assert_eq!(
+            values,
+            [
+                Value::Int64(1),
+                Value::Int64(5),
+                Value::from("s"),
+                Value::Int64(9),
+                Value::Null
+            ]
+        );
+        let ColumnData::Dynamic(d) = c.data() else {
+            unreachable!()
+        };
+        let int64 = &d.values().variants()[0];
+        let stored: Vec<Value> = (0..int64.len()).map(|i| int64.value(i, Tz::UTC)).collect();
+        assert_eq!(stored, [Value::Int64(1), Value::Int64(5), Value::Int64(9)]);
+        // Written and read back: the same rows.
+        let mut out = Vec::new();
+        c.write_prefix(&mut out);
+        c.write_data(&mut out);
+        let mut r = Reader::new(&out, 0);
+        let t = c.data_type().clone();
+        let prefix = Column::read_prefix(&t, &mut r).ok().unwrap();
+        let again = Column::read_data_with(&t, &prefix, c.len(), &mut r)
+            .ok()
+            .unwrap();
+        let values_again: Vec<Value> = (0..again.len()).map(|i| again.value(i, Tz::UTC)).collect();
+        assert_eq!(values_again, values);
+    }
+
+    #[test]
+    fn malformed_shared_values_are_errors() {
+        for (value, message) in [
+            (&b"\x33"[..], "unknown binary type code 0x33"),
+            (&b"\x0a\x05\x00"[..], "ends early"),
+            (
+                &b"\x15\x01sX"[..],
+                "1 bytes after the shared variant value of row 1",
+            ),
+            (&b""[..], "ends early"),
+        ] {
+            let err = column(&[0, 1, 0], &[value]).unwrap_err();
+            assert!(err.to_string().contains(message), "{value:?}: {err}");
+        }
+    }
+
+    #[test]
+    fn deeply_nested_prefixes_are_refused_not_a_stack_overflow() {
+        // Dynamic whose one type is Array(Dynamic), whose Dynamic has one type Array(Dynamic)...
+        let mut bytes = Vec::new();
+        for _ in 0..20_000 {
+            bytes.extend_from_slice(&[1, 0, 0, 0, 0, 0, 0, 0, 1, 1, 14]);
+            bytes.extend_from_slice(b"Array(Dynamic)");
+            bytes.extend_from_slice(&[0; 8]);
+        }
+        let mut r = Reader::new(&bytes, 0);
+        let t = DataType::Dynamic { max_types: None };
+        match Column::read_prefix(&t, &mut r) {
+            Err(ReadError::Invalid(e)) => {
+                assert!(e.to_string().contains("nested deeper than"), "{e}")
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }

@@ -5,11 +5,14 @@
 //! null map beside the values, arrays (and maps) as end offsets plus a child column,
 //! `LowCardinality` as a dictionary plus keys. Decoding allocates per column, never per cell.
 //!
-//! Each family's file holds its storage and its Native serialization (state prefix and data).
+//! Each family's file holds its storage and its Native serialization (state prefix and data);
+//! `binary.rs` appends single values given in their per-row binary (RowBinary) form, which is how
+//! `Dynamic` and `JSON` carry values of types they do not hold as columns.
 //! Block framing and streams are the `native` layer's; values and rows are the `value` layer's.
 
 mod aggregate;
 mod array;
+mod binary;
 mod dynamic;
 mod fixed;
 mod json;
@@ -95,6 +98,8 @@ pub(crate) enum Prefix {
     Children(Vec<Prefix>),
     /// A Dynamic column's member types.
     Dynamic(Box<dynamic::DynamicPrefix>),
+    /// A JSON column in the object serialization: its paths and their prefixes.
+    Json(Box<json::ObjectPrefix>),
 }
 
 static PLAIN: Prefix = Prefix::Plain;
@@ -121,7 +126,7 @@ pub(crate) enum Shape<'a> {
     LowCardinality(&'a DataType),
     Variant(Vec<DataType>),
     Dynamic,
-    Json,
+    Json(&'a crate::types::JsonType),
     AggregateState(aggregate::StateLayout),
     Nothing,
 }
@@ -179,7 +184,7 @@ pub(crate) fn shape(data_type: &DataType) -> Result<Shape<'_>> {
             T::MultiPoint,
         ]),
         T::Dynamic { .. } => Shape::Dynamic,
-        T::Json(_) => Shape::Json,
+        T::Json(json) => Shape::Json(json),
         T::AggregateFunction(f) => match aggregate::layout(f) {
             Some(layout) => Shape::AggregateState(layout),
             None => return Err(unsupported(data_type)),
@@ -233,7 +238,7 @@ impl Column {
                     .collect::<Result<_>>()?,
             )),
             Shape::Dynamic => ColumnData::Dynamic(DynamicColumn::new()),
-            Shape::Json => ColumnData::Json(StringColumn::default()),
+            Shape::Json(_) => ColumnData::Json(StringColumn::default()),
             Shape::AggregateState(layout) => {
                 ColumnData::AggregateState(AggregateStateColumn::new(layout))
             }
@@ -318,6 +323,13 @@ impl Column {
 
     /// Reads the state prefix of a column of `data_type`.
     pub(crate) fn read_prefix(data_type: &DataType, r: &mut Reader<'_>) -> ReadResult<Prefix> {
+        r.descend()?;
+        let prefix = Column::read_prefix_here(data_type, r);
+        r.ascend();
+        prefix
+    }
+
+    fn read_prefix_here(data_type: &DataType, r: &mut Reader<'_>) -> ReadResult<Prefix> {
         Ok(match shape(data_type)? {
             Shape::Nullable(inner) => Prefix::Children(vec![Column::read_prefix(inner, r)?]),
             Shape::Array(element) => Prefix::Children(vec![Column::read_prefix(&element, r)?]),
@@ -333,7 +345,7 @@ impl Column {
             }
             Shape::Variant(types) => variant::read_prefix(&types, r)?,
             Shape::Dynamic => dynamic::read_prefix(r)?,
-            Shape::Json => json::read_prefix(r)?,
+            Shape::Json(json) => json::read_prefix(json, r)?,
             _ => Prefix::Plain,
         })
     }
@@ -360,6 +372,19 @@ impl Column {
     /// Like [`read_data_with`](Self::read_data_with), reusing the buffers of `spare` (a
     /// column of the same type from an earlier block) where the layout allows.
     pub(crate) fn read_data_into(
+        data_type: &DataType,
+        prefix: &Prefix,
+        rows: usize,
+        r: &mut Reader<'_>,
+        spare: Option<ColumnData>,
+    ) -> ReadResult<Column> {
+        r.descend()?;
+        let column = Column::read_data_here(data_type, prefix, rows, r, spare);
+        r.ascend();
+        column
+    }
+
+    fn read_data_here(
         data_type: &DataType,
         prefix: &Prefix,
         rows: usize,
@@ -395,7 +420,7 @@ impl Column {
                 ColumnData::Variant(VariantColumn::read(&types, prefix, rows, r)?)
             }
             Shape::Dynamic => ColumnData::Dynamic(DynamicColumn::read(prefix, rows, r)?),
-            Shape::Json => ColumnData::Json(json::read(rows, r)?),
+            Shape::Json(json) => ColumnData::Json(json::read(json, prefix, rows, r)?),
             Shape::AggregateState(layout) => {
                 ColumnData::AggregateState(AggregateStateColumn::read(layout, rows, r)?)
             }

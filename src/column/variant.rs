@@ -75,6 +75,25 @@ impl VariantColumn {
         self.positions.push(position);
     }
 
+    /// Points row `i` at the value at `position` of variant `d` (NULL when `d` is `None`).
+    pub(crate) fn relocate(&mut self, i: usize, d: Option<usize>, position: usize) {
+        match d {
+            Some(d) => {
+                self.discriminators[i] = d as u8;
+                self.positions[i] = position as u32;
+            }
+            None => {
+                self.discriminators[i] = NULL_DISCRIMINATOR;
+                self.positions[i] = 0;
+            }
+        }
+    }
+
+    /// Replaces the column of variant `d`.
+    pub(crate) fn replace_variant(&mut self, d: usize, column: Column) -> Column {
+        std::mem::replace(&mut self.variants[d], column)
+    }
+
     /// Inserts a new (empty) variant at discriminator `at`, renumbering the ones after it.
     pub(crate) fn insert_variant(&mut self, at: usize, column: Column) {
         self.variants.insert(at, column);

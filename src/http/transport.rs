@@ -187,7 +187,8 @@ impl HttpTransport {
             && self.server_info().await?.major >= FIRST_MAJOR_WITH_JSON_AS_STRING
             && !params.iter().any(|(n, _)| n == JSON_AS_STRING)
         {
-            // JSON columns as text: the object serialization is not decoded.
+            // JSON columns as text: the documents as the server writes them, and cheaper to
+            // read than the object serialization (which is decoded too, when a query asks).
             params.push((JSON_AS_STRING.into(), "1".into()));
         }
         if request.progress.is_some() {

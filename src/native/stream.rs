@@ -30,6 +30,7 @@ pub struct BlockStream {
     empty_low_cardinality_bodies: bool,
     /// A block handed back with [`recycle`](Self::recycle), whose buffers the next block reuses.
     spare: Option<Block>,
+    zone: chrono_tz::Tz,
 }
 
 impl BlockStream {
@@ -44,7 +45,15 @@ impl BlockStream {
             finished: false,
             empty_low_cardinality_bodies: false,
             spare: None,
+            zone: chrono_tz::Tz::UTC,
         }
+    }
+
+    /// The server's zone (UTC if not told): JSON columns sent in the object serialization are
+    /// written as documents with zone-less `DateTime` values in it, as the server writes them.
+    pub fn with_server_zone(mut self, zone: chrono_tz::Tz) -> Self {
+        self.zone = zone;
+        self
     }
 
     /// For servers before 20.x, which write the dictionary part of an empty LowCardinality slice
@@ -100,7 +109,8 @@ impl BlockStream {
             return Ok(None);
         }
         let mut reader = Reader::new(&self.buf, self.offset)
-            .with_empty_low_cardinality_bodies(self.empty_low_cardinality_bodies);
+            .with_empty_low_cardinality_bodies(self.empty_low_cardinality_bodies)
+            .with_zone(self.zone);
         match Block::read_into(&mut reader, self.revision, &mut self.spare) {
             Ok(block) => {
                 let consumed = reader.position();

@@ -4,6 +4,7 @@
 //! data, so a stream reader can wait for more bytes and try again.
 
 use bytemuck::Pod;
+use chrono_tz::Tz;
 
 use crate::error::Error;
 
@@ -33,7 +34,15 @@ pub(crate) struct Reader<'a> {
     base: u64,
     /// Whether the writer sends the dictionary part of an empty LowCardinality slice.
     empty_low_cardinality_bodies: bool,
+    /// The server's zone, for text the client renders as the server would (JSON documents).
+    zone: Tz,
+    /// How deep in nested columns the reading is.
+    depth: usize,
 }
+
+/// The deepest nesting of columns (and of the types inside `Dynamic` and `JSON` prefixes)
+/// decoded; deeper input is refused rather than risking the stack.
+pub(crate) const MAX_NESTING: usize = 128;
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(buf: &'a [u8], base: u64) -> Self {
@@ -42,7 +51,47 @@ impl<'a> Reader<'a> {
             pos: 0,
             base,
             empty_low_cardinality_bodies: false,
+            zone: Tz::UTC,
+            depth: 0,
         }
+    }
+
+    /// Goes one level deeper into nested columns; refuses to go past [`MAX_NESTING`].
+    pub(crate) fn descend(&mut self) -> ReadResult<()> {
+        if self.depth >= MAX_NESTING {
+            return Err(self.invalid(format!("columns nested deeper than {MAX_NESTING} levels")));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+
+    /// Comes back up from [`descend`](Self::descend).
+    pub(crate) fn ascend(&mut self) {
+        self.depth = self.depth.saturating_sub(1);
+    }
+
+    /// A reader over other bytes (a value held inside this stream) with the same settings.
+    pub(crate) fn nested<'b>(&self, buf: &'b [u8], base: u64) -> Reader<'b> {
+        Reader {
+            buf,
+            pos: 0,
+            base,
+            empty_low_cardinality_bodies: self.empty_low_cardinality_bodies,
+            zone: self.zone,
+            depth: self.depth,
+        }
+    }
+
+    /// The server's zone (UTC unless told).
+    pub(crate) fn zone(&self) -> Tz {
+        self.zone
+    }
+
+    /// Sets the server's zone: zone-less `DateTime` values in JSON documents the client renders
+    /// from the object serialization are written in it, as the server writes them.
+    pub(crate) fn with_zone(mut self, zone: Tz) -> Self {
+        self.zone = zone;
+        self
     }
 
     /// Expects the dictionary part of empty LowCardinality slices (servers before 20.x send it).

@@ -148,6 +148,12 @@ impl Connection {
             compressed,
             // Servers before 20.x write the dictionary of empty LowCardinality slices.
             empty_low_cardinality_bodies: self.server.major > 0 && self.server.major < 20,
+            zone: self
+                .server
+                .timezone
+                .as_deref()
+                .and_then(|tz| tz.parse().ok())
+                .unwrap_or(chrono_tz::Tz::UTC),
         };
         let mut try_now = !self.buf.is_empty();
         loop {

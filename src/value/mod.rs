@@ -5,6 +5,7 @@
 //! with conversion and range checks. Row views over blocks live in [`row`]; structs read
 //! column by column in [`from_block`], through serde in `de`.
 
+mod binary;
 pub(crate) mod de;
 mod decimal;
 pub mod from_block;
@@ -17,6 +18,8 @@ mod write;
 
 pub use decimal::Decimal;
 pub use from_block::{FromBlock, FromColumn};
+pub(crate) use read::uuid_from_wire;
 pub use row::{FromValue, Row};
 pub(crate) use ser::to_named_values;
 pub use value::Value;
+pub(crate) use write::push_low_cardinality;

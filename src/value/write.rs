@@ -502,7 +502,11 @@ fn default_value(data_type: &DataType) -> Value {
 }
 
 /// Appends to a LowCardinality column, reusing the dictionary entry of an equal value.
-fn push_low_cardinality(c: &mut LowCardinalityColumn, t: &DataType, v: &Value) -> Result<()> {
+pub(crate) fn push_low_cardinality(
+    c: &mut LowCardinalityColumn,
+    t: &DataType,
+    v: &Value,
+) -> Result<()> {
     if v.is_null() {
         if !c.is_nullable() {
             return Err(mismatch(t, v));

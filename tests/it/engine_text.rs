@@ -349,6 +349,46 @@ fn variant_alternative<'a>(
     }
 }
 
+/// A type whose text pins down a decoded value held in a `Dynamic` (whose own type the `Value`
+/// no longer says), for the kinds of value whose text does not depend on more than the kind.
+fn dynamic_value_type(value: &Value) -> Result<DataType, String> {
+    let dynamic = || DataType::Dynamic { max_types: None };
+    Ok(match value {
+        Value::String(_) => DataType::String,
+        Value::Bool(_) => DataType::Bool,
+        Value::UInt8(_) => DataType::UInt8,
+        Value::UInt16(_) => DataType::UInt16,
+        Value::UInt32(_) => DataType::UInt32,
+        Value::UInt64(_) => DataType::UInt64,
+        Value::Int8(_) => DataType::Int8,
+        Value::Int16(_) => DataType::Int16,
+        Value::Int32(_) => DataType::Int32,
+        Value::Int64(_) => DataType::Int64,
+        Value::Float32(_) => DataType::Float32,
+        Value::Float64(_) => DataType::Float64,
+        Value::Date(_) => DataType::Date,
+        Value::Uuid(_) => DataType::Uuid,
+        Value::Ipv4(_) => DataType::IPv4,
+        Value::Ipv6(_) => DataType::IPv6,
+        Value::Array(_) => DataType::Array(Box::new(dynamic())),
+        Value::Map(_) => DataType::Map(Box::new(dynamic()), Box::new(dynamic())),
+        Value::Tuple(items) => DataType::Tuple(
+            items
+                .iter()
+                .map(|_| TupleElement {
+                    name: None,
+                    data_type: dynamic(),
+                })
+                .collect(),
+        ),
+        other => {
+            return Err(format!(
+                "cannot tell the text of {other:?} inside a Dynamic"
+            ));
+        }
+    })
+}
+
 /// Checks that `text` begins with the engine's TSV text of `value`, a value of `data_type`, and
 /// returns the rest. `nested`: inside an array, tuple or map (strings quoted, NULL as `NULL`).
 fn expect_tsv<'t>(
@@ -390,6 +430,9 @@ fn expect_tsv<'t>(
             text,
             nested,
         ),
+        (DataType::Dynamic { .. }, _) => {
+            expect_tsv(&dynamic_value_type(value)?, value, text, nested)
+        }
         (DataType::Float32 | DataType::BFloat16 | DataType::Float64, _) => {
             let (token, rest) = token(text)?;
             float_matches(data_type, value, token)?;
@@ -632,6 +675,19 @@ pub(crate) async fn compare_rows_with_engine_text(
             );
         }
     }
+}
+
+/// Checks one whole TSV cell of the engine against the decoded `value` of `data_type`.
+pub(crate) fn expect_tsv_cell(
+    data_type: &DataType,
+    value: &Value,
+    cell: &[u8],
+) -> Result<(), String> {
+    expect_tsv(data_type, value, cell, false).and_then(|rest| {
+        rest.is_empty()
+            .then_some(())
+            .ok_or_else(|| format!("the engine printed more: {}", snippet(rest)))
+    })
 }
 
 pub(crate) async fn compare_with_text(server: &Server, select: &str) {

@@ -22,6 +22,7 @@ mod conformance;
 mod engine_text;
 mod engine_text_families;
 mod from_block;
+mod json_object;
 mod migrations;
 mod roundtrip;
 mod tcp;

@@ -45,7 +45,8 @@ pub(crate) fn read_data(
         r.skip(used);
         plain.extend_from_slice(&data);
         let mut inner = Reader::new(&plain, at)
-            .with_empty_low_cardinality_bodies(ctx.empty_low_cardinality_bodies);
+            .with_empty_low_cardinality_bodies(ctx.empty_low_cardinality_bodies)
+            .with_zone(ctx.zone);
         match Block::read(&mut inner, block_revision) {
             Ok(block) if inner.remaining() == 0 => return Ok(block),
             Ok(_) => {

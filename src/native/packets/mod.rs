@@ -113,6 +113,8 @@ pub struct PacketContext {
     pub compressed: bool,
     /// Whether the server writes the dictionary of empty LowCardinality slices (before 20.x).
     pub empty_low_cardinality_bodies: bool,
+    /// The server's zone, for JSON documents the client writes from the object serialization.
+    pub zone: chrono_tz::Tz,
 }
 
 /// Parses the server packet at the start of `bytes`: the packet and the bytes it took, or `None`
@@ -121,8 +123,9 @@ pub fn parse_server_packet(
     bytes: &[u8],
     ctx: PacketContext,
 ) -> crate::error::Result<Option<(ServerPacket, usize)>> {
-    let mut r =
-        Reader::new(bytes, 0).with_empty_low_cardinality_bodies(ctx.empty_low_cardinality_bodies);
+    let mut r = Reader::new(bytes, 0)
+        .with_empty_low_cardinality_bodies(ctx.empty_low_cardinality_bodies)
+        .with_zone(ctx.zone);
     match read_server_packet(&mut r, ctx) {
         Ok(packet) => Ok(Some((packet, r.position()))),
         Err(ReadError::Incomplete) => Ok(None),

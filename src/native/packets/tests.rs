@@ -15,6 +15,7 @@ fn ctx(revision: u64, compressed: bool) -> PacketContext {
         revision,
         compressed,
         empty_low_cardinality_bodies: false,
+        zone: chrono_tz::Tz::UTC,
     }
 }
 
