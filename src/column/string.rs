@@ -78,14 +78,17 @@ impl StringColumn {
         spare: StringColumn,
     ) -> ReadResult<Self> {
         // One walk over the length prefixes finds every row's end (and that all bytes have
-        // arrived); one copy takes them. Every row takes at least its length byte, so no
-        // capacity here exceeds the bytes at hand.
+        // arrived); one copy takes them. Every row takes at least its length byte, so fewer
+        // bytes than rows cannot be a whole column.
         let buf = r.rest();
+        if buf.len() < rows {
+            return Err(ReadError::Incomplete);
+        }
         let StringColumn { mut wire, mut ends } = spare;
         ends.clear();
-        ends.reserve(rows.min(buf.len()));
+        ends.resize(rows, 0);
         let mut pos = 0usize;
-        for _ in 0..rows {
+        for end in &mut ends {
             let (len, prefix) = match buf.get(pos) {
                 Some(&b) if b < 0x80 => (b as usize, 1),
                 Some(_) => {
@@ -95,12 +98,11 @@ impl StringColumn {
                 }
                 None => return Err(ReadError::Incomplete),
             };
-            pos += prefix;
-            if buf.len() - pos < len {
+            pos += prefix + len;
+            if pos > buf.len() {
                 return Err(ReadError::Incomplete);
             }
-            pos += len;
-            ends.push(pos);
+            *end = pos;
         }
         wire.clear();
         wire.extend_from_slice(r.take(pos)?);

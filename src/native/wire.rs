@@ -229,8 +229,11 @@ impl<'a> Reader<'a> {
 /// (cleared first; its allocation is reused).
 pub(crate) fn pod_into<T: Pod>(bytes: &[u8], out: &mut Vec<T>) {
     out.clear();
-    out.resize(bytes.len() / std::mem::size_of::<T>(), T::zeroed());
-    bytemuck::cast_slice_mut::<T, u8>(out).copy_from_slice(bytes);
+    out.extend(
+        bytes
+            .chunks_exact(std::mem::size_of::<T>())
+            .map(bytemuck::pod_read_unaligned::<T>),
+    );
     if cfg!(target_endian = "big") {
         for value in out.iter_mut() {
             bytemuck::bytes_of_mut(value).reverse();
