@@ -135,7 +135,6 @@ impl Query {
             for row in crate::value::de::rows(&block, zone) {
                 rows.push(row?);
             }
-            stream.recycle(block);
         }
         Ok(rows)
     }
@@ -157,7 +156,6 @@ impl Query {
             for row in crate::value::from_block::rows::<T>(&block, zone)? {
                 rows.push(row?);
             }
-            stream.recycle(block);
         }
         Ok(rows)
     }
@@ -185,7 +183,6 @@ impl Query {
                                     Err(e) => return Some((Err(e), None)),
                                 }
                             }
-                            stream.recycle(block);
                         }
                         Ok(None) => return None,
                         Err(e) => return Some((Err(e), None)),
@@ -295,14 +292,6 @@ impl QueryStream {
             self.done = true;
         }
         result
-    }
-
-    /// Hands back a block the caller is done with, so the next block decodes into its buffers
-    /// instead of fresh memory (HTTP results; a no-op over TCP).
-    pub fn recycle(&mut self, block: Block) {
-        if let Inner::Http { blocks, .. } = &mut self.inner {
-            blocks.recycle(block);
-        }
     }
 
     async fn next_inner(&mut self) -> Result<Option<Block>> {

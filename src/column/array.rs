@@ -60,14 +60,9 @@ impl ArrayColumn {
         prefix: &Prefix,
         rows: usize,
         r: &mut Reader<'_>,
-        spare: Option<ArrayColumn>,
     ) -> ReadResult<Self> {
         let at = r.offset();
-        let (mut ends, spare) = match spare {
-            Some(c) => (c.ends, Some(c.values.data)),
-            None => (Vec::new(), None),
-        };
-        r.pod_into(rows, &mut ends)?;
+        let ends: Vec<u64> = r.pod_vec(rows)?;
         let mut previous = 0;
         for &end in &ends {
             if end < previous || end > MAX_ELEMENTS {
@@ -80,8 +75,7 @@ impl ArrayColumn {
             }
             previous = end;
         }
-        let values =
-            Column::read_data_into(&element, prefix.child(0), previous as usize, r, spare)?;
+        let values = Column::read_data_with(&element, prefix.child(0), previous as usize, r)?;
         Ok(ArrayColumn {
             ends,
             values: Box::new(values),

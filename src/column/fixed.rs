@@ -83,24 +83,12 @@ impl FixedKind {
         }
     }
 
-    /// Reads `rows` values with one bulk copy, into `spare`'s buffer when it has this layout.
-    pub(crate) fn read(
-        self,
-        rows: usize,
-        r: &mut Reader<'_>,
-        spare: Option<ColumnData>,
-    ) -> ReadResult<ColumnData> {
+    /// Reads `rows` values with one bulk copy.
+    pub(crate) fn read(self, rows: usize, r: &mut Reader<'_>) -> ReadResult<ColumnData> {
         macro_rules! kinds {
             ($($kind:ident => $data:ident),*) => {
                 match self {$(
-                    FixedKind::$kind => {
-                        let mut values = match spare {
-                            Some(ColumnData::$data(values)) => values,
-                            _ => Vec::new(),
-                        };
-                        r.pod_into(rows, &mut values)?;
-                        ColumnData::$data(values)
-                    }
+                    FixedKind::$kind => ColumnData::$data(r.pod_vec(rows)?),
                 )*}
             };
         }

@@ -257,11 +257,6 @@ impl Column {
         &self.data
     }
 
-    /// The column's values, leaving an empty `Nothing` (to reuse their buffers).
-    pub(crate) fn take_data(&mut self) -> ColumnData {
-        std::mem::replace(&mut self.data, ColumnData::Nothing(0))
-    }
-
     /// The column's values, mutably (for builders).
     pub(crate) fn data_mut(&mut self) -> &mut ColumnData {
         &mut self.data
@@ -366,20 +361,8 @@ impl Column {
         rows: usize,
         r: &mut Reader<'_>,
     ) -> ReadResult<Column> {
-        Column::read_data_into(data_type, prefix, rows, r, None)
-    }
-
-    /// Like [`read_data_with`](Self::read_data_with), reusing the buffers of `spare` (a
-    /// column of the same type from an earlier block) where the layout allows.
-    pub(crate) fn read_data_into(
-        data_type: &DataType,
-        prefix: &Prefix,
-        rows: usize,
-        r: &mut Reader<'_>,
-        spare: Option<ColumnData>,
-    ) -> ReadResult<Column> {
         r.descend()?;
-        let column = Column::read_data_here(data_type, prefix, rows, r, spare);
+        let column = Column::read_data_here(data_type, prefix, rows, r);
         r.ascend();
         column
     }
@@ -389,28 +372,16 @@ impl Column {
         prefix: &Prefix,
         rows: usize,
         r: &mut Reader<'_>,
-        spare: Option<ColumnData>,
     ) -> ReadResult<Column> {
         let data = match shape(data_type)? {
-            Shape::Fixed(kind) => kind.read(rows, r, spare)?,
-            Shape::String => ColumnData::String(match spare {
-                Some(ColumnData::String(spare)) => StringColumn::read_into(rows, r, spare)?,
-                _ => StringColumn::read(rows, r)?,
-            }),
+            Shape::Fixed(kind) => kind.read(rows, r)?,
+            Shape::String => ColumnData::String(StringColumn::read(rows, r)?),
             Shape::FixedString(n) => ColumnData::FixedString(FixedStringColumn::read(n, rows, r)?),
             Shape::Nullable(inner) => {
-                let spare = match spare {
-                    Some(ColumnData::Nullable(spare)) => Some(spare),
-                    _ => None,
-                };
-                ColumnData::Nullable(NullableColumn::read(inner, prefix, rows, r, spare)?)
+                ColumnData::Nullable(NullableColumn::read(inner, prefix, rows, r)?)
             }
             Shape::Array(element) => {
-                let spare = match spare {
-                    Some(ColumnData::Array(spare)) => Some(spare),
-                    _ => None,
-                };
-                ColumnData::Array(ArrayColumn::read(element, prefix, rows, r, spare)?)
+                ColumnData::Array(ArrayColumn::read(element, prefix, rows, r)?)
             }
             Shape::Tuple(elements) => ColumnData::Tuple(tuple::read(&elements, prefix, rows, r)?),
             Shape::LowCardinality(inner) => {

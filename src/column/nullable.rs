@@ -55,15 +55,9 @@ impl NullableColumn {
         prefix: &Prefix,
         rows: usize,
         r: &mut Reader<'_>,
-        spare: Option<NullableColumn>,
     ) -> ReadResult<Self> {
-        let (mut nulls, spare) = match spare {
-            Some(c) => (c.nulls, Some(c.values.data)),
-            None => (Vec::new(), None),
-        };
-        nulls.clear();
-        nulls.extend_from_slice(r.take(rows)?);
-        let values = Column::read_data_into(inner, prefix.child(0), rows, r, spare)?;
+        let nulls = r.take(rows)?.to_vec();
+        let values = Column::read_data_with(inner, prefix.child(0), rows, r)?;
         Ok(NullableColumn {
             nulls,
             values: Box::new(values),

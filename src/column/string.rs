@@ -68,15 +68,6 @@ impl StringColumn {
     }
 
     pub(crate) fn read(rows: usize, r: &mut Reader<'_>) -> ReadResult<Self> {
-        Self::read_into(rows, r, StringColumn::default())
-    }
-
-    /// Reads `rows` values into `spare`'s buffers (cleared first; their allocations reused).
-    pub(crate) fn read_into(
-        rows: usize,
-        r: &mut Reader<'_>,
-        spare: StringColumn,
-    ) -> ReadResult<Self> {
         // One walk over the length prefixes finds every row's end (and that all bytes have
         // arrived); one copy takes them. Every row takes at least its length byte, so fewer
         // bytes than rows cannot be a whole column.
@@ -84,9 +75,7 @@ impl StringColumn {
         if buf.len() < rows {
             return Err(ReadError::Incomplete);
         }
-        let StringColumn { mut wire, mut ends } = spare;
-        ends.clear();
-        ends.resize(rows, 0);
+        let mut ends = vec![0; rows];
         let mut pos = 0usize;
         for end in &mut ends {
             let (len, prefix) = match buf.get(pos) {
@@ -104,8 +93,7 @@ impl StringColumn {
             }
             *end = pos;
         }
-        wire.clear();
-        wire.extend_from_slice(r.take(pos)?);
+        let wire = r.take(pos)?.to_vec();
         Ok(StringColumn { wire, ends })
     }
 

@@ -150,41 +150,12 @@ impl Block {
 
     /// Reads one block written at `revision` (0 for HTTP `FORMAT Native`).
     pub(crate) fn read(r: &mut Reader<'_>, revision: u64) -> ReadResult<Block> {
-        Block::read_into(r, revision, &mut None)
-    }
-
-    /// Reads a block, reusing the column buffers of `spare` (an earlier block of the same
-    /// stream) for columns of the same position, name and type. When the block is incomplete
-    /// the buffers go back to `spare`, for the next attempt.
-    pub(crate) fn read_into(
-        r: &mut Reader<'_>,
-        revision: u64,
-        spare: &mut Option<Block>,
-    ) -> ReadResult<Block> {
         let mut block = Block::default();
-        let result = Block::read_columns(r, revision, spare.as_mut(), &mut block);
-        if result.is_err() {
-            if let Some(spare) = spare {
-                for (i, column) in block.columns.into_iter().enumerate() {
-                    if let Some(old) = spare.columns.get_mut(i) {
-                        if old.data_type() == column.data_type() {
-                            *old = column;
-                        }
-                    }
-                }
-            }
-            return result.map(|()| Block::default());
-        }
-        *spare = None;
+        Block::read_columns(r, revision, &mut block)?;
         Ok(block)
     }
 
-    fn read_columns(
-        r: &mut Reader<'_>,
-        revision: u64,
-        mut spare: Option<&mut Block>,
-        block: &mut Block,
-    ) -> ReadResult<()> {
+    fn read_columns(r: &mut Reader<'_>, revision: u64, block: &mut Block) -> ReadResult<()> {
         let info = if revision > 0 {
             read_block_info(r)?
         } else {
@@ -239,13 +210,7 @@ impl Block {
                         if sparse {
                             crate::column::sparse::read(&data_type, &prefix, rows, r)
                         } else {
-                            let i = block.columns.len();
-                            let reused = spare.as_mut().and_then(|spare| {
-                                let old = spare.columns.get_mut(i)?;
-                                (spare.names[i] == name && *old.data_type() == data_type)
-                                    .then(|| old.take_data())
-                            });
-                            Column::read_data_into(&data_type, &prefix, rows, r, reused)
+                            Column::read_data_with(&data_type, &prefix, rows, r)
                         }
                     })
                     .map_err(|e| match e {

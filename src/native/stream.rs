@@ -28,8 +28,6 @@ pub struct BlockStream {
     predicted: bool,
     finished: bool,
     empty_low_cardinality_bodies: bool,
-    /// A block handed back with [`recycle`](Self::recycle), whose buffers the next block reuses.
-    spare: Option<Block>,
     zone: chrono_tz::Tz,
 }
 
@@ -44,7 +42,6 @@ impl BlockStream {
             predicted: false,
             finished: false,
             empty_low_cardinality_bodies: false,
-            spare: None,
             zone: chrono_tz::Tz::UTC,
         }
     }
@@ -71,13 +68,6 @@ impl BlockStream {
     /// Marks the end of the stream; remaining blocks can still be taken.
     pub fn finish(&mut self) {
         self.finished = true;
-    }
-
-    /// Hands back a block the caller is done with: the next block decodes into its buffers
-    /// (for columns of the same name and type), so a long stream of blocks reuses the same
-    /// memory instead of allocating (and page-faulting) it afresh for every block.
-    pub fn recycle(&mut self, block: Block) {
-        self.spare = Some(block);
     }
 
     /// Lets the next [`next_block`](Self::next_block) try the bytes at hand now, when it was
@@ -111,7 +101,7 @@ impl BlockStream {
         let mut reader = Reader::new(&self.buf, self.offset)
             .with_empty_low_cardinality_bodies(self.empty_low_cardinality_bodies)
             .with_zone(self.zone);
-        match Block::read_into(&mut reader, self.revision, &mut self.spare) {
+        match Block::read(&mut reader, self.revision) {
             Ok(block) => {
                 let consumed = reader.position();
                 self.buf.advance(consumed);

@@ -208,37 +208,28 @@ impl<'a> Reader<'a> {
 
     /// `n` little-endian values of a fixed-width type, copied in bulk.
     pub(crate) fn pod_vec<T: Pod>(&mut self, n: usize) -> ReadResult<Vec<T>> {
-        let mut out = Vec::new();
-        self.pod_into(n, &mut out)?;
-        Ok(out)
-    }
-
-    /// Reads `n` fixed-width values into `out` (cleared first; its allocation is reused).
-    pub(crate) fn pod_into<T: Pod>(&mut self, n: usize, out: &mut Vec<T>) -> ReadResult<()> {
         let size = std::mem::size_of::<T>();
         let len = n
             .checked_mul(size)
             .ok_or_else(|| self.invalid("row count overflows"))?;
         let bytes = self.take(len)?;
-        pod_into(bytes, out);
-        Ok(())
+        Ok(pod_from_le(bytes))
     }
 }
 
-/// Values of a fixed-width type from their little-endian bytes, in one copy, into `out`
-/// (cleared first; its allocation is reused).
-pub(crate) fn pod_into<T: Pod>(bytes: &[u8], out: &mut Vec<T>) {
-    out.clear();
-    out.extend(
-        bytes
-            .chunks_exact(std::mem::size_of::<T>())
-            .map(bytemuck::pod_read_unaligned::<T>),
-    );
+/// Values of a fixed-width type from their little-endian bytes, in one pass (unaligned loads
+/// that compile to a bulk copy, without zeroing the buffer first).
+pub(crate) fn pod_from_le<T: Pod>(bytes: &[u8]) -> Vec<T> {
+    let mut out: Vec<T> = bytes
+        .chunks_exact(std::mem::size_of::<T>())
+        .map(bytemuck::pod_read_unaligned::<T>)
+        .collect();
     if cfg!(target_endian = "big") {
-        for value in out.iter_mut() {
+        for value in &mut out {
             bytemuck::bytes_of_mut(value).reverse();
         }
     }
+    out
 }
 
 /// Appends fixed-width values as little-endian bytes, in one copy.
