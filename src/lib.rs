@@ -2,8 +2,8 @@
 //! codec, the ClickHouse type grammar, reflection and migrations.
 //!
 //! Bytes flow one way: a transport (`http`) hands response bytes through `compression` to
-//! `native`, which decodes blocks of `column`s; callers read them as columns, rows ([`Row`]) or
-//! [`Value`]s. Inserts go the other way.
+//! `native`, which decodes blocks of `column`s; callers read them as columns, rows ([`Row`]),
+//! structs (`#[derive(FromBlock)]`, or serde) or [`Value`]s. Inserts go the other way.
 //!
 //! ```no_run
 //! # async fn run() -> clickhouse_connect::Result<()> {
