@@ -158,3 +158,14 @@ fn errors_never_panic_on_arbitrary_prefixes() {
         }
     }
 }
+
+#[test]
+fn deep_nesting_is_an_error_not_a_stack_overflow() {
+    let deep = format!("{}UInt8{}", "Array(".repeat(100_000), ")".repeat(100_000));
+    let err = DataType::parse(&deep).unwrap_err();
+    assert!(err.message().contains("nested more than 128"), "{err}");
+    let tuples = format!("{}UInt8{}", "Tuple(a ".repeat(200), ")".repeat(200));
+    assert!(DataType::parse(&tuples).is_err());
+    let fine = format!("{}UInt8{}", "Array(".repeat(100), ")".repeat(100));
+    assert!(DataType::parse(&fine).is_ok());
+}

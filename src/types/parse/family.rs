@@ -7,6 +7,9 @@ use crate::types::data_type::{
 };
 use crate::types::families::{ALIASES, FAMILIES};
 
+/// The deepest nesting of types accepted (the server's own limit is far below).
+const MAX_DEPTH: usize = 128;
+
 impl Parser<'_> {
     /// The family word(s) at the current position, resolved to a canonical family name.
     fn family(&mut self) -> Parsed<&'static str> {
@@ -45,6 +48,16 @@ impl Parser<'_> {
     }
 
     pub(super) fn data_type(&mut self) -> Parsed<DataType> {
+        if self.depth >= MAX_DEPTH {
+            return Err(self.error(format!("types nested more than {MAX_DEPTH} deep")));
+        }
+        self.depth += 1;
+        let data_type = self.data_type_here();
+        self.depth -= 1;
+        data_type
+    }
+
+    fn data_type_here(&mut self) -> Parsed<DataType> {
         let start = self.pos;
         let family = self.family()?;
         let has_args = self.peek() == Some(b'(');

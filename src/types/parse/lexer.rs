@@ -9,11 +9,18 @@ pub(super) type Parsed<T> = Result<T, TypeParseError>;
 pub(super) struct Parser<'a> {
     pub(super) src: &'a str,
     pub(super) pos: usize,
+    /// How many types the parser is inside of (bounded, so hostile input cannot exhaust the
+    /// stack).
+    pub(super) depth: usize,
 }
 
 impl<'a> Parser<'a> {
     pub(super) fn new(src: &'a str) -> Self {
-        Parser { src, pos: 0 }
+        Parser {
+            src,
+            pos: 0,
+            depth: 0,
+        }
     }
 
     pub(super) fn error(&self, message: impl Into<String>) -> TypeParseError {
