@@ -61,23 +61,21 @@ fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
 
     let fields = fields(&data.fields)?;
     let krate = quote!(::clickhouse_connect::value::from_block);
-    let types = fields.iter().map(|f| {
-        let ty = &f.ty;
-        if f.serde {
-            quote!(#krate::SerdeField<#de, #ty>)
-        } else {
-            quote!(#krate::Field<#de, #ty>)
-        }
-    });
-    let finds = fields.iter().map(|f| {
-        let ty = &f.ty;
+    let wrappers: Vec<Tokens> = fields
+        .iter()
+        .map(|f| {
+            let ty = &f.ty;
+            if f.serde {
+                quote!(#krate::SerdeField<#de, #ty>)
+            } else {
+                quote!(#krate::Field<#de, #ty>)
+            }
+        })
+        .collect();
+    let types = wrappers.iter();
+    let finds = wrappers.iter().zip(&fields).map(|(wrapper, f)| {
         let column = &f.column;
-        let wrapper = if f.serde {
-            quote!(#krate::SerdeField)
-        } else {
-            quote!(#krate::Field)
-        };
-        quote!(#wrapper::<#de, #ty>::find(block, #column, zone)?)
+        quote!(<#wrapper>::find(block, #column, zone)?)
     });
     let indexes = (0..fields.len()).map(syn::Index::from);
     let members = fields.iter().map(|f| &f.member);

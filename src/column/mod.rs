@@ -28,6 +28,7 @@ pub use array::ArrayColumn;
 pub use dynamic::DynamicColumn;
 pub use low_cardinality::{LowCardinalityColumn, LowCardinalityKeys};
 pub use nullable::NullableColumn;
+pub(crate) use string::TextRows;
 pub use string::{FixedStringColumn, StringColumn};
 pub use variant::VariantColumn;
 

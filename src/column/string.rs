@@ -111,6 +111,38 @@ impl StringColumn {
     }
 }
 
+/// A string column's rows as text, with the UTF-8 check done once for the whole buffer.
+///
+/// The whole wire buffer (length prefixes and rows) is checked once; a valid buffer cut at
+/// character boundaries gives valid rows (`str::get` checks both ends). When the buffer is not
+/// UTF-8, e.g. because a row of 128 bytes or more has a prefix byte above 0x7F, rows are
+/// checked one by one.
+#[derive(Clone, Copy)]
+pub(crate) struct TextRows<'a> {
+    column: &'a StringColumn,
+    whole: Option<&'a str>,
+}
+
+impl<'a> TextRows<'a> {
+    pub(crate) fn new(column: &'a StringColumn) -> Self {
+        TextRows {
+            column,
+            whole: std::str::from_utf8(&column.wire).ok(),
+        }
+    }
+
+    /// Row `i` as text, or its bytes when they are not UTF-8.
+    #[inline(always)]
+    pub(crate) fn get(&self, i: usize) -> Result<&'a str, &'a [u8]> {
+        let range = self.column.range(i);
+        if let Some(text) = self.whole.and_then(|whole| whole.get(range.clone())) {
+            return Ok(text);
+        }
+        let bytes = &self.column.wire[range];
+        std::str::from_utf8(bytes).map_err(|_| bytes)
+    }
+}
+
 /// The size of the length prefix of a row that takes `total` bytes with its prefix
 /// (`total = len + varuint_len(len)`; the unit tests check every length class).
 #[inline(always)]

@@ -150,12 +150,6 @@ impl Block {
 
     /// Reads one block written at `revision` (0 for HTTP `FORMAT Native`).
     pub(crate) fn read(r: &mut Reader<'_>, revision: u64) -> ReadResult<Block> {
-        let mut block = Block::default();
-        Block::read_columns(r, revision, &mut block)?;
-        Ok(block)
-    }
-
-    fn read_columns(r: &mut Reader<'_>, revision: u64, block: &mut Block) -> ReadResult<()> {
         let info = if revision > 0 {
             read_block_info(r)?
         } else {
@@ -169,8 +163,11 @@ impl Block {
             )));
         }
         let rows = rows as usize;
-        block.info = info;
-        block.rows = rows;
+        let mut block = Block {
+            info,
+            rows,
+            ..Block::default()
+        };
         for _ in 0..columns {
             let name = r.string()?;
             let at_type = r.offset();
@@ -221,7 +218,7 @@ impl Block {
             block.names.push(name);
             block.columns.push(column);
         }
-        Ok(())
+        Ok(block)
     }
 
     /// Appends the block as written at `revision` (0 for HTTP `FORMAT Native`).

@@ -10,7 +10,7 @@ use chrono_tz::Tz;
 
 use crate::column::{
     ArrayColumn, Column, ColumnData, FixedStringColumn, LowCardinalityColumn, StringColumn,
-    VariantColumn,
+    TextRows, VariantColumn,
 };
 use crate::types::DataType;
 
@@ -84,13 +84,10 @@ pub(super) enum Number<'de> {
     I64(&'de [i64]),
 }
 
-/// A string column's bytes, with its UTF-8 check done once for all rows.
+/// A string column's rows as text, its UTF-8 check done on first use.
 pub(super) struct Strings<'de> {
     column: &'de StringColumn,
-    /// The whole wire buffer (length prefixes and rows) as text, or `None` when it is not
-    /// UTF-8, e.g. because a row of 128 bytes or more has a prefix byte above 0x7F (rows are
-    /// then checked one by one).
-    text: OnceCell<Option<&'de str>>,
+    text: OnceCell<TextRows<'de>>,
 }
 
 impl<'de> Strings<'de> {
@@ -120,16 +117,7 @@ impl<'de> Strings<'de> {
     /// Row `i` as text, or as bytes when it is not UTF-8.
     #[inline(always)]
     pub(super) fn get(&self, i: usize) -> Result<&'de str, &'de [u8]> {
-        let range = self.column.range(i);
-        let whole = self
-            .text
-            .get_or_init(|| std::str::from_utf8(self.column.wire_bytes()).ok());
-        // A valid buffer cut at character boundaries gives valid rows; `str::get` checks both.
-        if let Some(text) = whole.and_then(|whole| whole.get(range.clone())) {
-            return Ok(text);
-        }
-        let bytes = &self.column.wire_bytes()[range];
-        std::str::from_utf8(bytes).map_err(|_| bytes)
+        self.text.get_or_init(|| TextRows::new(self.column)).get(i)
     }
 }
 

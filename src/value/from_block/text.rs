@@ -1,43 +1,30 @@
 //! Text and bytes: `&str`, `String` and `&[u8]` borrowed from (or copied out of) the column's
 //! buffer, the buffer checked for UTF-8 once per block.
 
-use std::ops::Range;
-
 use super::{FromColumn, Mismatch, Tz};
-use crate::column::{Column, ColumnData, FixedStringColumn, StringColumn};
+use crate::column::{Column, ColumnData, FixedStringColumn, StringColumn, TextRows};
 use crate::value::FromValue;
 
-/// A `String` (or `JSON`) column as text.
-pub struct Texts<'de> {
-    column: &'de StringColumn,
-    /// The whole buffer, when it is UTF-8 (rows cut at character boundaries then are too).
-    whole: Option<&'de str>,
-}
+/// A `String` (or `JSON`) column as text, checked for UTF-8 once per block.
+pub struct Texts<'de>(TextRows<'de>);
 
 impl<'de> Texts<'de> {
     fn of(column: &'de Column) -> Option<Self> {
         match column.data() {
-            ColumnData::String(s) | ColumnData::Json(s) => Some(Texts {
-                column: s,
-                whole: std::str::from_utf8(s.wire_bytes()).ok(),
-            }),
+            ColumnData::String(s) | ColumnData::Json(s) => Some(Texts(TextRows::new(s))),
             _ => None,
         }
     }
 
     #[inline(always)]
-    fn range(&self, row: usize) -> Range<usize> {
-        self.column.range(row)
-    }
-
-    #[inline(always)]
     fn get(&self, row: usize) -> Result<&'de str, Mismatch> {
-        let range = self.range(row);
-        if let Some(text) = self.whole.and_then(|whole| whole.get(range.clone())) {
-            return Ok(text);
-        }
-        std::str::from_utf8(&self.column.wire_bytes()[range])
-            .map_err(|e| Mismatch::new(format!("bytes that are not UTF-8 ({e})")))
+        self.0.get(row).map_err(|bytes| {
+            let why = std::str::from_utf8(bytes).err().map(|e| e.to_string());
+            Mismatch::new(format!(
+                "bytes that are not UTF-8 ({})",
+                why.unwrap_or_default()
+            ))
+        })
     }
 }
 
