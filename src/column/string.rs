@@ -6,30 +6,44 @@ use crate::native::wire::{ReadError, ReadResult, Reader, put_varuint, varuint_le
 /// plus the end of each row in it.
 ///
 /// Decoding is one walk over the length prefixes and one bulk copy; encoding is one copy. A
-/// row's bytes start after its length prefix, whose size follows from the row's total size.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// row's bytes start after its length prefix, which is one byte unless some row is 128 bytes
+/// or longer (then its size follows from the row's total size).
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct StringColumn {
     wire: Vec<u8>,
-    ends: Vec<usize>,
+    /// Where each row starts in `wire` (at its length prefix), then the end of the last row:
+    /// one more entry than there are rows.
+    bounds: Vec<usize>,
+    /// Whether some row's length prefix takes more than one byte.
+    long_rows: bool,
+}
+
+impl Default for StringColumn {
+    fn default() -> Self {
+        StringColumn::with_capacity(0, 0)
+    }
 }
 
 impl StringColumn {
     /// An empty column with room for `rows` values of `bytes` bytes in all.
     pub fn with_capacity(rows: usize, bytes: usize) -> Self {
+        let mut bounds = Vec::with_capacity(rows + 1);
+        bounds.push(0);
         StringColumn {
             wire: Vec::with_capacity(bytes + rows),
-            ends: Vec::with_capacity(rows),
+            bounds,
+            long_rows: false,
         }
     }
 
     /// The number of rows.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        self.bounds.len() - 1
     }
 
     /// Whether there are no rows.
     pub fn is_empty(&self) -> bool {
-        self.ends.is_empty()
+        self.len() == 0
     }
 
     /// The bytes of row `i`.
@@ -41,9 +55,13 @@ impl StringColumn {
     /// of range.
     #[inline]
     pub(crate) fn range(&self, i: usize) -> std::ops::Range<usize> {
-        let start = if i == 0 { 0 } else { self.ends[i - 1] };
-        let end = self.ends[i];
-        start + prefix_len(end - start)..end
+        let (start, end) = (self.bounds[i], self.bounds[i + 1]);
+        let prefix = if self.long_rows {
+            prefix_len(end - start)
+        } else {
+            1
+        };
+        start + prefix..end
     }
 
     /// Every row's bytes, in order.
@@ -59,12 +77,13 @@ impl StringColumn {
     /// Appends a row.
     pub fn push(&mut self, value: &[u8]) {
         put_varuint(&mut self.wire, value.len() as u64);
+        self.long_rows |= value.len() >= 0x80;
         self.wire.extend_from_slice(value);
-        self.ends.push(self.wire.len());
+        self.bounds.push(self.wire.len());
     }
 
     pub(crate) fn byte_size(&self) -> usize {
-        self.wire.len() + self.ends.len() * 8
+        self.wire.len() + self.bounds.len() * 8
     }
 
     pub(crate) fn read(rows: usize, r: &mut Reader<'_>) -> ReadResult<Self> {
@@ -75,14 +94,20 @@ impl StringColumn {
         if buf.len() < rows {
             return Err(ReadError::Incomplete);
         }
-        let mut ends = vec![0; rows];
+        let mut bounds = vec![0; rows + 1];
         let mut pos = 0usize;
-        for end in &mut ends {
+        let mut long_rows = false;
+        for end in &mut bounds[1..] {
             let (len, prefix) = match buf.get(pos) {
                 Some(&b) if b < 0x80 => (b as usize, 1),
                 Some(_) => {
                     let mut sub = Reader::new(&buf[pos..], r.offset() + pos as u64);
                     let len = sub.length("string length", 1 << 32)?;
+                    // Rows are cut by their total size, which needs the shortest prefix.
+                    if sub.position() != varuint_len(len as u64) {
+                        return Err(r.invalid("string length not in its shortest LEB128 form"));
+                    }
+                    long_rows = true;
                     (len, sub.position())
                 }
                 None => return Err(ReadError::Incomplete),
@@ -94,7 +119,11 @@ impl StringColumn {
             *end = pos;
         }
         let wire = r.take(pos)?.to_vec();
-        Ok(StringColumn { wire, ends })
+        Ok(StringColumn {
+            wire,
+            bounds,
+            long_rows,
+        })
     }
 
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
@@ -102,11 +131,12 @@ impl StringColumn {
     }
 
     pub(crate) fn slice(&self, start: usize, end: usize) -> Self {
-        let from = if start == 0 { 0 } else { self.ends[start - 1] };
-        let to = if end == 0 { 0 } else { self.ends[end - 1] };
+        let from = self.bounds[start];
+        let to = self.bounds[end];
         StringColumn {
             wire: self.wire[from..to].to_vec(),
-            ends: self.ends[start..end].iter().map(|e| e - from).collect(),
+            bounds: self.bounds[start..=end].iter().map(|b| b - from).collect(),
+            long_rows: self.long_rows,
         }
     }
 }
@@ -114,9 +144,11 @@ impl StringColumn {
 /// A string column's rows as text, with the UTF-8 check done once for the whole buffer.
 ///
 /// The whole wire buffer (length prefixes and rows) is checked once; a valid buffer cut at
-/// character boundaries gives valid rows (`str::get` checks both ends). When the buffer is not
-/// UTF-8, e.g. because a row of 128 bytes or more has a prefix byte above 0x7F, rows are
-/// checked one by one.
+/// character boundaries gives valid rows. When every length prefix is one byte (no row of 128
+/// bytes or more), each row lies between ASCII bytes (its prefix, and the next row's prefix or
+/// the buffer's end), so its ends are character boundaries without a check; otherwise
+/// `str::get` checks both ends. When the buffer is not UTF-8, e.g. because a long row's prefix
+/// byte is above 0x7F, rows are checked one by one.
 #[derive(Clone, Copy)]
 pub(crate) struct TextRows<'a> {
     column: &'a StringColumn,
@@ -135,8 +167,22 @@ impl<'a> TextRows<'a> {
     #[inline(always)]
     pub(crate) fn get(&self, i: usize) -> Result<&'a str, &'a [u8]> {
         let range = self.column.range(i);
-        if let Some(text) = self.whole.and_then(|whole| whole.get(range.clone())) {
-            return Ok(text);
+        if let Some(whole) = self.whole {
+            if !self.column.long_rows {
+                debug_assert!(
+                    whole.is_char_boundary(range.start) && whole.is_char_boundary(range.end)
+                );
+                // SAFETY: `range` lies within `wire` (`bounds` only holds positions of `wire`,
+                // rising, each row at least its prefix byte long), and `whole` is `wire`
+                // checked as UTF-8. With every prefix one byte below 0x80, the row starts
+                // right after an ASCII byte and ends at the buffer's end or right before the
+                // next row's ASCII prefix; positions next to an ASCII byte in valid UTF-8 are
+                // character boundaries.
+                return Ok(unsafe { whole.get_unchecked(range) });
+            }
+            if let Some(text) = whole.get(range.clone()) {
+                return Ok(text);
+            }
         }
         let bytes = &self.column.wire[range];
         std::str::from_utf8(bytes).map_err(|_| bytes)
@@ -268,5 +314,68 @@ mod tests {
             StringColumn::read(rows.len(), &mut Reader::new(&wire[..wire.len() - 1], 0)),
             Err(ReadError::Incomplete)
         ));
+    }
+
+    fn text_of(rows: &[&[u8]]) -> Vec<Result<String, Vec<u8>>> {
+        let mut column = StringColumn::default();
+        rows.iter().for_each(|row| column.push(row));
+        let mut wire = Vec::new();
+        column.write(&mut wire);
+        let read = StringColumn::read(rows.len(), &mut Reader::new(&wire, 0)).unwrap();
+        let text = TextRows::new(&read);
+        (0..rows.len())
+            .map(|i| text.get(i).map(str::to_owned).map_err(<[u8]>::to_vec))
+            .collect()
+    }
+
+    #[test]
+    fn text_rows_cut_multibyte_text_exactly() {
+        let short: [&[u8]; 6] = [
+            b"",
+            "\u{e9}".as_bytes(),
+            "\u{65e5}\u{672c}".as_bytes(),
+            "a\u{20ac}b".as_bytes(),
+            "\u{1f980}".as_bytes(),
+            b"z",
+        ];
+        let expected: Vec<_> = short
+            .iter()
+            .map(|r| Ok(String::from_utf8(r.to_vec()).unwrap()))
+            .collect();
+        assert_eq!(text_of(&short), expected);
+
+        // One bad row makes the buffer invalid; the others still read, the bad one is refused.
+        let with_bad: [&[u8]; 3] = [b"ok", &[0xC3], "\u{e9}".as_bytes()];
+        assert_eq!(
+            text_of(&with_bad),
+            vec![Ok("ok".into()), Err(vec![0xC3]), Ok("\u{e9}".into())]
+        );
+
+        // A row ending in a lead byte, then a 128-byte row whose first prefix byte (0x80)
+        // completes it: the whole buffer is UTF-8, yet the first row is not.
+        let long = vec![b'b'; 128];
+        let tricky: [&[u8]; 2] = [&[b'x', 0xC3], &long];
+        assert_eq!(
+            text_of(&tricky),
+            vec![Err(vec![b'x', 0xC3]), Ok("b".repeat(128))]
+        );
+        let long_text = "\u{e9}".repeat(100);
+        let mixed: [&[u8]; 3] = [b"a", long_text.as_bytes(), "\u{1f980}".as_bytes()];
+        assert_eq!(
+            text_of(&mixed),
+            vec![
+                Ok("a".into()),
+                Ok(long_text.clone()),
+                Ok("\u{1f980}".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn a_length_not_in_shortest_form_is_refused() {
+        // Zero written in two bytes would shift every row's start by one.
+        let wire = [0x80, 0x00, 0x01, b'a'];
+        let error = StringColumn::read(2, &mut Reader::new(&wire, 0)).unwrap_err();
+        assert!(format!("{error:?}").contains("shortest"), "{error:?}");
     }
 }
