@@ -36,6 +36,7 @@ fn escape(out: &mut String, bytes: &[u8], quoted: bool) {
 fn render_into(out: &mut String, value: &Value, nested: bool) {
     match value {
         Value::Null => out.push_str(if nested { "NULL" } else { "\\N" }),
+        Value::Typed(typed) => render_into(out, &typed.value, nested),
         Value::String(bytes) => escape(out, bytes, nested),
         Value::Enum(label, _) => escape(out, label.as_bytes(), nested),
         Value::Date(d) => quoted_if(out, nested, &d.to_string()),

@@ -21,5 +21,5 @@ pub use from_block::{FromBlock, FromColumn};
 pub(crate) use read::uuid_from_wire;
 pub use row::{FromValue, Row};
 pub(crate) use ser::to_named_values;
-pub use value::Value;
+pub use value::{TypedValue, Value};
 pub(crate) use write::push_low_cardinality;

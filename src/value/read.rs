@@ -58,6 +58,21 @@ impl Column {
     ///
     /// Panics if `i` is out of range, like slice indexing.
     pub fn value(&self, i: usize, default_zone: Tz) -> Value {
+        self.read_value(i, default_zone, false)
+    }
+
+    /// Row `i` as a [`Value`] that keeps the member type of each `Variant`, `Dynamic` and
+    /// `Geometry` value (also inside arrays, maps and tuples) as [`Value::Typed`]. Inserted
+    /// back, such values take the same member types; [`value`](Self::value) gives the plain
+    /// values, which an insert types by their Rust shape (a date as `Date32`, a tuple
+    /// unnamed, a ring as a `LineString`).
+    ///
+    /// Panics if `i` is out of range, like slice indexing.
+    pub fn typed_value(&self, i: usize, default_zone: Tz) -> Value {
+        self.read_value(i, default_zone, true)
+    }
+
+    fn read_value(&self, i: usize, default_zone: Tz, typed: bool) -> Value {
         let t = self.data_type().stored();
         match (self.data(), t) {
             (ColumnData::UInt8(v), DataType::Bool) => Value::Bool(v[i] != 0),
@@ -132,7 +147,7 @@ impl Column {
                 if c.is_null(i) {
                     Value::Null
                 } else {
-                    c.values().value(i, default_zone)
+                    c.values().read_value(i, default_zone, typed)
                 }
             }
             (ColumnData::Array(c), DataType::Map(..)) => {
@@ -140,31 +155,43 @@ impl Column {
                 match c.values().data() {
                     ColumnData::Tuple(kv) if kv.len() == 2 => Value::Map(
                         range
-                            .map(|j| (kv[0].value(j, default_zone), kv[1].value(j, default_zone)))
+                            .map(|j| {
+                                (
+                                    kv[0].read_value(j, default_zone, typed),
+                                    kv[1].read_value(j, default_zone, typed),
+                                )
+                            })
                             .collect(),
                     ),
-                    _ => Value::Array(range.map(|j| c.values().value(j, default_zone)).collect()),
+                    _ => Value::Array(
+                        range
+                            .map(|j| c.values().read_value(j, default_zone, typed))
+                            .collect(),
+                    ),
                 }
             }
             (ColumnData::Array(c), _) => Value::Array(
                 c.range(i)
-                    .map(|j| c.values().value(j, default_zone))
+                    .map(|j| c.values().read_value(j, default_zone, typed))
                     .collect(),
             ),
-            (ColumnData::Tuple(elements), _) => {
-                Value::Tuple(elements.iter().map(|e| e.value(i, default_zone)).collect())
-            }
+            (ColumnData::Tuple(elements), _) => Value::Tuple(
+                elements
+                    .iter()
+                    .map(|e| e.read_value(i, default_zone, typed))
+                    .collect(),
+            ),
             (ColumnData::LowCardinality(c), _) => match c.index(i) {
                 None => Value::Null,
-                Some(key) => c.dictionary().value(key, default_zone),
+                Some(key) => c.dictionary().read_value(key, default_zone, typed),
             },
             (ColumnData::Variant(c), _) => match c.locate(i) {
                 None => Value::Null,
-                Some((d, p)) => c.variants()[d].value(p, default_zone),
+                Some((d, p)) => c.variants()[d].member_value(p, default_zone, typed),
             },
             (ColumnData::Dynamic(c), _) => match c.values().locate(i) {
                 None => Value::Null,
-                Some((d, p)) => c.values().variants()[d].value(p, default_zone),
+                Some((d, p)) => c.values().variants()[d].member_value(p, default_zone, typed),
             },
             (ColumnData::Json(c), _) => {
                 let text = c.get(i).unwrap_or_default();
@@ -175,6 +202,16 @@ impl Column {
                 Value::AggregateState(c.get(i).unwrap_or_default().to_vec())
             }
             (ColumnData::Nothing(_), _) => Value::Null,
+        }
+    }
+
+    /// Row `i` of a `Variant` or `Dynamic` member column, typed when asked.
+    fn member_value(&self, i: usize, default_zone: Tz, typed: bool) -> Value {
+        let value = self.read_value(i, default_zone, typed);
+        if typed {
+            Value::typed(self.data_type().clone(), value)
+        } else {
+            value
         }
     }
 }

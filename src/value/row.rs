@@ -86,6 +86,17 @@ impl<'a> Row<'a> {
             .collect()
     }
 
+    /// Every value of the row, with the member type of each `Variant`, `Dynamic` and
+    /// `Geometry` value kept (see [`Column::typed_value`](crate::Column::typed_value)):
+    /// inserted back, they take the same member types.
+    pub fn typed_values(&self) -> Vec<Value> {
+        self.block
+            .columns()
+            .iter()
+            .map(|c| c.typed_value(self.index, self.zone))
+            .collect()
+    }
+
     /// The row as `T` through serde: a struct takes columns by field name, a tuple by position.
     /// Strings are borrowed from the block; no intermediate [`Value`] is built per cell.
     pub fn deserialize<T: serde::Deserialize<'a>>(&self) -> Result<T> {
@@ -144,6 +155,7 @@ macro_rules! from_integer {
     ($($rust:ty),*) => {$(
         impl FromValue for $rust {
             fn from_value(value: Value) -> Result<Self> {
+                let value = value.into_untyped();
                 value
                     .as_i256()
                     .and_then(|v| <$rust>::try_from(v).ok())
@@ -157,6 +169,7 @@ from_integer!(u8, u16, u32, u64, u128, i8, i16, i32, i64, i128, I256);
 
 impl FromValue for U256 {
     fn from_value(value: Value) -> Result<Self> {
+        let value = value.into_untyped();
         match value {
             Value::UInt256(v) => Ok(v),
             other => other
@@ -169,6 +182,7 @@ impl FromValue for U256 {
 
 impl FromValue for rust_decimal::Decimal {
     fn from_value(value: Value) -> Result<Self> {
+        let value = value.into_untyped();
         match value {
             Value::Decimal(d) => d.try_into(),
             other => match other.as_i256().and_then(|i| i128::try_from(i).ok()) {
@@ -182,6 +196,7 @@ impl FromValue for rust_decimal::Decimal {
 
 impl FromValue for f64 {
     fn from_value(value: Value) -> Result<Self> {
+        let value = value.into_untyped();
         match value {
             Value::Float64(v) => Ok(v),
             Value::Float32(v) => Ok(f64::from(v)),
@@ -196,6 +211,7 @@ impl FromValue for f64 {
 
 impl FromValue for f32 {
     fn from_value(value: Value) -> Result<Self> {
+        let value = value.into_untyped();
         match value {
             Value::Float32(v) => Ok(v),
             other => f64::from_value(other).map(|v| v as f32),
@@ -205,6 +221,7 @@ impl FromValue for f32 {
 
 impl FromValue for bool {
     fn from_value(value: Value) -> Result<Self> {
+        let value = value.into_untyped();
         match value {
             Value::Bool(b) => Ok(b),
             other => match other.as_i256() {
@@ -217,6 +234,7 @@ impl FromValue for bool {
 
 impl FromValue for String {
     fn from_value(value: Value) -> Result<Self> {
+        let value = value.into_untyped();
         match value {
             Value::String(bytes) => String::from_utf8(bytes)
                 .map_err(|e| conversion::<String>(&Value::String(e.into_bytes()))),
@@ -229,6 +247,7 @@ impl FromValue for String {
 /// A `String` column's raw bytes (which need not be UTF-8).
 impl FromValue for bytes::Bytes {
     fn from_value(value: Value) -> Result<Self> {
+        let value = value.into_untyped();
         match value {
             Value::String(bytes) => Ok(bytes.into()),
             other => Err(conversion::<bytes::Bytes>(&other)),
@@ -240,6 +259,7 @@ macro_rules! from_variant {
     ($($rust:ty => $variant:ident),*) => {$(
         impl FromValue for $rust {
             fn from_value(value: Value) -> Result<Self> {
+                let value = value.into_untyped();
                 match value {
                     Value::$variant(v) => Ok(v),
                     other => Err(conversion::<$rust>(&other)),
@@ -255,6 +275,7 @@ from_variant!(NaiveDate => Date, DateTime<Tz> => DateTime, Uuid => Uuid, Decimal
 /// A `Time` within a day (`00:00:00` to `23:59:59.999999999`).
 impl FromValue for chrono::NaiveTime {
     fn from_value(value: Value) -> Result<Self> {
+        let value = value.into_untyped();
         match value {
             Value::Time(d) if d >= chrono::TimeDelta::zero() && d < chrono::TimeDelta::days(1) => {
                 Ok(chrono::NaiveTime::MIN + d)
@@ -266,6 +287,7 @@ impl FromValue for chrono::NaiveTime {
 
 impl FromValue for DateTime<chrono::FixedOffset> {
     fn from_value(value: Value) -> Result<Self> {
+        let value = value.into_untyped();
         DateTime::<Tz>::from_value(value).map(|dt| dt.fixed_offset())
     }
 }
@@ -273,6 +295,7 @@ impl FromValue for DateTime<chrono::FixedOffset> {
 /// A `JSON` document.
 impl FromValue for serde_json::Value {
     fn from_value(value: Value) -> Result<Self> {
+        let value = value.into_untyped();
         match value {
             Value::Json(json) => Ok(json),
             other => Err(conversion::<serde_json::Value>(&other)),
@@ -282,12 +305,14 @@ impl FromValue for serde_json::Value {
 
 impl FromValue for DateTime<Utc> {
     fn from_value(value: Value) -> Result<Self> {
+        let value = value.into_untyped();
         DateTime::<Tz>::from_value(value).map(|dt| dt.with_timezone(&Utc))
     }
 }
 
 impl<T: FromValue> FromValue for Option<T> {
     fn from_value(value: Value) -> Result<Self> {
+        let value = value.into_untyped();
         match value {
             Value::Null => Ok(None),
             other => T::from_value(other).map(Some),
@@ -297,6 +322,7 @@ impl<T: FromValue> FromValue for Option<T> {
 
 impl<T: FromValue> FromValue for Vec<T> {
     fn from_value(value: Value) -> Result<Self> {
+        let value = value.into_untyped();
         match value {
             Value::Array(items) => items.into_iter().map(T::from_value).collect(),
             other => Err(conversion::<Vec<T>>(&other)),
@@ -306,6 +332,7 @@ impl<T: FromValue> FromValue for Vec<T> {
 
 impl<K: FromValue + Ord, V: FromValue> FromValue for std::collections::BTreeMap<K, V> {
     fn from_value(value: Value) -> Result<Self> {
+        let value = value.into_untyped();
         match value {
             Value::Map(pairs) => pairs
                 .into_iter()
@@ -320,6 +347,7 @@ macro_rules! from_tuple {
     ($($name:ident),+) => {
         impl<$($name: FromValue),+> FromValue for ($($name,)+) {
             fn from_value(value: Value) -> Result<Self> {
+                let value = value.into_untyped();
                 const LEN: usize = [$(stringify!($name)),+].len();
                 match value {
                     Value::Tuple(items) if items.len() == LEN => {

@@ -9,6 +9,7 @@ use ethnum::{I256, U256};
 use uuid::Uuid;
 
 use super::Decimal;
+use crate::types::DataType;
 
 /// One ClickHouse value.
 ///
@@ -80,12 +81,54 @@ pub enum Value {
     Json(serde_json::Value),
     /// An `AggregateFunction` state, as the server serializes it.
     AggregateState(Vec<u8>),
+    /// A value with the ClickHouse type it is to take: in a `Variant`, `Dynamic` or `Geometry`
+    /// column, the member of exactly that type (a `Date` rather than a `Date32`, a `Ring`
+    /// rather than a `LineString`, a named `Tuple`); in any other column, the value itself.
+    /// [`Column::typed_value`](crate::Column::typed_value) reads values this way.
+    Typed(Box<TypedValue>),
+}
+
+/// A value and its ClickHouse type: see [`Value::Typed`].
+#[derive(Debug, Clone, PartialEq)]
+pub struct TypedValue {
+    /// The type: a `Variant`'s member type, or what a `Dynamic` column records.
+    pub data_type: DataType,
+    /// The value.
+    pub value: Value,
 }
 
 impl Value {
-    /// Whether this is NULL.
+    /// `value` to be stored as `data_type` (see [`Value::Typed`]).
+    pub fn typed(data_type: DataType, value: impl Into<Value>) -> Self {
+        Value::Typed(Box::new(TypedValue {
+            data_type,
+            value: value.into(),
+        }))
+    }
+
+    /// Whether this is NULL (also when typed).
     pub fn is_null(&self) -> bool {
-        matches!(self, Value::Null)
+        match self {
+            Value::Null => true,
+            Value::Typed(typed) => typed.value.is_null(),
+            _ => false,
+        }
+    }
+
+    /// The value without its [`Value::Typed`] wrapper, if it has one.
+    pub fn into_untyped(self) -> Value {
+        match self {
+            Value::Typed(typed) => typed.value.into_untyped(),
+            other => other,
+        }
+    }
+
+    /// The value without its [`Value::Typed`] wrapper (by reference).
+    pub fn untyped(&self) -> &Value {
+        match self {
+            Value::Typed(typed) => typed.value.untyped(),
+            other => other,
+        }
     }
 
     /// The string's bytes as text, if this is a UTF-8 `String`.
@@ -130,6 +173,7 @@ impl Value {
             Value::Map(_) => "Map",
             Value::Json(_) => "JSON",
             Value::AggregateState(_) => "AggregateFunction state",
+            Value::Typed(typed) => typed.value.kind(),
         }
     }
 
@@ -228,6 +272,8 @@ impl fmt::Display for Value {
                 f.write_str(&crate::types::quote(&json.to_string()))
             }
             Value::Json(json) => write!(f, "{json}"),
+            Value::Typed(typed) if f.alternate() => write!(f, "{:#}", typed.value),
+            Value::Typed(typed) => write!(f, "{}", typed.value),
             Value::Map(pairs) => {
                 f.write_str("{")?;
                 for (i, (k, v)) in pairs.iter().enumerate() {

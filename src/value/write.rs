@@ -11,7 +11,7 @@ use chrono::{DateTime, NaiveDate, Utc};
 use ethnum::{I256, U256};
 use uuid::Uuid;
 
-use super::{Decimal, Value};
+use super::{Decimal, TypedValue, Value};
 use crate::column::{Column, ColumnData, LowCardinalityColumn};
 use crate::error::{Error, Result};
 use crate::types::DataType;
@@ -134,6 +134,9 @@ where
 impl Column {
     /// Appends `value`, converted to the column's type.
     pub fn push_value(&mut self, value: &Value) -> Result<()> {
+        if let Value::Typed(typed) = value {
+            return self.push_typed(typed);
+        }
         let data_type = self.data_type().clone();
         let t = &data_type;
         let v = value;
@@ -387,6 +390,40 @@ impl Column {
         Ok(())
     }
 
+    /// Appends a value of a given type: in a `Variant` (or `Geometry`) column into the member
+    /// of exactly that type, in a `Dynamic` column as that type; elsewhere the value alone.
+    fn push_typed(&mut self, typed: &TypedValue) -> Result<()> {
+        let TypedValue { data_type, value } = typed;
+        if value.is_null() {
+            return self.push_value(value);
+        }
+        let column_type = self.data_type().clone();
+        match self.data_mut() {
+            ColumnData::Variant(c) => {
+                let d = c
+                    .variants()
+                    .iter()
+                    .position(|v| v.data_type() == data_type)
+                    .ok_or_else(|| {
+                        Error::InvalidInput(format!(
+                            "a value typed {data_type} does not fit {column_type}: no member \
+                             of that type"
+                        ))
+                    })?;
+                c.variants_mut()[d].push_value(value)?;
+                c.pushed(d);
+            }
+            ColumnData::Dynamic(c) => {
+                let d = c.variant_for(data_type)?;
+                let values = c.values_mut();
+                values.variants_mut()[d].push_value(value)?;
+                values.pushed(d);
+            }
+            _ => self.push_value(value)?,
+        }
+        Ok(())
+    }
+
     /// Appends the type's default value (zero, empty, epoch).
     pub(crate) fn push_default(&mut self) -> Result<()> {
         let default = default_value(self.data_type());
@@ -429,6 +466,7 @@ pub(crate) fn natural_type(v: &Value) -> Option<DataType> {
         Value::Ipv6(_) => DataType::IPv6,
         Value::Json(_) => DataType::Json(Box::default()),
         Value::AggregateState(_) => return None,
+        Value::Typed(typed) => typed.data_type.clone(),
         Value::Array(items) => {
             let element = items.iter().find_map(natural_type)?;
             let element = if items.iter().any(Value::is_null) {

@@ -14,7 +14,7 @@ use clickhouse_connect::{Column, Compression, DataType, QueryResult, Value};
 
 use crate::common::{Server, client_for, engine};
 use crate::engine_text::{compare_rows_with_engine_text, text_format};
-use crate::roundtrip::round_trip;
+use crate::roundtrip::{round_trip, round_trip_as};
 
 /// Rows per case: `SELECT {expression} AS v FROM numbers(ROWS)`.
 const ROWS: u64 = 24;
@@ -390,8 +390,9 @@ fn member_types(column: &Column, row: usize, out: &mut Vec<String>) {
     }
 }
 
-/// What the member types of a row become when the client inserts the decoded value back. A
-/// `Value` does not carry its member type, so the client picks the type of the value's own kind
+/// What the member types of a row become when the client inserts the plain decoded value
+/// back (`Column::value`; `typed_value` keeps them). A plain `Value` does not carry its member
+/// type, so the client picks the type of the value's own kind
 /// in a `Dynamic` (a date is a `Date32`, an instant a `DateTime64(6, zone)`, a decimal a
 /// `Decimal(76, S)`, a tuple loses its element names), and in a `Geometry` the first member that
 /// takes the value's shape (`LineString`, `MultiLineString`, `MultiPolygon`, `Point`, ...): a
@@ -471,13 +472,15 @@ async fn engine_members(server: &Server, members: &str, from: &str) -> Vec<Vec<S
 }
 
 /// How a family's cases went: the cases run, the cells compared with the engine's text, the
-/// `Dynamic`/`Variant` member types compared, the rows the client refused to insert back.
+/// `Dynamic`/`Variant` member types compared, the rows the client refused to insert back, the
+/// rows inserted back with their member types kept.
 #[derive(Debug, Default)]
 struct Summary {
     cases: usize,
     cells: usize,
     members: usize,
     refused: usize,
+    typed: usize,
 }
 
 /// Runs each case (see the module comment); panics on the first difference.
@@ -545,8 +548,9 @@ async fn run_cases(family: &str, cases: Vec<Case>) -> Summary {
                 SETTINGS,
             )
             .await;
-        // A limitation, not a bug: a Dynamic cell holding an empty array is refused with a
-        // clear error (a `Value` carries no member type, and `[]` names no element type).
+        // A plain `Value` carries no member type, and `[]` names no element type: a Dynamic
+        // cell holding an empty array is refused with a clear error (typed values, below,
+        // carry it).
         let (kept, refused): (Vec<usize>, Vec<usize>) =
             (0..values.len()).partition(|&row| !refused(&declared, &values[row]));
         summary.refused += refused.len();
@@ -571,6 +575,21 @@ async fn run_cases(family: &str, cases: Vec<Case>) -> Summary {
                 .collect();
             let back = engine_members(&server, case.members, &stored).await;
             assert_eq!(back, expected, "{name}: member types after the insert");
+            // Read with their member types (`typed_value`), every row goes back in, empty
+            // arrays included, and keeps exactly the engine's member types.
+            let typed: Vec<Value> = result
+                .rows()
+                .map(|row| row.typed_values().remove(0))
+                .collect();
+            round_trip_as(&client, &table, &typed, true)
+                .await
+                .unwrap_or_else(|e| panic!("{name}: typed: {e}"));
+            let back = engine_members(&server, case.members, &stored).await;
+            assert_eq!(
+                back, engine_said,
+                "{name}: member types after the typed insert"
+            );
+            summary.typed += typed.len();
         }
         if name.starts_with("AggregateFunction") {
             // The states the client sent merge to what the engine's own states finalize to.
@@ -649,4 +668,103 @@ async fn dynamic_values_past_max_types_read_as_their_types() {
         })
         .collect();
     assert_eq!(values, expected);
+}
+
+/// Values built with `Value::typed` take exactly the member type they name: a `Date` (not
+/// the `Date32` a bare date becomes) and an empty `Array(String)` in a `Dynamic`, a `Ring`
+/// and a `Polygon` (not the `LineString` and `MultiLineString` of their shape) in a
+/// `Geometry`; a type the `Variant` has no member for is refused, naming it.
+#[tokio::test]
+async fn typed_values_choose_their_member_type() {
+    let server = engine().await;
+    let client = client_for(&server, Compression::Lz4);
+    let db = server.fresh_database("typed_members").await;
+    let table = format!("{db}.t");
+    server
+        .run(
+            &format!(
+                "CREATE TABLE {table} (i UInt32, d Dynamic, g Geometry, v Variant(String, UInt64)) \
+                 ENGINE = Memory"
+            ),
+            SETTINGS,
+        )
+        .await;
+    let date = chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+    let ring = Value::Array(vec![
+        Value::Tuple(vec![Value::Float64(0.0), Value::Float64(0.0)]),
+        Value::Tuple(vec![Value::Float64(1.0), Value::Float64(0.0)]),
+    ]);
+    let rows = vec![
+        vec![
+            Value::from(0u32),
+            Value::typed(DataType::Date, date),
+            Value::typed(DataType::Ring, ring.clone()),
+            Value::typed(DataType::UInt64, 7u64),
+        ],
+        vec![
+            Value::from(1u32),
+            Value::typed(
+                DataType::Array(Box::new(DataType::String)),
+                Value::Array(vec![]),
+            ),
+            Value::typed(DataType::Polygon, Value::Array(vec![ring.clone()])),
+            Value::from("text"),
+        ],
+        vec![
+            Value::from(2u32),
+            Value::Date(date),
+            ring.clone(),
+            Value::typed(DataType::String, Value::Null),
+        ],
+    ];
+    client
+        .insert(&table, &["i", "d", "g", "v"], rows)
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", server.name));
+    let members = server
+        .run(
+            &format!(
+                "SELECT dynamicType(d), variantType(g), variantType(v) FROM {table} ORDER BY i \
+                 FORMAT TSV"
+            ),
+            SETTINGS,
+        )
+        .await;
+    assert_eq!(
+        members,
+        "Date\tRing\tUInt64\nArray(String)\tPolygon\tString\nDate32\tLineString\tNone\n"
+    );
+    // Read back with their types, the values name the same members.
+    let result = client
+        .query(format!("SELECT d, g FROM {table} ORDER BY i"))
+        .await
+        .unwrap();
+    let first = result.first_row().unwrap().typed_values();
+    assert_eq!(
+        first,
+        vec![
+            Value::typed(DataType::Date, date),
+            Value::typed(DataType::Ring, ring.clone())
+        ]
+    );
+    // The plain reading is the bare value.
+    assert_eq!(
+        result.first_row().unwrap().values(),
+        vec![Value::Date(date), ring.clone()]
+    );
+
+    let err = client
+        .insert(
+            &table,
+            &["i", "v"],
+            vec![vec![Value::from(3u32), Value::typed(DataType::Int8, 1i8)]],
+        )
+        .await
+        .expect_err("Int8 is no member of Variant(String, UInt64)");
+    assert!(
+        err.to_string()
+            .contains("a value typed Int8 does not fit Variant(String, UInt64)"),
+        "{err}"
+    );
+    server.run(&format!("DROP DATABASE {db}"), &[]).await;
 }

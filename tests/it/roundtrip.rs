@@ -524,6 +524,9 @@ fn same(a: &Value, b: &Value) -> bool {
                     .zip(y)
                     .all(|((k1, v1), (k2, v2))| same(k1, k2) && same(v1, v2))
         }
+        (Value::Typed(x), Value::Typed(y)) => {
+            x.data_type == y.data_type && same(&x.value, &y.value)
+        }
         _ => a == b,
     }
 }
@@ -532,6 +535,18 @@ pub(crate) async fn round_trip(
     client: &Client,
     table: &str,
     values: &[Value],
+) -> Result<(), String> {
+    round_trip_as(client, table, values, false).await
+}
+
+/// Inserts `values` into column `v` of `table` (emptied first) and reads them back equal:
+/// plain values, or with `typed` the values read with their `Variant`/`Dynamic` member types
+/// (`Column::typed_value`), which must come back the same.
+pub(crate) async fn round_trip_as(
+    client: &Client,
+    table: &str,
+    values: &[Value],
+    typed: bool,
 ) -> Result<(), String> {
     client
         .command(format!("TRUNCATE TABLE {table}"))
@@ -550,11 +565,18 @@ pub(crate) async fn round_trip(
         .query(format!("SELECT v FROM {table} ORDER BY i"))
         .await
         .map_err(|e| e.to_string())?;
-    let back: Vec<Value> = result
-        .result_columns()
-        .into_iter()
-        .next()
-        .unwrap_or_default();
+    let back: Vec<Value> = if typed {
+        result
+            .rows()
+            .map(|row| row.typed_values().remove(0))
+            .collect()
+    } else {
+        result
+            .result_columns()
+            .into_iter()
+            .next()
+            .unwrap_or_default()
+    };
     if back.len() != values.len() {
         return Err(format!("{} values in, {} out", values.len(), back.len()));
     }
