@@ -52,11 +52,17 @@ impl LowCardinalityKeys {
     }
 
     fn max(&self) -> Option<u64> {
+        // A fold over copied keys, which the compiler vectorizes (`Iterator::max` over
+        // references does not).
+        fn widest<K: Copy + Ord + Into<u64>>(keys: &[K]) -> Option<u64> {
+            let first = *keys.first()?;
+            Some(keys.iter().fold(first, |m, &k| m.max(k)).into())
+        }
         match self {
-            LowCardinalityKeys::U8(k) => k.iter().max().map(|&k| u64::from(k)),
-            LowCardinalityKeys::U16(k) => k.iter().max().map(|&k| u64::from(k)),
-            LowCardinalityKeys::U32(k) => k.iter().max().map(|&k| u64::from(k)),
-            LowCardinalityKeys::U64(k) => k.iter().max().copied(),
+            LowCardinalityKeys::U8(k) => widest(k),
+            LowCardinalityKeys::U16(k) => widest(k),
+            LowCardinalityKeys::U32(k) => widest(k),
+            LowCardinalityKeys::U64(k) => widest(k),
         }
     }
 
