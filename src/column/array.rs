@@ -70,15 +70,17 @@ impl ArrayColumn {
         if !rising || total > MAX_ELEMENTS {
             let mut previous = 0;
             for &end in &ends {
-                if end < previous || end > MAX_ELEMENTS {
-                    return Err(crate::native::wire::ReadError::Invalid(
-                        crate::error::Error::decode(
-                            at,
-                            format!("array offsets are not increasing ({previous} then {end})"),
-                        ),
-                    ));
-                }
-                previous = end;
+                let why = if end < previous {
+                    format!("array offsets are not increasing ({previous} then {end})")
+                } else if end > MAX_ELEMENTS {
+                    format!("array offset {end} is past the limit of {MAX_ELEMENTS} elements")
+                } else {
+                    previous = end;
+                    continue;
+                };
+                return Err(crate::native::wire::ReadError::Invalid(
+                    crate::error::Error::decode(at, why),
+                ));
             }
         }
         let values = Column::read_data_with(&element, prefix.child(0), total as usize, r)?;

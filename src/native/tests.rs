@@ -385,3 +385,37 @@ fn dynamic_shared_variant_values_read_like_any_other() {
     let again = decode_blocks(&out).unwrap();
     assert_eq!(rows(&again[0]), rows(&blocks[0]));
 }
+
+#[test]
+fn array_offsets_that_fall_or_overflow_are_errors() {
+    let block = |ends: [u64; 2]| {
+        let mut bytes = vec![1, 2, 1, b'x'];
+        let type_name = b"Array(UInt8)";
+        bytes.push(type_name.len() as u8);
+        bytes.extend_from_slice(type_name);
+        ends.iter()
+            .for_each(|e| bytes.extend_from_slice(&e.to_le_bytes()));
+        bytes.extend_from_slice(&[7; 3]);
+        bytes
+    };
+    let good = decode_blocks(&block([1, 3])).unwrap();
+    assert_eq!(
+        rows(&good[0]),
+        vec![
+            vec![Value::Array(vec![Value::UInt8(7)])],
+            vec![Value::Array(vec![Value::UInt8(7), Value::UInt8(7)])]
+        ]
+    );
+    let falling = decode_blocks(&block([3, 2])).unwrap_err().to_string();
+    assert!(
+        falling.contains("array offsets are not increasing (3 then 2)"),
+        "{falling}"
+    );
+    let huge = decode_blocks(&block([1, u64::MAX]))
+        .unwrap_err()
+        .to_string();
+    assert!(
+        huge.contains("array offset 18446744073709551615 is past the limit"),
+        "{huge}"
+    );
+}
