@@ -8,7 +8,8 @@ use std::collections::{BTreeMap, HashMap};
 use std::net::Ipv4Addr;
 
 use chrono::{DateTime, NaiveDate, TimeZone, Utc};
-use clickhouse_connect::{Compression, FromBlock, Value};
+use clickhouse_connect::value::TypedValue;
+use clickhouse_connect::{Compression, DataType, FromBlock, Value};
 use serde::Deserialize;
 
 use crate::common::{both_clients, client_for, engine};
@@ -58,6 +59,8 @@ struct Everything {
     amount_float: f32,
     doc: serde_json::Value,
     any: Value,
+    #[from_block(rename = "dynamic")]
+    member: Option<TypedValue>,
 }
 
 const EVERYTHING: &str = "SELECT number AS id, toUInt8(number % 200) AS small, \
@@ -77,7 +80,9 @@ const EVERYTHING: &str = "SELECT number AS id, toUInt8(number % 200) AS small, \
     toIPv4(IPv4NumToString(toUInt32(number))) AS ip, \
     toDecimal64(number, 2) / 4 AS amount, \
     CAST(concat('{\"n\":', toString(number), '}') AS JSON) AS doc, \
-    CAST(if(number % 2 = 0, toString(number), NULL) AS Nullable(String)) AS any \
+    CAST(if(number % 2 = 0, toString(number), NULL) AS Nullable(String)) AS any, \
+    multiIf(number % 3 = 0, toDate('2024-01-01')::Dynamic, number % 3 = 1, \
+        number::Dynamic, NULL::Dynamic) AS dynamic \
     FROM numbers(5000) ORDER BY id SETTINGS max_block_size = 777";
 
 fn check(row: &Everything, i: u64) {
@@ -136,6 +141,16 @@ fn check(row: &Everything, i: u64) {
         Value::Null
     };
     assert_eq!(row.any, any);
+    let member = match i % 3 {
+        0 => Value::typed(DataType::Date, NaiveDate::from_ymd_opt(2024, 1, 1).unwrap()),
+        1 => Value::typed(DataType::UInt64, i),
+        _ => Value::Null,
+    };
+    let read = row
+        .member
+        .clone()
+        .map_or(Value::Null, |m| Value::Typed(Box::new(m)));
+    assert_eq!(read, member);
 }
 
 #[tokio::test]

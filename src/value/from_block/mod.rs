@@ -38,7 +38,7 @@ use std::marker::PhantomData;
 pub use chrono_tz::Tz;
 pub use clickhouse_connect_derive::FromBlock;
 
-use crate::column::{Column, ColumnData, LowCardinalityColumn};
+use crate::column::{Column, ColumnData, LowCardinalityColumn, VariantColumn};
 use crate::error::{Error, Result};
 use crate::native::Block;
 
@@ -67,8 +67,8 @@ pub trait FromBlock<'de>: Sized {
 ///   `HashMap`/`BTreeMap` from `Map(K, V)`;
 /// - through [`Value`](crate::Value): chrono's `NaiveDate`, `DateTime<Tz>`, `DateTime<Utc>`,
 ///   `NaiveTime` and `TimeDelta`, `Uuid`, `Ipv4Addr`/`Ipv6Addr`, [`Decimal`](crate::value::Decimal),
-///   `rust_decimal::Decimal`, `serde_json::Value`, ethnum's `I256`/`U256` and `Value`
-///   itself.
+///   `rust_decimal::Decimal`, `serde_json::Value`, ethnum's `I256`/`U256`, `Value` itself and
+///   [`TypedValue`](crate::value::TypedValue) (a `Variant`/`Dynamic` cell with its member type).
 ///
 /// `Nullable` and `LowCardinality` are seen through for every field type.
 pub trait FromColumn<'de>: Sized {
@@ -137,12 +137,14 @@ pub enum ColumnRef {
     Position(usize),
 }
 
-/// How a row reaches the value: directly, through a null map, or through dictionary keys.
+/// How a row reaches the value: directly, through a null map, through dictionary keys, or
+/// directly with NULL told by a `Variant`/`Dynamic` discriminator.
 #[derive(Clone, Copy)]
 enum Rows<'de> {
     Direct,
     Nullable(&'de [u8]),
     LowCardinality(&'de LowCardinalityColumn),
+    Variant(&'de VariantColumn),
 }
 
 /// A column's cells as `T`, with `Nullable` and `LowCardinality` seen through.
@@ -157,6 +159,8 @@ impl<'de, T: FromColumn<'de>> Cells<'de, T> {
         let (rows, values) = match column.data() {
             ColumnData::Nullable(c) => (Rows::Nullable(c.nulls()), c.values()),
             ColumnData::LowCardinality(c) => (Rows::LowCardinality(c), c.dictionary()),
+            ColumnData::Variant(c) => (Rows::Variant(c), column),
+            ColumnData::Dynamic(c) => (Rows::Variant(c.values()), column),
             _ => (Rows::Direct, column),
         };
         Ok(Cells {
@@ -178,6 +182,10 @@ impl<'de, T: FromColumn<'de>> Cells<'de, T> {
             }
             Rows::LowCardinality(column) => match column.index(row) {
                 Some(key) => key,
+                None => return T::null(),
+            },
+            Rows::Variant(column) => match column.locate(row) {
+                Some(_) => row,
                 None => return T::null(),
             },
         };

@@ -10,7 +10,7 @@ use super::{FromColumn, Mismatch, Tz};
 use crate::column::Column;
 use ethnum::{I256, U256};
 
-use crate::value::{Decimal, FromValue, Value};
+use crate::value::{Decimal, FromValue, TypedValue, Value};
 
 /// A column and the zone for its `DateTime` values.
 pub struct Values<'de> {
@@ -69,5 +69,25 @@ impl<'de> FromColumn<'de> for Value {
 
     fn null() -> Result<Value, Mismatch> {
         Ok(Value::Null)
+    }
+}
+
+/// A cell with its type: the member type for `Variant`, `Dynamic` and `Geometry` columns (see
+/// [`Column::typed_value`](crate::Column::typed_value)), else the column's own type.
+impl<'de> FromColumn<'de> for TypedValue {
+    type Reader = Values<'de>;
+
+    fn reader(column: &'de Column, zone: Tz) -> Result<Values<'de>, Mismatch> {
+        Ok(Values { column, zone })
+    }
+
+    fn read(reader: &Values<'de>, row: usize) -> Result<TypedValue, Mismatch> {
+        Ok(match reader.column.typed_value(row, reader.zone) {
+            Value::Typed(typed) => *typed,
+            value => TypedValue {
+                data_type: reader.column.data_type().clone(),
+                value,
+            },
+        })
     }
 }
