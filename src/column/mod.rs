@@ -258,9 +258,9 @@ impl Column {
         &self.data
     }
 
-    /// The column's values, mutably (for builders).
-    pub(crate) fn data_mut(&mut self) -> &mut ColumnData {
-        &mut self.data
+    /// The type beside the mutable values, to append values of that type.
+    pub(crate) fn parts_mut(&mut self) -> (&DataType, &mut ColumnData) {
+        (&self.data_type, &mut self.data)
     }
 
     /// The number of rows.

@@ -137,10 +137,9 @@ impl Column {
         if let Value::Typed(typed) = value {
             return self.push_typed(typed);
         }
-        let data_type = self.data_type().clone();
-        let t = &data_type;
+        let (t, data) = self.parts_mut();
         let v = value;
-        match self.data_mut() {
+        match data {
             ColumnData::UInt8(c) => c.push(match (t, v) {
                 (DataType::Bool, Value::Bool(b)) => u8::from(*b),
                 _ => int(t, v)?,
@@ -397,8 +396,8 @@ impl Column {
         if value.is_null() {
             return self.push_value(value);
         }
-        let column_type = self.data_type().clone();
-        match self.data_mut() {
+        let (column_type, data) = self.parts_mut();
+        match data {
             ColumnData::Variant(c) => {
                 let d = c
                     .variants()
