@@ -555,10 +555,22 @@ pub(crate) fn push_low_cardinality(
         c.push_key(0);
         return Ok(());
     }
-    let mut probe = c.dictionary().slice(0, 0);
-    probe.push_value(v)?;
-    let mut encoded = Vec::new();
-    probe.write_data(&mut encoded);
+    // The value as the dictionary stores it: the lookup key.
+    let encoded = match (c.dictionary().data(), v) {
+        (ColumnData::String(_), Value::String(bytes)) => {
+            let mut encoded = Vec::with_capacity(bytes.len() + 2);
+            crate::native::wire::put_varuint(&mut encoded, bytes.len() as u64);
+            encoded.extend_from_slice(bytes);
+            encoded
+        }
+        _ => {
+            let mut probe = c.dictionary().slice(0, 0);
+            probe.push_value(v)?;
+            let mut encoded = Vec::new();
+            probe.write_data(&mut encoded);
+            encoded
+        }
+    };
     let key = match c.find(&encoded) {
         Some(key) => key,
         None => {
