@@ -12,7 +12,7 @@ use ethnum::{I256, U256};
 use uuid::Uuid;
 
 use super::{Decimal, TypedValue, Value};
-use crate::column::{Column, ColumnData, LowCardinalityColumn};
+use crate::column::{Column, ColumnData, DynamicColumn, LowCardinalityColumn};
 use crate::error::{Error, Result};
 use crate::types::DataType;
 
@@ -360,10 +360,7 @@ impl Column {
                             v.kind()
                         ))
                     })?;
-                    let d = c.variant_for(&natural)?;
-                    let values = c.values_mut();
-                    values.variants_mut()[d].push_value(v)?;
-                    values.pushed(d);
+                    push_dynamic(c, &natural, v)?;
                 }
             }
             ColumnData::AggregateState(c) => match v {
@@ -412,12 +409,7 @@ impl Column {
                 c.variants_mut()[d].push_value(value)?;
                 c.pushed(d);
             }
-            ColumnData::Dynamic(c) => {
-                let d = c.variant_for(data_type)?;
-                let values = c.values_mut();
-                values.variants_mut()[d].push_value(value)?;
-                values.pushed(d);
-            }
+            ColumnData::Dynamic(c) => push_dynamic(c, data_type, value)?,
             _ => self.push_value(value)?,
         }
         Ok(())
@@ -428,6 +420,15 @@ impl Column {
         let default = default_value(self.data_type());
         self.push_value(&default)
     }
+}
+
+/// Appends `v` to a `Dynamic` column as a value of `data_type` (a new member if needed).
+fn push_dynamic(c: &mut DynamicColumn, data_type: &DataType, v: &Value) -> Result<()> {
+    let d = c.variant_for(data_type)?;
+    let values = c.values_mut();
+    values.variants_mut()[d].push_value(v)?;
+    values.pushed(d);
+    Ok(())
 }
 
 /// The ClickHouse type a value has on its own (for Dynamic columns and Variant choice).
