@@ -25,6 +25,7 @@ pub mod native;
 mod tcp;
 pub mod types;
 pub mod value;
+mod wire;
 
 pub use client::{
     Client, ClientBuilder, Command, CommandResult, Insert, InsertResult, InsertRow, Query,
@@ -32,7 +33,7 @@ pub use client::{
 };
 pub use column::Column;
 pub use compression::Compression;
-pub use error::{Error, Result};
+pub use error::{Error, ErrorCode, ErrorKind, Result, ServerError};
 pub use native::Block;
 pub use native::packets::Progress;
 pub use types::{DataType, TypeParseError};

@@ -38,7 +38,7 @@ impl ClientOptions {
         let host = self
             .url
             .host_str()
-            .ok_or_else(|| Error::Config("no host in the URL".into()))?
+            .ok_or_else(|| Error::config("no host in the URL"))?
             .to_owned();
         let tls = self.url.scheme() == "tcps";
         let port = self.url.port().unwrap_or(if tls { 9440 } else { 9000 });
@@ -47,8 +47,8 @@ impl ClientOptions {
             Compression::Lz4 => Some((crate::compression::Method::Lz4, 0)),
             Compression::Zstd(level) => Some((crate::compression::Method::Zstd, level)),
             Compression::Gzip => {
-                return Err(Error::Config(
-                    "gzip is HTTP compression; over TCP use Lz4, Zstd or None".into(),
+                return Err(Error::config(
+                    "gzip is HTTP compression; over TCP use Lz4, Zstd or None",
                 ));
             }
         };
@@ -176,16 +176,16 @@ impl ClientBuilder {
     /// `request_timeout` (seconds) configure the client; every other one is a setting.
     pub fn dsn(mut self, dsn: &str) -> Result<Self> {
         let url =
-            Url::parse(dsn).map_err(|e| Error::Config(format!("invalid URL {dsn:?}: {e}")))?;
+            Url::parse(dsn).map_err(|e| Error::config(format!("invalid URL {dsn:?}: {e}")))?;
         if !known_scheme(url.scheme()) {
-            return Err(Error::Config(format!(
+            return Err(Error::config(format!(
                 "unsupported scheme {:?} in {dsn:?}: {SCHEMES}",
                 url.scheme()
             )));
         }
         let decode = |s: &str| {
             percent_decode(s)
-                .ok_or_else(|| Error::Config(format!("invalid percent-encoding in {dsn:?}")))
+                .ok_or_else(|| Error::config(format!("invalid percent-encoding in {dsn:?}")))
         };
         if !url.username().is_empty() {
             self.user = decode(url.username())?;
@@ -319,15 +319,15 @@ impl ClientBuilder {
             }
         };
         let url =
-            Url::parse(&text).map_err(|e| Error::Config(format!("invalid URL {text:?}: {e}")))?;
+            Url::parse(&text).map_err(|e| Error::config(format!("invalid URL {text:?}: {e}")))?;
         if !known_scheme(url.scheme()) {
-            return Err(Error::Config(format!(
+            return Err(Error::config(format!(
                 "unsupported scheme {:?}: {SCHEMES}",
                 url.scheme()
             )));
         }
         if url.host_str().is_none_or(str::is_empty) {
-            return Err(Error::Config(format!("no host in {text:?}")));
+            return Err(Error::config(format!("no host in {text:?}")));
         }
         Client::from_options(ClientOptions {
             url,
@@ -354,7 +354,7 @@ fn parse_compression(value: &str) -> Result<Compression> {
         "gzip" => Compression::Gzip,
         "none" | "0" | "false" => Compression::None,
         other => {
-            return Err(Error::Config(format!(
+            return Err(Error::config(format!(
                 "unknown compression {other:?}: use lz4, zstd, gzip or none"
             )));
         }
@@ -367,7 +367,7 @@ fn parse_seconds(key: &str, value: &str) -> Result<Duration> {
         .ok()
         .filter(|s| s.is_finite() && *s >= 0.0)
         .map(Duration::from_secs_f64)
-        .ok_or_else(|| Error::Config(format!("{key} must be a number of seconds, got {value:?}")))
+        .ok_or_else(|| Error::config(format!("{key} must be a number of seconds, got {value:?}")))
 }
 
 fn percent_decode(text: &str) -> Option<String> {
@@ -408,15 +408,15 @@ mod tests {
     fn bad_configuration_is_an_error() {
         assert!(matches!(
             ClientBuilder::default().dsn("ftp://x"),
-            Err(Error::Config(_))
+            Err(e) if e.kind() == crate::ErrorKind::Config
         ));
         assert!(matches!(
             ClientBuilder::default().dsn("http://x/?compression=snappy"),
-            Err(Error::Config(_))
+            Err(e) if e.kind() == crate::ErrorKind::Config
         ));
         assert!(matches!(
             ClientBuilder::default().url("not a url").build(),
-            Err(Error::Config(_))
+            Err(e) if e.kind() == crate::ErrorKind::Config
         ));
         assert!(
             ClientBuilder::default()

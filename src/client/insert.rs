@@ -170,7 +170,7 @@ impl Insert {
             .iter()
             .map(|name| {
                 all.iter().find(|(n, _)| n == name).cloned().ok_or_else(|| {
-                    Error::InvalidInput(format!("table {table} has no insertable column `{name}`"))
+                    Error::invalid_input(format!("table {table} has no insertable column `{name}`"))
                 })
             })
             .collect()
@@ -261,7 +261,7 @@ impl Insert {
                 Ok(Some(bytes)) => Some((Ok(bytes), Some((blocks, targets, failure, rows_sent)))),
                 Ok(None) => None,
                 Err(e) => {
-                    let shown = Error::InvalidInput(e.to_string());
+                    let shown = Error::invalid_input(e.to_string());
                     *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
                     Some((Err(shown), None))
                 }
@@ -392,7 +392,7 @@ impl BlockBuilder {
                 break;
             };
             if values.len() != columns.len() {
-                return Err(Error::InvalidInput(format!(
+                return Err(Error::invalid_input(format!(
                     "row {} has {} values for {} columns",
                     self.row_number,
                     values.len(),
@@ -402,7 +402,7 @@ impl BlockBuilder {
             for ((column, value), (name, data_type)) in columns.iter_mut().zip(&values).zip(targets)
             {
                 column.push_value(value).map_err(|e| {
-                    Error::InvalidInput(format!(
+                    Error::invalid_input(format!(
                         "row {}, column `{name}` ({data_type}): {e}",
                         self.row_number
                     ))

@@ -64,7 +64,7 @@ impl Query {
                         tokio::time::timeout_at(at.into(), start)
                             .await
                             .map_err(|_| {
-                                Error::Timeout(format!("the query did not start within {t:?}"))
+                                Error::timeout(format!("the query did not start within {t:?}"))
                             })??
                     }
                     None => start.await?,
@@ -280,7 +280,7 @@ impl QueryStream {
                         let _ =
                             tokio::time::timeout(Duration::from_secs(5), self.cancel_inner()).await;
                         self.done = true;
-                        return Err(Error::Timeout(format!(
+                        return Err(Error::timeout(format!(
                             "the query did not finish within {limit:?}"
                         )));
                     }

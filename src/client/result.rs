@@ -133,7 +133,7 @@ impl QueryResult {
     /// The first column of the first row, converted to `T`.
     pub fn scalar<T: FromValue>(&self) -> Result<T> {
         let row = self.first_row().ok_or_else(|| {
-            Error::InvalidInput("the query returned no rows, so it has no scalar".into())
+            Error::invalid_input("the query returned no rows, so it has no scalar")
         })?;
         row.get(0)
     }

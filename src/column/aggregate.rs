@@ -7,8 +7,8 @@
 use super::StringColumn;
 use super::fixed::FixedKind;
 use crate::error::{Error, Result};
-use crate::native::wire::{ReadError, ReadResult, Reader};
 use crate::types::{AggregateFunction, DataType};
+use crate::wire::{ReadError, ReadResult, Reader};
 
 /// How a supported state is laid out.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,7 +141,7 @@ impl AggregateStateColumn {
                 Ok(())
             }
             Ok(_) | Err(ReadError::Incomplete) | Err(ReadError::Invalid(_)) => {
-                Err(Error::InvalidInput(format!(
+                Err(Error::invalid_input(format!(
                     "{} bytes are not one aggregate state of this function",
                     state.len()
                 )))

@@ -1,8 +1,8 @@
 //! `Array(T)` (and `Map`, `Nested`, the array-shaped geo types): end offsets plus one child column.
 
 use super::{Column, Prefix};
-use crate::native::wire::{ReadResult, Reader, put_pod};
 use crate::types::DataType;
+use crate::wire::{ReadResult, Reader, put_pod};
 
 /// The most elements one block may hold across all rows of an array column.
 const MAX_ELEMENTS: u64 = 1 << 40;
@@ -78,7 +78,7 @@ impl ArrayColumn {
                     previous = end;
                     continue;
                 };
-                return Err(crate::native::wire::ReadError::Invalid(
+                return Err(crate::wire::ReadError::Invalid(
                     crate::error::Error::decode(at, why),
                 ));
             }

@@ -14,8 +14,8 @@ use chrono_tz::Tz;
 
 use super::{Column, ColumnData};
 use crate::error::{Error, Result};
-use crate::native::wire::{ReadError, ReadResult, Reader};
 use crate::types::{self, DataType, MAX_DEPTH};
+use crate::wire::{ReadError, ReadResult, Reader};
 
 impl Column {
     /// Appends one value given in its RowBinary form and returns the number of bytes it took.

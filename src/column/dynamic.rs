@@ -17,9 +17,9 @@
 use super::variant::VariantColumn;
 use super::{Column, ColumnData, Prefix};
 use crate::error::Error;
-use crate::native::wire::{ReadError, ReadResult, Reader, put_bytes, put_pod, put_varuint};
 use crate::types::DataType;
 use crate::types::complete_read as complete;
+use crate::wire::{ReadError, ReadResult, Reader, put_bytes, put_pod, put_varuint};
 
 /// The name of the variant that holds values of types beyond `max_types`.
 const SHARED_VARIANT: &str = "SharedVariant";
@@ -305,8 +305,8 @@ impl DynamicColumn {
             return Ok(d);
         }
         if self.types.len() >= 255 {
-            return Err(Error::InvalidInput(
-                "a Dynamic column takes at most 254 types".into(),
+            return Err(Error::invalid_input(
+                "a Dynamic column takes at most 254 types",
             ));
         }
         let name = data_type.to_string();

@@ -1,8 +1,8 @@
 //! Fixed-width columns: one generic path for every type whose rows are N little-endian bytes.
 
 use super::ColumnData;
-use crate::native::wire::{ReadResult, Reader};
 use crate::types::DataType;
+use crate::wire::{ReadResult, Reader};
 
 /// The physical layout of a fixed-width type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 
 use super::Column;
 use crate::error::{Error, Result};
-use crate::native::wire::{ReadError, ReadResult, Reader, put_pod};
 use crate::types::DataType;
+use crate::wire::{ReadError, ReadResult, Reader, put_pod};
 
 const KEY_VERSION: u64 = 1;
 const NEED_GLOBAL_DICTIONARY: u64 = 0x100;

@@ -33,8 +33,8 @@ pub use string::{FixedStringColumn, StringColumn};
 pub use variant::VariantColumn;
 
 use crate::error::{Error, Result};
-use crate::native::wire::{ReadResult, Reader};
 use crate::types::DataType;
+use crate::wire::{ReadResult, Reader};
 use fixed::FixedKind;
 
 /// One column of a block: its type and its values.
@@ -206,10 +206,7 @@ fn unsupported(data_type: &DataType) -> Error {
             "this type family is not supported by the Native codec yet; CAST the column to a supported type or select `toString(col)`"
         }
     };
-    Error::UnsupportedType {
-        type_name: data_type.to_string(),
-        reason: reason.into(),
-    }
+    Error::unsupported_type(data_type.to_string(), reason)
 }
 
 impl Column {
@@ -423,7 +420,7 @@ impl Column {
 
     /// Appends the column's values.
     pub(crate) fn write_data(&self, out: &mut Vec<u8>) {
-        use crate::native::wire::put_pod;
+        use crate::wire::put_pod;
         match &self.data {
             ColumnData::UInt8(v) => put_pod(out, v),
             ColumnData::UInt16(v) => put_pod(out, v),

@@ -1,8 +1,8 @@
 //! `Nullable(T)`: a null map (one byte per row, 1 = NULL) beside a column of `T` for every row.
 
 use super::{Column, Prefix};
-use crate::native::wire::{ReadResult, Reader};
 use crate::types::DataType;
+use crate::wire::{ReadResult, Reader};
 
 /// `Nullable(T)` values. Rows under a NULL hold `T`'s default in `values`.
 #[derive(Debug, Clone, PartialEq)]

@@ -5,8 +5,8 @@
 
 use super::{Column, Prefix};
 use crate::error::Error;
-use crate::native::wire::{ReadError, ReadResult, Reader};
 use crate::types::DataType;
+use crate::wire::{ReadError, ReadResult, Reader};
 
 const END_OF_GRANULE: u64 = 1 << 62;
 

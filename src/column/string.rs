@@ -1,6 +1,6 @@
 //! `String` and `FixedString(N)`: one contiguous byte buffer per column.
 
-use crate::native::wire::{ReadError, ReadResult, Reader, put_varuint, varuint_len};
+use crate::wire::{ReadError, ReadResult, Reader, put_varuint, varuint_len};
 
 /// `String` values, kept as they travel: one buffer of every row's length (LEB128) and bytes,
 /// plus the end of each row in it.

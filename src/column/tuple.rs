@@ -1,8 +1,8 @@
 //! `Tuple(T1, ..., Tn)` (and `Point`): one column per element, each with every row.
 
 use super::{Column, Prefix};
-use crate::native::wire::{ReadResult, Reader};
 use crate::types::DataType;
+use crate::wire::{ReadResult, Reader};
 
 pub(crate) fn read(
     elements: &[DataType],

@@ -5,8 +5,8 @@
 
 use super::{Column, Prefix};
 use crate::error::Error;
-use crate::native::wire::{ReadError, ReadResult, Reader, put_pod};
 use crate::types::DataType;
+use crate::wire::{ReadError, ReadResult, Reader, put_pod};
 
 /// The discriminator of a NULL row.
 pub(crate) const NULL_DISCRIMINATOR: u8 = 255;

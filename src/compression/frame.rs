@@ -28,7 +28,7 @@ fn checksum(bytes: &[u8]) -> [u8; 16] {
 /// Appends one frame holding `data` (at most 4 GiB) compressed with `method`.
 pub fn encode_frame(method: Method, zstd_level: i32, data: &[u8], out: &mut Vec<u8>) -> Result<()> {
     let decompressed_size = u32::try_from(data.len())
-        .map_err(|_| Error::Compression(format!("{} bytes do not fit one frame", data.len())))?;
+        .map_err(|_| Error::compression(format!("{} bytes do not fit one frame", data.len())))?;
     let start = out.len();
     out.resize(start + HEADER_LEN, 0);
     match method {
@@ -37,17 +37,17 @@ pub fn encode_frame(method: Method, zstd_level: i32, data: &[u8], out: &mut Vec<
             let bound = lz4_flex::block::get_maximum_output_size(data.len());
             out.resize(start + HEADER_LEN + bound, 0);
             let written = lz4_flex::block::compress_into(data, &mut out[start + HEADER_LEN..])
-                .map_err(|e| Error::Compression(format!("LZ4: {e}")))?;
+                .map_err(|e| Error::compression(format!("LZ4: {e}")))?;
             out.truncate(start + HEADER_LEN + written);
         }
         Method::Zstd => {
             let compressed = zstd::bulk::compress(data, zstd_level)
-                .map_err(|e| Error::Compression(format!("zstd: {e}")))?;
+                .map_err(|e| Error::compression(format!("zstd: {e}")))?;
             out.extend_from_slice(&compressed);
         }
     }
     let compressed_size = u32::try_from(out.len() - start - 16)
-        .map_err(|_| Error::Compression("compressed frame larger than 4 GiB".into()))?;
+        .map_err(|_| Error::compression("compressed frame larger than 4 GiB"))?;
     out[start + 16] = method.byte();
     out[start + 17..start + 21].copy_from_slice(&compressed_size.to_le_bytes());
     out[start + 21..start + 25].copy_from_slice(&decompressed_size.to_le_bytes());
@@ -102,7 +102,7 @@ pub fn decode_frame(input: &[u8], at: u64) -> Result<Option<(Vec<u8>, usize)>> {
     if input.len() < HEADER_LEN {
         return Ok(None);
     }
-    let fail = |message: String| Error::Compression(format!("frame at byte {at}: {message}"));
+    let fail = |message: String| Error::compression(format!("frame at byte {at}: {message}"));
     let method_byte = input[16];
     let compressed_size = u32::from_le_bytes([input[17], input[18], input[19], input[20]]) as usize;
     let decompressed_size =
@@ -243,7 +243,8 @@ mod tests {
             corrupt[i] ^= 0x40;
             let mut input = BytesMut::from(&corrupt[..]);
             match FrameDecoder::new().decode(&mut input) {
-                Err(Error::Compression(message)) => {
+                Err(e) if e.kind() == crate::ErrorKind::Compression => {
+                    let message = e.to_string();
                     assert!(message.contains("frame at byte 0"), "{message}")
                 }
                 // A size made larger just waits for bytes that never come.

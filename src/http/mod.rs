@@ -9,6 +9,5 @@ mod exception;
 mod response;
 mod transport;
 
-pub(crate) use exception::parse as parse_exception;
 pub(crate) use response::HttpResponse;
 pub(crate) use transport::{Body, HttpTransport, stream_body};

@@ -91,7 +91,7 @@ impl HttpResponse {
             if self.finished {
                 if let Some((_, buffer)) = &self.frames {
                     if !buffer.is_empty() {
-                        let cut = Error::Compression(format!(
+                        let cut = Error::compression(format!(
                             "the response ended inside a compressed frame ({} bytes of it arrived)",
                             buffer.len()
                         ));
@@ -114,13 +114,7 @@ impl HttpResponse {
                     if let Some(exception) = self.exception_in(&[]) {
                         return Err(exception);
                     }
-                    let e = transport_error(e);
-                    return Err(match e {
-                        Error::Connection(message) => {
-                            Error::Connection(format!("the response broke off: {message}"))
-                        }
-                        other => other,
-                    });
+                    return Err(transport_error(e).context("the response broke off"));
                 }
             }
         }

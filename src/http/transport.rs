@@ -62,11 +62,11 @@ pub(crate) fn transport_error(e: reqwest::Error) -> Error {
         causes.join(": ")
     };
     if e.is_timeout() {
-        Error::Timeout(format!("{host}: {detail}"))
+        Error::timeout(format!("{host}: {detail}"))
     } else if e.is_connect() {
-        Error::Connection(format!("cannot connect to {host}: {detail}"))
+        Error::connection(format!("cannot connect to {host}: {detail}"))
     } else {
-        Error::Connection(format!("{host}: {detail}"))
+        Error::connection(format!("{host}: {detail}"))
     }
 }
 
@@ -78,16 +78,16 @@ impl HttpTransport {
         }
         if let Some(path) = &options.tls_ca_file {
             let pem = std::fs::read(path)
-                .map_err(|e| Error::Config(format!("TLS CA file {}: {e}", path.display())))?;
+                .map_err(|e| Error::config(format!("TLS CA file {}: {e}", path.display())))?;
             for cert in reqwest::Certificate::from_pem_bundle(&pem)
-                .map_err(|e| Error::Config(format!("TLS CA file {}: {e}", path.display())))?
+                .map_err(|e| Error::config(format!("TLS CA file {}: {e}", path.display())))?
             {
                 builder = builder.add_root_certificate(cert);
             }
         }
         let client = builder
             .build()
-            .map_err(|e| Error::Config(format!("HTTP client: {e}")))?;
+            .map_err(|e| Error::config(format!("HTTP client: {e}")))?;
         Ok(HttpTransport {
             client,
             options,
@@ -114,10 +114,10 @@ impl HttpTransport {
         if status.is_success() && text.trim() == "Ok." {
             Ok(())
         } else {
-            Err(Error::Http {
-                status: status.as_u16(),
-                body: text.chars().take(500).collect(),
-            })
+            Err(Error::http(
+                status.as_u16(),
+                text.chars().take(500).collect::<String>(),
+            ))
         }
     }
 
@@ -246,9 +246,8 @@ impl HttpTransport {
                 body.to_vec()
             };
             let text = String::from_utf8_lossy(&body);
-            return Err(exception::parse(&text).unwrap_or_else(|| Error::Http {
-                status: status.as_u16(),
-                body: text.chars().take(2000).collect(),
+            return Err(exception::parse(&text).unwrap_or_else(|| {
+                Error::http(status.as_u16(), text.chars().take(2000).collect::<String>())
             }));
         }
         let default_zone = match response

@@ -6,8 +6,8 @@
 
 use crate::column::Column;
 use crate::error::{Error, Result};
-use crate::native::wire::{ReadError, ReadResult, Reader, put_bytes, put_varuint};
 use crate::types::DataType;
+use crate::wire::{ReadError, ReadResult, Reader, put_bytes, put_varuint};
 
 /// The first revision whose column headers carry a `has_custom` byte.
 pub(crate) const REVISION_WITH_CUSTOM_SERIALIZATION: u64 = 54454;
@@ -50,7 +50,7 @@ impl Block {
     pub fn push(&mut self, name: impl Into<String>, column: Column) -> Result<()> {
         let name = name.into();
         if !self.columns.is_empty() && column.len() != self.rows {
-            return Err(Error::InvalidInput(format!(
+            return Err(Error::invalid_input(format!(
                 "column `{name}` has {} rows, the block has {}",
                 column.len(),
                 self.rows
@@ -110,29 +110,6 @@ impl Block {
         (self.names, self.columns)
     }
 
-    /// Every row as `T` through serde (struct fields are matched to columns once per block);
-    /// `DateTime` columns without a zone are read in `zone`.
-    pub fn rows_as<'a, T: serde::Deserialize<'a>>(
-        &'a self,
-        zone: chrono_tz::Tz,
-    ) -> impl Iterator<Item = Result<T>> + 'a {
-        crate::value::de::rows(self, zone)
-    }
-
-    /// Every row as `T`, read column by column (see
-    /// [`FromBlock`](crate::value::FromBlock)): each field's column is found and checked once,
-    /// then rows are built straight from the buffers; `DateTime` columns without a zone are
-    /// read in `zone`.
-    pub fn rows_of<'a, T: crate::value::FromBlock<'a>>(
-        &'a self,
-        zone: chrono_tz::Tz,
-    ) -> Result<impl Iterator<Item = Result<T>> + 'a>
-    where
-        T::Columns: 'a,
-    {
-        crate::value::from_block::rows(self, zone)
-    }
-
     /// Rows `start..end` as a new block.
     pub fn slice(&self, start: usize, end: usize) -> Block {
         Block {
@@ -172,22 +149,7 @@ impl Block {
             let name = r.string()?;
             let at_type = r.offset();
             let type_text = r.string()?;
-            let with_column = |e: Error| match e {
-                Error::Decode {
-                    offset, message, ..
-                } => ReadError::Invalid(Error::Decode {
-                    offset,
-                    column: Some(name.clone()),
-                    message,
-                }),
-                Error::UnsupportedType { type_name, reason } => {
-                    ReadError::Invalid(Error::UnsupportedType {
-                        type_name,
-                        reason: format!("column `{name}`: {reason}"),
-                    })
-                }
-                other => ReadError::Invalid(other),
-            };
+            let with_column = |e: Error| ReadError::Invalid(e.in_column(&name));
             let data_type = DataType::parse(&type_text).map_err(|e| {
                 ReadError::Invalid(Error::decode(at_type, format!("column `{name}`: {e}")))
             })?;

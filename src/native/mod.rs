@@ -8,7 +8,6 @@
 mod block;
 pub mod packets;
 mod stream;
-pub(crate) mod wire;
 
 pub use block::Block;
 pub use stream::BlockStream;
@@ -24,14 +23,14 @@ pub fn encode_blocks<'a>(blocks: impl IntoIterator<Item = &'a Block>, out: &mut 
 
 /// Decodes a whole in-memory `FORMAT Native` body (revision 0) into blocks, without copying it.
 pub fn decode_blocks(bytes: &[u8]) -> Result<Vec<Block>> {
-    let mut reader = wire::Reader::new(bytes, 0);
+    let mut reader = crate::wire::Reader::new(bytes, 0);
     let mut blocks = Vec::new();
     while reader.remaining() > 0 {
         let start = reader.offset();
         match Block::read(&mut reader, 0) {
             Ok(block) => blocks.push(block),
-            Err(wire::ReadError::Invalid(e)) => return Err(e),
-            Err(wire::ReadError::Incomplete) => {
+            Err(crate::wire::ReadError::Invalid(e)) => return Err(e),
+            Err(crate::wire::ReadError::Incomplete) => {
                 return Err(crate::error::Error::decode(
                     bytes.len() as u64,
                     format!(

@@ -3,8 +3,8 @@
 use bytes::{Buf, BytesMut};
 
 use super::block::Block;
-use super::wire::{ReadError, Reader};
 use crate::error::{Error, Result};
+use crate::wire::{ReadError, Reader};
 
 /// Decodes Native blocks as bytes arrive, holding about one block in memory.
 ///

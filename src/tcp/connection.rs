@@ -36,7 +36,7 @@ pub(crate) struct Connection {
 }
 
 fn io_error(e: std::io::Error, what: &str) -> Error {
-    Error::Connection(format!("{what}: {e}"))
+    Error::connection(format!("{what}: {e}"))
 }
 
 impl Connection {
@@ -46,7 +46,7 @@ impl Connection {
         let tcp = tokio::time::timeout(options.connect_timeout, TcpStream::connect(&address))
             .await
             .map_err(|_| {
-                Error::Timeout(format!(
+                Error::timeout(format!(
                     "connecting to {address} took longer than {:?}",
                     options.connect_timeout
                 ))
@@ -79,7 +79,7 @@ impl Connection {
         tokio::time::timeout(options.connect_timeout, handshake)
             .await
             .map_err(|_| {
-                Error::Timeout(format!(
+                Error::timeout(format!(
                     "the handshake with {address} took longer than {:?}",
                     options.connect_timeout
                 ))
@@ -104,7 +104,7 @@ impl Connection {
                 self.revision = server.negotiated_revision();
                 self.server = server;
             }
-            ServerPacket::Exception(e) => return Err(e.into_error()),
+            ServerPacket::Exception(e) => return Err(self.server_error(e)),
             other => return Err(unexpected(&other, "Hello")),
         }
         let mut addendum = Vec::new();
@@ -113,6 +113,11 @@ impl Connection {
             self.send(&addendum).await?;
         }
         Ok(())
+    }
+
+    /// A server exception, with the version the hello told.
+    pub(crate) fn server_error(&self, e: crate::error::ServerError) -> Error {
+        Error::from(e.with_server_version(&self.server.version()))
     }
 
     /// The negotiated protocol revision.
@@ -174,7 +179,7 @@ impl Connection {
                 .await
                 .map_err(|e| io_error(e, "the connection broke while reading"))?;
             if n == 0 {
-                return Err(Error::Connection(format!(
+                return Err(Error::connection(format!(
                     "the server closed the connection{}",
                     if self.buf.is_empty() {
                         String::new()
@@ -202,14 +207,14 @@ impl Connection {
                     ServerPacket::Progress(_)
                     | ServerPacket::ProfileEvents(_)
                     | ServerPacket::Log(_) => {}
-                    ServerPacket::Exception(e) => return Err(e.into_error()),
+                    ServerPacket::Exception(e) => return Err(self.server_error(e)),
                     other => return Err(unexpected(&other, "Pong")),
                 }
             }
         };
         tokio::time::timeout(timeout, exchange)
             .await
-            .map_err(|_| Error::Timeout(format!("no Pong within {timeout:?}")))?
+            .map_err(|_| Error::timeout(format!("no Pong within {timeout:?}")))?
     }
 }
 
@@ -228,9 +233,7 @@ pub(crate) fn unexpected(packet: &ServerPacket, expected: &str) -> Error {
         ServerPacket::ProfileEvents(_) => "ProfileEvents",
         ServerPacket::TimezoneUpdate(_) => "TimezoneUpdate",
     };
-    Error::Decode {
-        offset: 0,
-        column: None,
-        message: format!("protocol error: the server sent {name} where {expected} was expected"),
-    }
+    Error::protocol(format!(
+        "the server sent {name} where {expected} was expected"
+    ))
 }

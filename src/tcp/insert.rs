@@ -20,8 +20,8 @@ pub(crate) async fn insert(
     let header = match query.next_data().await? {
         Some(block) => block,
         None => {
-            return Err(Error::Connection(
-                "the server ended the INSERT without a header block".into(),
+            return Err(Error::connection(
+                "the server ended the INSERT without a header block",
             ));
         }
     };
@@ -42,7 +42,7 @@ pub(crate) async fn insert(
             rows += block.rows() as u64;
             let connection = query
                 .connection()
-                .ok_or_else(|| Error::Connection("lost the connection".into()))?;
+                .ok_or_else(|| Error::connection("lost the connection"))?;
             let revision = connection.get().revision();
             let mut out = Vec::with_capacity(block.byte_size() + 64);
             packets::write_data(&mut out, &block, revision, options.compression)?;
@@ -50,7 +50,7 @@ pub(crate) async fn insert(
         }
         let connection = query
             .connection()
-            .ok_or_else(|| Error::Connection("lost the connection".into()))?;
+            .ok_or_else(|| Error::connection("lost the connection"))?;
         let revision = connection.get().revision();
         let mut out = Vec::new();
         packets::write_data(&mut out, &Block::new(), revision, options.compression)?;

@@ -58,12 +58,12 @@ impl Pool {
         )
         .await
         .map_err(|_| {
-            Error::Timeout(format!(
+            Error::timeout(format!(
                 "all {} pooled connections stayed busy for {:?}",
                 self.options.pool_size, self.options.connect_timeout
             ))
         })?
-        .map_err(|_| Error::Connection("the connection pool is closed".into()))?;
+        .map_err(|_| Error::connection("the connection pool is closed"))?;
         let candidate = match session {
             Some(id) => lock(&self.sessions).remove(id),
             None => None,

@@ -56,14 +56,14 @@ pub(crate) async fn start(
         ));
     }
     if !settings.is_empty() && rev < revision::SETTINGS_AS_STRINGS {
-        return Err(Error::InvalidInput(format!(
+        return Err(Error::invalid_input(format!(
             "per-query settings over the native protocol need protocol revision {} (ClickHouse 19.11+); this \
              server speaks {rev}: use HTTP, or `SET` in a session",
             revision::SETTINGS_AS_STRINGS
         )));
     }
     if !request.params.is_empty() && rev < revision::PARAMETERS {
-        return Err(Error::InvalidInput(format!(
+        return Err(Error::invalid_input(format!(
             "server-side parameters over the native protocol need protocol revision {} (ClickHouse 22.8+); this \
              server speaks {rev}",
             revision::PARAMETERS
@@ -84,7 +84,7 @@ pub(crate) async fn start(
         connection = q
             .connection
             .take()
-            .ok_or_else(|| Error::Connection("lost the connection".into()))?;
+            .ok_or_else(|| Error::connection("lost the connection"))?;
         connection.get().database = wanted_db;
     }
     let compressed = options.compression.is_some();
@@ -178,7 +178,7 @@ impl TcpQuery {
                     // The exception ends the query; the connection is in a clean state.
                     self.done = true;
                     connection.get().clean = true;
-                    return Err(e.into_error());
+                    return Err(connection.get().server_error(e));
                 }
                 other => {
                     connection.discard();
@@ -250,7 +250,8 @@ impl TcpQuery {
         }
         match self.finish().await {
             // A cancelled query may end with an exception (QUERY_WAS_CANCELLED): that is the goal.
-            Ok(()) | Err(Error::Server { .. }) => Ok(()),
+            Ok(()) => Ok(()),
+            Err(e) if e.server().is_some() => Ok(()),
             Err(e) => Err(e),
         }
     }

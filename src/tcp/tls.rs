@@ -21,18 +21,18 @@ pub(crate) fn config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>> {
     }
     if let Some(path) = ca_file {
         let certs = CertificateDer::pem_file_iter(path)
-            .map_err(|e| Error::Config(format!("TLS CA file {}: {e}", path.display())))?;
+            .map_err(|e| Error::config(format!("TLS CA file {}: {e}", path.display())))?;
         for cert in certs {
             let cert =
-                cert.map_err(|e| Error::Config(format!("TLS CA file {}: {e}", path.display())))?;
+                cert.map_err(|e| Error::config(format!("TLS CA file {}: {e}", path.display())))?;
             roots
                 .add(cert)
-                .map_err(|e| Error::Config(format!("TLS CA file {}: {e}", path.display())))?;
+                .map_err(|e| Error::config(format!("TLS CA file {}: {e}", path.display())))?;
         }
     }
     if roots.is_empty() {
-        return Err(Error::Config(
-            "no root certificates: give a CA file (`tls_ca_file`)".into(),
+        return Err(Error::config(
+            "no root certificates: give a CA file (`tls_ca_file`)",
         ));
     }
     Ok(Arc::new(
@@ -49,9 +49,9 @@ pub(crate) async fn connect(
     tcp: TcpStream,
 ) -> Result<TlsStream<TcpStream>> {
     let name = ServerName::try_from(host.to_owned())
-        .map_err(|e| Error::Config(format!("TLS server name {host:?}: {e}")))?;
+        .map_err(|e| Error::config(format!("TLS server name {host:?}: {e}")))?;
     TlsConnector::from(config)
         .connect(name, tcp)
         .await
-        .map_err(|e| Error::Connection(format!("TLS handshake with {host} failed: {e}")))
+        .map_err(|e| Error::connection(format!("TLS handshake with {host} failed: {e}")))
 }

@@ -7,8 +7,8 @@ use chrono_tz::Tz;
 use super::Value;
 use crate::column::Column;
 use crate::error::{Error, Result};
-use crate::native::wire::Reader;
 use crate::types::{self, DataType};
+use crate::wire::Reader;
 
 impl Value {
     /// Decodes a value of `data_type` from its RowBinary form, which must be the whole of
@@ -52,18 +52,8 @@ impl Value {
     pub fn from_dynamic_binary(bytes: &[u8], zone: Tz) -> Result<(DataType, Value)> {
         let mut r = Reader::new(bytes, 0).with_zone(zone);
         let data_type = types::complete_read(types::read_binary(&mut r), &r, "binary type")?;
-        let value = Value::from_row_binary(&data_type, r.rest(), zone).map_err(|e| match e {
-            Error::Decode {
-                offset,
-                column,
-                message,
-            } => Error::Decode {
-                offset: offset + r.position() as u64,
-                column,
-                message,
-            },
-            other => other,
-        })?;
+        let value = Value::from_row_binary(&data_type, r.rest(), zone)
+            .map_err(|e| e.offset_by(r.position() as u64))?;
         Ok((data_type, value))
     }
 }

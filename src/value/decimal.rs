@@ -102,10 +102,7 @@ impl FromStr for Decimal {
 
     /// Parses `[-+]digits[.digits]`; the scale is the number of digits after the point.
     fn from_str(text: &str) -> Result<Self, Self::Err> {
-        let bad = || Error::Conversion {
-            from: format!("{text:?}"),
-            to: "Decimal".into(),
-        };
+        let bad = || Error::conversion(format!("{text:?}"), "Decimal");
         let (negative, unsigned) = match text.as_bytes().first() {
             Some(b'-') => (true, &text[1..]),
             Some(b'+') => (false, &text[1..]),
@@ -146,9 +143,11 @@ impl TryFrom<Decimal> for rust_decimal::Decimal {
     type Error = Error;
 
     fn try_from(value: Decimal) -> Result<Self, Self::Error> {
-        let bad = || Error::Conversion {
-            from: format!("Decimal {value}"),
-            to: "rust_decimal::Decimal (96-bit mantissa, at most 28 digits after the point)".into(),
+        let bad = || {
+            Error::conversion(
+                format!("Decimal {value}"),
+                "rust_decimal::Decimal (96-bit mantissa, at most 28 digits after the point)",
+            )
         };
         // Trailing zeros beyond 28 digits may go; other digits may not.
         let fitted = if value.scale > 28 {

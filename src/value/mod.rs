@@ -6,6 +6,7 @@
 //! column by column in [`from_block`], through serde in `de`.
 
 mod binary;
+mod block_rows;
 pub(crate) mod de;
 mod decimal;
 pub mod from_block;

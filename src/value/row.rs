@@ -106,29 +106,31 @@ impl<'a> Row<'a> {
     /// The value of a column converted to `T`, by position or name.
     pub fn get<T: FromValue>(&self, column: impl ColumnIndex) -> Result<T> {
         let Some(i) = column.position(self.block) else {
-            return Err(Error::InvalidInput(format!(
+            return Err(Error::invalid_input(format!(
                 "the result has no column {}",
                 column.describe()
             )));
         };
         let col = &self.block.columns()[i];
-        T::from_value(col.value(self.index, self.zone)).map_err(|e| match e {
-            Error::Conversion { from, to } => Error::Conversion {
-                from: format!(
-                    "{from} in column `{}` of type {}",
-                    self.block.names()[i],
-                    col.data_type()
-                ),
-                to,
-            },
-            other => other,
+        T::from_value(col.value(self.index, self.zone)).map_err(|e| {
+            let named = e.conversion_parts().map(|(from, to)| {
+                Error::conversion(
+                    format!(
+                        "{from} in column `{}` of type {}",
+                        self.block.names()[i],
+                        col.data_type()
+                    ),
+                    to,
+                )
+            });
+            named.unwrap_or(e)
         })
     }
 }
 
 /// A Rust type a [`Value`] converts to.
 pub trait FromValue: Sized {
-    /// Converts, or fails with [`Error::Conversion`].
+    /// Converts, or fails with an error of kind [`Conversion`](crate::ErrorKind::Conversion).
     fn from_value(value: Value) -> Result<Self>;
 }
 
@@ -139,10 +141,7 @@ fn conversion<T>(value: &Value) -> Error {
         }
         other => format!("{} {other}", other.kind()),
     };
-    Error::Conversion {
-        from: shown,
-        to: std::any::type_name::<T>().to_owned(),
-    }
+    Error::conversion(shown, std::any::type_name::<T>())
 }
 
 impl FromValue for Value {

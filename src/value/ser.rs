@@ -35,20 +35,20 @@ type SerResult<T> = std::result::Result<T, SerError>;
 pub(crate) fn to_named_values<T: Serialize>(row: &T) -> Result<Vec<(String, Value)>> {
     match row
         .serialize(ValueSerializer { top: true })
-        .map_err(|e| Error::InvalidInput(e.0))?
+        .map_err(|e| Error::invalid_input(e.0))?
     {
         Value::Map(pairs) => pairs
             .into_iter()
             .map(|(k, v)| match k {
                 Value::String(name) => String::from_utf8(name)
                     .map(|n| (n, v))
-                    .map_err(|_| Error::InvalidInput("a field name is not UTF-8".into())),
-                other => Err(Error::InvalidInput(format!(
+                    .map_err(|_| Error::invalid_input("a field name is not UTF-8")),
+                other => Err(Error::invalid_input(format!(
                     "a row key must be a field name, got {other}"
                 ))),
             })
             .collect(),
-        other => Err(Error::InvalidInput(format!(
+        other => Err(Error::invalid_input(format!(
             "a typed row must be a struct (or a map of column names), got {}",
             other.kind()
         ))),

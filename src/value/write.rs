@@ -23,7 +23,7 @@ fn mismatch(data_type: &DataType, value: &Value) -> Error {
         }
         other => format!("{} {other}", other.kind()),
     };
-    Error::InvalidInput(format!(
+    Error::invalid_input(format!(
         "cannot insert {shown} into a column of type {data_type}"
     ))
 }
@@ -77,7 +77,7 @@ fn decimal(data_type: &DataType, scale: u8, value: &Value) -> Result<I256> {
         ),
     };
     let exact = d.rescale(scale).ok_or_else(|| {
-        Error::InvalidInput(format!(
+        Error::invalid_input(format!(
             "{d} does not fit {data_type} without losing digits"
         ))
     })?;
@@ -87,7 +87,7 @@ fn decimal(data_type: &DataType, scale: u8, value: &Value) -> Result<I256> {
     };
     let limit = I256::new(10).pow(u32::from(precision));
     if exact.mantissa().abs() >= limit {
-        return Err(Error::InvalidInput(format!(
+        return Err(Error::invalid_input(format!(
             "{d} is out of range for {data_type}"
         )));
     }
@@ -199,7 +199,7 @@ impl Column {
                     let nanos = d.num_nanoseconds().ok_or_else(|| mismatch(t, v))?;
                     let per_tick = 10i64.pow(9 - u32::from((*precision).min(9)));
                     if nanos % per_tick != 0 {
-                        return Err(Error::InvalidInput(format!(
+                        return Err(Error::invalid_input(format!(
                             "{v} has more digits than {t} keeps"
                         )));
                     }
@@ -277,7 +277,7 @@ impl Column {
                     _ => return Err(mismatch(t, v)),
                 };
                 if !c.push(bytes) {
-                    return Err(Error::InvalidInput(format!(
+                    return Err(Error::invalid_input(format!(
                         "a string of {} bytes does not fit {t}",
                         bytes.len()
                     )));
@@ -355,7 +355,7 @@ impl Column {
                     c.push_null();
                 } else {
                     let natural = natural_type(v).ok_or_else(|| {
-                        Error::InvalidInput(format!(
+                        Error::invalid_input(format!(
                             "cannot tell the ClickHouse type of {} for a Dynamic column",
                             v.kind()
                         ))
@@ -401,7 +401,7 @@ impl Column {
                     .iter()
                     .position(|v| v.data_type() == data_type)
                     .ok_or_else(|| {
-                        Error::InvalidInput(format!(
+                        Error::invalid_input(format!(
                             "a value typed {data_type} does not fit {column_type}: no member \
                              of that type"
                         ))
@@ -560,7 +560,7 @@ pub(crate) fn push_low_cardinality(
     let encoded = match (c.dictionary().data(), v) {
         (ColumnData::String(_), Value::String(bytes)) => {
             let mut encoded = Vec::with_capacity(bytes.len() + 2);
-            crate::native::wire::put_varuint(&mut encoded, bytes.len() as u64);
+            crate::wire::put_varuint(&mut encoded, bytes.len() as u64);
             encoded.extend_from_slice(bytes);
             encoded
         }

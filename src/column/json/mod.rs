@@ -26,8 +26,8 @@ mod text;
 
 use super::{Prefix, StringColumn};
 use crate::error::Error;
-use crate::native::wire::{ReadError, ReadResult, Reader, put_pod};
 use crate::types::{DataType, JsonType};
+use crate::wire::{ReadError, ReadResult, Reader, put_pod};
 
 pub(crate) use object::ObjectPrefix;
 
@@ -47,14 +47,14 @@ pub(crate) fn read_prefix(json: &JsonType, r: &mut Reader<'_>) -> ReadResult<Pre
         version @ (V1 | V2 | FLATTENED) => Ok(Prefix::Json(Box::new(object::read_prefix(
             json, version, r,
         )?))),
-        version => Err(ReadError::Invalid(Error::UnsupportedType {
-            type_name: "JSON".into(),
-            reason: format!(
+        version => Err(ReadError::Invalid(Error::unsupported_type(
+            "JSON",
+            format!(
                 "JSON serialization version {version} (at byte {at}) is not one this client reads \
                  (STRING 1, object V1 0, V2 2, FLATTENED 3); set \
                  output_format_native_write_json_as_string = 1 or select toString(col)"
             ),
-        })),
+        ))),
     }
 }
 

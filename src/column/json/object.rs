@@ -23,8 +23,8 @@
 use super::super::{Column, ColumnData, Prefix, StringColumn};
 use super::text::{self, Member};
 use crate::error::Error;
-use crate::native::wire::{ReadError, ReadResult, Reader};
 use crate::types::{DataType, JsonType, complete_read as complete};
+use crate::wire::{ReadError, ReadResult, Reader};
 
 /// The most dynamic paths one block may list.
 const MAX_PATHS: u64 = 1 << 20;

@@ -5,7 +5,7 @@ use super::{PacketContext, client_code, revision};
 use crate::compression::{self, Method};
 use crate::error::{Error, Result};
 use crate::native::Block;
-use crate::native::wire::{ReadError, ReadResult, Reader, put_bytes, put_varuint};
+use crate::wire::{ReadError, ReadResult, Reader, put_bytes, put_varuint};
 
 /// Which stream a block belongs to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -1,10 +1,10 @@
 //! Hello: the client's greeting (with the addendum) and the server's answer.
 
 use super::{CLIENT_REVISION, client_code, revision};
-use crate::native::wire::{ReadResult, Reader, put_bytes, put_varuint};
+use crate::wire::{ReadResult, Reader, put_bytes, put_varuint};
 
-/// The client's greeting.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// The client's greeting. Its `Debug` leaves the password out.
+#[derive(Clone, PartialEq, Eq)]
 pub struct ClientHello {
     /// The client's name, sent again in every query's client info.
     pub client_name: String,
@@ -18,6 +18,19 @@ pub struct ClientHello {
     pub user: String,
     /// The password.
     pub password: String,
+}
+
+impl std::fmt::Debug for ClientHello {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientHello")
+            .field("client_name", &self.client_name)
+            .field("major", &self.major)
+            .field("minor", &self.minor)
+            .field("database", &self.database)
+            .field("user", &self.user)
+            .field("password", &"<hidden>")
+            .finish()
+    }
 }
 
 impl ClientHello {

@@ -14,7 +14,6 @@ mod query;
 mod table_columns;
 
 pub use data::DataKind;
-pub use exception::ServerException;
 pub use hello::{ClientHello, ServerHello};
 pub use profile_info::ProfileInfo;
 pub use progress::Progress;
@@ -24,8 +23,8 @@ pub use table_columns::TableColumns;
 pub(crate) use data::{read_data, write_data};
 
 use super::Block;
-use super::wire::{ReadError, ReadResult, Reader, put_varuint};
 use crate::error::Error;
+use crate::wire::{ReadError, ReadResult, Reader, put_varuint};
 
 /// The revision this client speaks (the one ClickHouse's Go clients use).
 pub const CLIENT_REVISION: u64 = 54460;
@@ -85,7 +84,7 @@ pub enum ServerPacket {
     /// A block of the result (or the insert header), or of totals/extremes.
     Data(DataKind, Block),
     /// An exception; it ends the query.
-    Exception(ServerException),
+    Exception(crate::error::ServerError),
     /// Progress increments.
     Progress(Progress),
     /// The answer to Ping.
@@ -143,7 +142,7 @@ pub(crate) fn read_server_packet(
     Ok(match code {
         0 => ServerPacket::Hello(ServerHello::read(r)?),
         1 => ServerPacket::Data(DataKind::Data, read_data(r, ctx, true)?),
-        2 => ServerPacket::Exception(ServerException::read(r)?),
+        2 => ServerPacket::Exception(exception::read_exception(r)?),
         3 => ServerPacket::Progress(Progress::read(r, ctx.revision)?),
         4 => ServerPacket::Pong,
         5 => ServerPacket::EndOfStream,

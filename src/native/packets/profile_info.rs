@@ -1,7 +1,7 @@
 //! ProfileInfo: the result's size and whether a LIMIT applied.
 
 use super::revision;
-use crate::native::wire::{ReadResult, Reader};
+use crate::wire::{ReadResult, Reader};
 
 /// What the server reports about the result at its end.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Progress: increments of rows and bytes read and written (the client sums them).
 
 use super::revision;
-use crate::native::wire::{ReadResult, Reader};
+use crate::wire::{ReadResult, Reader};
 
 /// Rows and bytes processed since the previous Progress packet.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -1,7 +1,7 @@
 //! Query: the statement, who sends it (client info), its settings and parameters.
 
 use super::{client_code, revision};
-use crate::native::wire::{put_bytes, put_varuint};
+use crate::wire::{put_bytes, put_varuint};
 
 /// Who is asking, as the server logs it (`system.query_log`).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]

@@ -1,6 +1,6 @@
 //! TableColumns: the insert target's column description (defaults), sent before its header.
 
-use crate::native::wire::{ReadResult, Reader};
+use crate::wire::{ReadResult, Reader};
 
 /// The text description of a table's columns.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -6,7 +6,6 @@
 use super::*;
 use crate::column::Column;
 use crate::compression::Method;
-use crate::error::Error;
 use crate::types::DataType;
 use crate::value::Value;
 
@@ -97,7 +96,7 @@ fn server_hello_from_a_newer_server_stops_at_our_revision() {
     let mut bytes = vec![0x00];
     string(&mut bytes, "ClickHouse");
     bytes.extend_from_slice(&[26, 9]);
-    crate::native::wire::put_varuint(&mut bytes, 54479);
+    crate::wire::put_varuint(&mut bytes, 54479);
     string(&mut bytes, "Europe/Berlin");
     string(&mut bytes, "node-1");
     bytes.push(2);
@@ -251,23 +250,20 @@ fn nested_exceptions_keep_every_level_and_the_stack() {
     let ServerPacket::Exception(e) = parse(&bytes, ctx(54460, false)) else {
         panic!()
     };
-    assert_eq!(e.nested.len(), 1);
-    assert_eq!(e.nested[0].code, 1000);
-    match e.into_error() {
-        Error::Server {
-            code,
-            name,
-            message,
-            ..
-        } => {
-            assert_eq!((code, name.as_str()), (60, "UNKNOWN_TABLE"));
-            assert!(
-                message.starts_with("Table x does not exist") && message.contains("0. frame"),
-                "{message}"
-            );
-        }
-        other => panic!("{other:?}"),
-    }
+    assert_eq!((e.code(), e.name.as_str()), (60, "UNKNOWN_TABLE"));
+    // The message is the server's message; the stack trace is a field of its own.
+    assert_eq!(e.message, "Table x does not exist");
+    assert_eq!(e.stack_trace.as_deref(), Some("0. frame"));
+    let nested = e.nested.as_deref().expect("the nested exception");
+    assert_eq!((nested.code(), nested.message.as_str()), (1000, "inner"));
+    assert!(nested.nested.is_none() && nested.stack_trace.is_none());
+    assert_eq!(e.chain().count(), 2);
+    let error = crate::Error::from(e);
+    let source = std::error::Error::source(&error).expect("the nested exception as the source");
+    assert_eq!(
+        source.to_string(),
+        "ClickHouse exception 1000 (POCO_EXCEPTION): inner"
+    );
 }
 
 fn sample_block() -> Block {
@@ -358,7 +354,7 @@ fn sparse_columns_are_decoded_dense() {
     string(&mut bytes, "UInt64");
     bytes.extend_from_slice(&[1, 1]); // has_custom, kind SPARSE
     bytes.extend_from_slice(&[1, 1]); // gaps
-    crate::native::wire::put_varuint(&mut bytes, (1 << 62) | 1);
+    crate::wire::put_varuint(&mut bytes, (1 << 62) | 1);
     bytes.extend_from_slice(&7u64.to_le_bytes());
     bytes.extend_from_slice(&9u64.to_le_bytes());
     let ServerPacket::Data(_, block) = parse(&bytes, ctx(54460, false)) else {

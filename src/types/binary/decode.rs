@@ -6,8 +6,8 @@ use super::{
     MAX_ITEMS, code,
 };
 use crate::error::Error;
-use crate::native::wire::{ReadError, ReadResult, Reader};
 use crate::types::{AggregateFunction, DataType, IntervalUnit, JsonType, NamedType, TupleElement};
+use crate::wire::{ReadError, ReadResult, Reader};
 
 /// Reads one binary-encoded type.
 pub(crate) fn read(r: &mut Reader<'_>) -> ReadResult<DataType> {

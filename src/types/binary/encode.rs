@@ -5,11 +5,11 @@ use super::{
     DEFAULT_DYNAMIC_TYPES, DEFAULT_JSON_PATHS, DEFAULT_JSON_TYPES, JSON_TYPE_VERSION, code,
 };
 use crate::error::{Error, Result};
-use crate::native::wire::{put_bytes, put_varuint};
 use crate::types::{AggregateFunction, DataType, IntervalUnit};
+use crate::wire::{put_bytes, put_varuint};
 
 fn unencodable(t: &DataType, why: &str) -> Error {
-    Error::InvalidInput(format!("cannot encode {t} in binary: {why}"))
+    Error::invalid_input(format!("cannot encode {t} in binary: {why}"))
 }
 
 /// Appends the binary encoding of `t`.

@@ -4,7 +4,7 @@
 use super::MAX_DEPTH;
 use super::decode::{count, text};
 use crate::error::Error;
-use crate::native::wire::{ReadError, ReadResult, Reader, put_bytes, put_varuint};
+use crate::wire::{ReadError, ReadResult, Reader, put_bytes, put_varuint};
 
 /// `Field` codes.
 mod kind {

@@ -27,7 +27,7 @@ pub(crate) use decode::read;
 
 use super::DataType;
 use crate::error::{Error, Result};
-use crate::native::wire::{ReadError, ReadResult, Reader};
+use crate::wire::{ReadError, ReadResult, Reader};
 
 /// Type codes.
 mod code {

@@ -66,10 +66,8 @@ impl<'de> Plan<'de> {
 
     /// Deserializes row `row` into `T`.
     fn row<T: serde::Deserialize<'de>>(&self, row: usize) -> crate::error::Result<T> {
-        T::deserialize(RowDeserializer { plan: self, row }).map_err(|e| Error::Conversion {
-            from: e.0,
-            to: std::any::type_name::<T>().to_owned(),
-        })
+        T::deserialize(RowDeserializer { plan: self, row })
+            .map_err(|e| Error::conversion(e.0, std::any::type_name::<T>().to_owned()))
     }
 
     /// Column `i` at `row`, for serde.

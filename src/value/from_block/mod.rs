@@ -206,10 +206,7 @@ fn find(block: &Block, at: ColumnRef) -> Result<(&str, &Column)> {
                 ColumnRef::Name(name) => format!("a column `{name}`"),
                 ColumnRef::Position(i) => format!("a column at position {i}"),
             };
-            Error::Conversion {
-                from: format!("a block with columns {:?}", block.names()),
-                to: wanted,
-            }
+            Error::conversion(format!("a block with columns {:?}", block.names()), wanted)
         })
 }
 
@@ -217,10 +214,10 @@ fn find(block: &Block, at: ColumnRef) -> Result<(&str, &Column)> {
 #[cold]
 #[inline(never)]
 fn field_error<T>(name: &str, column: &Column, why: Mismatch) -> Error {
-    Error::Conversion {
-        from: format!("column `{name}` of type {} ({why})", column.data_type()),
-        to: std::any::type_name::<T>().to_owned(),
-    }
+    Error::conversion(
+        format!("column `{name}` of type {} ({why})", column.data_type()),
+        std::any::type_name::<T>().to_owned(),
+    )
 }
 
 /// A field read from its column (what `#[derive(FromBlock)]` builds per field).

@@ -321,7 +321,7 @@ mod tests {
         ));
         let err = Reader::new(&[2, 0xff, 0xfe], 5).string().unwrap_err();
         match err {
-            ReadError::Invalid(Error::Decode { offset, .. }) => assert_eq!(offset, 5),
+            ReadError::Invalid(e) => assert_eq!(e.decode_position(), Some((5, None))),
             other => panic!("{other:?}"),
         }
     }
