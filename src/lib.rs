@@ -22,19 +22,20 @@ pub mod compression;
 mod error;
 mod http;
 pub mod native;
+mod request;
 mod tcp;
 pub mod types;
 pub mod value;
 mod wire;
 
+pub use chrono_tz::Tz;
 pub use client::{
-    Client, ClientBuilder, Command, CommandResult, Insert, InsertResult, InsertRow, Query,
-    QueryResult, QueryStream, QuerySummary,
+    Client, ClientBuilder, Command, Connection, Insert, InsertRow, Query, QueryResult, QueryStream,
 };
 pub use column::Column;
 pub use compression::Compression;
 pub use error::{Error, ErrorCode, ErrorKind, Result, ServerError};
 pub use native::Block;
-pub use native::packets::Progress;
+pub use request::{CommandResult, InsertResult, Progress, ServerInfo, Summary};
 pub use types::{DataType, TypeParseError};
 pub use value::{FromBlock, Row, Value};

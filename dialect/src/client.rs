@@ -25,10 +25,10 @@ use crate::statement::ChStatement;
 /// ```
 pub trait ClientExt {
     /// The statement as a driver query with its parameters bound; set options, then await it.
-    fn statement_query(&self, statement: &impl ChStatement) -> Result<Query>;
+    fn statement_query(&self, statement: &impl ChStatement) -> Result<Query<'static>>;
 
     /// The statement as a driver command with its parameters bound; set options, then await it.
-    fn statement_command(&self, statement: &impl ChStatement) -> Result<Command>;
+    fn statement_command(&self, statement: &impl ChStatement) -> Result<Command<'static>>;
 
     /// Runs a statement that returns rows and collects them.
     fn query_statement(
@@ -44,7 +44,7 @@ pub trait ClientExt {
 }
 
 impl ClientExt for Client {
-    fn statement_query(&self, statement: &impl ChStatement) -> Result<Query> {
+    fn statement_query(&self, statement: &impl ChStatement) -> Result<Query<'static>> {
         let typed = statement.build_typed()?;
         let mut query = self.query(typed.sql);
         for (name, value) in typed.params {
@@ -53,7 +53,7 @@ impl ClientExt for Client {
         Ok(query)
     }
 
-    fn statement_command(&self, statement: &impl ChStatement) -> Result<Command> {
+    fn statement_command(&self, statement: &impl ChStatement) -> Result<Command<'static>> {
         let typed = statement.build_typed()?;
         let mut command = self.command(typed.sql);
         for (name, value) in typed.params {

@@ -7,84 +7,7 @@ use url::Url;
 use super::Client;
 use crate::compression::Compression;
 use crate::error::{Error, Result};
-
-/// Everything a client needs to reach a server, fixed when the client is built.
-#[derive(Debug, Clone)]
-pub(crate) struct ClientOptions {
-    /// Scheme, host and port; the path is ignored.
-    pub(crate) url: Url,
-    pub(crate) user: String,
-    pub(crate) password: String,
-    pub(crate) database: Option<String>,
-    pub(crate) settings: Vec<(String, String)>,
-    pub(crate) compression: Compression,
-    pub(crate) connect_timeout: Duration,
-    pub(crate) request_timeout: Option<Duration>,
-    /// Rows per block when inserting.
-    pub(crate) insert_block_rows: usize,
-    /// Approximate bytes per block when inserting.
-    pub(crate) insert_block_bytes: usize,
-    /// Native connections kept at most (TCP).
-    pub(crate) pool_size: usize,
-    /// How long a native connection may stay idle in the pool (TCP).
-    pub(crate) idle_timeout: Duration,
-    /// Extra trusted CA certificates (PEM), for `https://` and `tcps://`.
-    pub(crate) tls_ca_file: Option<std::path::PathBuf>,
-}
-
-impl ClientOptions {
-    /// The options of the native transport.
-    pub(crate) fn tcp_options(&self) -> Result<crate::tcp::TcpOptions> {
-        let host = self
-            .url
-            .host_str()
-            .ok_or_else(|| Error::config("no host in the URL"))?
-            .to_owned();
-        let tls = self.url.scheme() == "tcps";
-        let port = self.url.port().unwrap_or(if tls { 9440 } else { 9000 });
-        let compression = match self.compression {
-            Compression::None => None,
-            Compression::Lz4 => Some((crate::compression::Method::Lz4, 0)),
-            Compression::Zstd(level) => Some((crate::compression::Method::Zstd, level)),
-            Compression::Gzip => {
-                return Err(Error::config(
-                    "gzip is HTTP compression; over TCP use Lz4, Zstd or None",
-                ));
-            }
-        };
-        let version = env!("CARGO_PKG_VERSION")
-            .split('.')
-            .map(|p| p.parse().unwrap_or(0))
-            .collect::<Vec<u64>>();
-        Ok(crate::tcp::TcpOptions {
-            host: host
-                .trim_start_matches('[')
-                .trim_end_matches(']')
-                .to_owned(),
-            port,
-            user: self.user.clone(),
-            password: self.password.clone(),
-            database: self.database.clone().unwrap_or_default(),
-            settings: self.settings.clone(),
-            compression,
-            connect_timeout: self.connect_timeout,
-            idle_timeout: self.idle_timeout,
-            pool_size: self.pool_size,
-            client_name: "clickhouse-connect-rs".into(),
-            client_version: (
-                version.first().copied().unwrap_or(0),
-                version.get(1).copied().unwrap_or(0),
-                version.get(2).copied().unwrap_or(0),
-            ),
-            hostname: std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into()),
-            tls_config: if tls {
-                Some(crate::tcp::tls::config(self.tls_ca_file.as_deref())?)
-            } else {
-                None
-            },
-        })
-    }
-}
+use crate::request::{Options, Secret};
 
 /// Whether `scheme` names a transport.
 fn known_scheme(scheme: &str) -> bool {
@@ -111,14 +34,16 @@ const SCHEMES: &str = "use http://, https://, tcp://, clickhouse:// or tcps://";
 ///     .unwrap();
 /// # drop(client);
 /// ```
-#[derive(Debug, Clone)]
+///
+/// Its `Debug` output, like every error the builder reports, leaves the password out.
+#[derive(Clone)]
 pub struct ClientBuilder {
     url: Option<String>,
     host: String,
     port: Option<u16>,
     https: bool,
     user: String,
-    password: String,
+    password: Secret,
     database: Option<String>,
     settings: Vec<(String, String)>,
     compression: Compression,
@@ -131,6 +56,24 @@ pub struct ClientBuilder {
     tls_ca_file: Option<std::path::PathBuf>,
 }
 
+impl std::fmt::Debug for ClientBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("url", &self.url.as_deref().map(redacted))
+            .field("host", &self.host)
+            .field("port", &self.port)
+            .field("https", &self.https)
+            .field("user", &self.user)
+            .field("password", &self.password)
+            .field("database", &self.database)
+            .field("settings", &self.settings)
+            .field("compression", &self.compression)
+            .field("connect_timeout", &self.connect_timeout)
+            .field("request_timeout", &self.request_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
 impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
@@ -139,7 +82,7 @@ impl Default for ClientBuilder {
             port: None,
             https: false,
             user: "default".into(),
-            password: String::new(),
+            password: Secret::default(),
             database: None,
             settings: Vec::new(),
             compression: Compression::Lz4,
@@ -175,23 +118,24 @@ impl ClientBuilder {
     /// The parameters `compression` (`lz4`, `zstd`, `gzip`, `none`) and `connect_timeout` /
     /// `request_timeout` (seconds) configure the client; every other one is a setting.
     pub fn dsn(mut self, dsn: &str) -> Result<Self> {
-        let url =
-            Url::parse(dsn).map_err(|e| Error::config(format!("invalid URL {dsn:?}: {e}")))?;
+        let shown = redacted(dsn);
+        let url = Url::parse(dsn)
+            .map_err(|e| Error::config(format!("invalid URL {shown:?}")).with_source(e))?;
         if !known_scheme(url.scheme()) {
             return Err(Error::config(format!(
-                "unsupported scheme {:?} in {dsn:?}: {SCHEMES}",
+                "unsupported scheme {:?} in {shown:?}: {SCHEMES}",
                 url.scheme()
             )));
         }
         let decode = |s: &str| {
             percent_decode(s)
-                .ok_or_else(|| Error::config(format!("invalid percent-encoding in {dsn:?}")))
+                .ok_or_else(|| Error::config(format!("invalid percent-encoding in {shown:?}")))
         };
         if !url.username().is_empty() {
             self.user = decode(url.username())?;
         }
         if let Some(password) = url.password() {
-            self.password = decode(password)?;
+            self.password = Secret::new(decode(password)?);
         }
         let path = url.path().trim_matches('/');
         if !path.is_empty() {
@@ -241,7 +185,7 @@ impl ClientBuilder {
 
     /// The password (default empty).
     pub fn password(mut self, password: impl Into<String>) -> Self {
-        self.password = password.into();
+        self.password = Secret::new(password);
         self
     }
 
@@ -318,8 +262,9 @@ impl ClientBuilder {
                 format!("{scheme}://{}:{port}/", self.host)
             }
         };
-        let url =
-            Url::parse(&text).map_err(|e| Error::config(format!("invalid URL {text:?}: {e}")))?;
+        let shown = redacted(&text);
+        let url = Url::parse(&text)
+            .map_err(|e| Error::config(format!("invalid URL {shown:?}")).with_source(e))?;
         if !known_scheme(url.scheme()) {
             return Err(Error::config(format!(
                 "unsupported scheme {:?}: {SCHEMES}",
@@ -327,9 +272,9 @@ impl ClientBuilder {
             )));
         }
         if url.host_str().is_none_or(str::is_empty) {
-            return Err(Error::config(format!("no host in {text:?}")));
+            return Err(Error::config(format!("no host in {shown:?}")));
         }
-        Client::from_options(ClientOptions {
+        Client::from_options(Options {
             url,
             user: self.user,
             password: self.password,
@@ -370,6 +315,28 @@ fn parse_seconds(key: &str, value: &str) -> Result<Duration> {
         .ok_or_else(|| Error::config(format!("{key} must be a number of seconds, got {value:?}")))
 }
 
+/// `text` with the password of a `scheme://user:password@host` URL replaced by `***`, for
+/// messages.
+pub(crate) fn redacted(text: &str) -> String {
+    let Some(scheme_end) = text.find("://").map(|i| i + 3) else {
+        return text.to_owned();
+    };
+    let rest = &text[scheme_end..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let Some(at) = rest[..authority_end].rfind('@') else {
+        return text.to_owned();
+    };
+    match rest[..at].find(':') {
+        Some(colon) => format!(
+            "{}{}:***{}",
+            &text[..scheme_end],
+            &rest[..colon],
+            &rest[at..]
+        ),
+        None => text.to_owned(),
+    }
+}
+
 fn percent_decode(text: &str) -> Option<String> {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
@@ -397,11 +364,37 @@ mod tests {
             .dsn("http://bob:p%40ss@db.example:9123/analytics?max_threads=4&compression=zstd&request_timeout=2.5")
             .unwrap();
         assert_eq!(b.url.as_deref(), Some("http://db.example:9123/"));
-        assert_eq!((b.user.as_str(), b.password.as_str()), ("bob", "p@ss"));
+        assert_eq!((b.user.as_str(), b.password.expose()), ("bob", "p@ss"));
         assert_eq!(b.database.as_deref(), Some("analytics"));
         assert_eq!(b.settings, vec![("max_threads".to_owned(), "4".to_owned())]);
         assert_eq!(b.compression, Compression::Zstd(1));
         assert_eq!(b.request_timeout, Some(Duration::from_millis(2500)));
+    }
+
+    #[test]
+    fn passwords_never_show() {
+        assert_eq!(
+            redacted("http://alice:secret@127.0.0.1:99999/default"),
+            "http://alice:***@127.0.0.1:99999/default"
+        );
+        assert_eq!(redacted("tcp://h:9000/db?x=1"), "tcp://h:9000/db?x=1");
+        assert_eq!(redacted("http://a:b:c@h/x@y"), "http://a:***@h/x@y");
+        let bad = ClientBuilder::default().dsn("http://alice:secret@127.0.0.1:99999/default");
+        let err = bad.unwrap_err();
+        assert!(!format!("{err} {err:?}").contains("secret"), "{err:?}");
+        let bad = ClientBuilder::default().url("http://alice:secret@127.0.0.1:99999/default");
+        assert!(!format!("{bad:?}").contains("secret"), "{bad:?}");
+        let err = bad.build().unwrap_err();
+        assert!(!format!("{err} {err:?}").contains("secret"), "{err:?}");
+        assert!(err.to_string().contains("alice:***@"), "{err}");
+        let builder = ClientBuilder::default().password("secret").user("alice");
+        assert!(!format!("{builder:?}").contains("secret"));
+        let built = ClientBuilder::default()
+            .dsn("http://alice:secret@localhost:8123/db")
+            .unwrap();
+        assert!(!format!("{built:?}").contains("secret"));
+        let client = built.build().unwrap();
+        assert!(!format!("{client:?}").contains("secret"));
     }
 
     #[test]

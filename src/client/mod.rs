@@ -1,28 +1,25 @@
-//! client: [`Client`], its builder and the requests and results both transports share.
+//! client: [`Client`], [`Connection`], their builder, the request builders and the results.
 //!
-//! Owns the public API (`command`, `query`, `query_stream`, `insert*`), per-query options
-//! (server-side parameters, settings, query id, session, database), rendering parameter values,
-//! building insert blocks from rows, and the result types. Bytes on the wire are the transports'.
+//! Thin by design: a method builds a [`QueryRequest`](crate::request::QueryRequest) and hands it
+//! to a link of the client's transport (the `request` layer's contract); it never knows which
+//! transport that is. Owns the public API (`command`, `query`, `query_stream`, `insert*`),
+//! per-query options, deadlines, building insert blocks from rows, and the result types.
 
 mod builder;
 #[allow(clippy::module_inception)]
 mod client;
 mod command;
+mod connection;
 mod insert;
-mod params;
+mod options;
 mod query;
-pub(crate) mod request;
 mod result;
-mod summary;
-
-pub(crate) use builder::ClientOptions;
-pub(crate) use insert::BlockSource;
-pub(crate) use request::QueryRequest;
+mod slot;
 
 pub use builder::ClientBuilder;
 pub use client::Client;
-pub use command::{Command, CommandResult};
-pub use insert::{Insert, InsertResult, InsertRow};
+pub use command::Command;
+pub use connection::Connection;
+pub use insert::{Insert, InsertRow};
 pub use query::{Query, QueryStream};
 pub use result::QueryResult;
-pub use summary::QuerySummary;

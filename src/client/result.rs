@@ -2,10 +2,10 @@
 
 use chrono_tz::Tz;
 
-use super::summary::QuerySummary;
 use crate::column::Column;
 use crate::error::{Error, Result};
 use crate::native::Block;
+use crate::request::Summary;
 use crate::types::DataType;
 use crate::value::{FromValue, Row, Value};
 
@@ -15,18 +15,13 @@ pub struct QueryResult {
     blocks: Vec<Block>,
     names: Vec<String>,
     types: Vec<DataType>,
-    summary: QuerySummary,
+    summary: Summary,
     query_id: String,
     zone: Tz,
 }
 
 impl QueryResult {
-    pub(crate) fn new(
-        blocks: Vec<Block>,
-        summary: QuerySummary,
-        query_id: String,
-        zone: Tz,
-    ) -> Self {
+    pub(crate) fn new(blocks: Vec<Block>, summary: Summary, query_id: String, zone: Tz) -> Self {
         let (names, types) = blocks
             .first()
             .map(|b| (b.names().to_vec(), b.types().cloned().collect()))
@@ -62,7 +57,7 @@ impl QueryResult {
     }
 
     /// Rows and bytes read, from the server.
-    pub fn summary(&self) -> &QuerySummary {
+    pub fn summary(&self) -> &Summary {
         &self.summary
     }
 

@@ -265,15 +265,6 @@ impl Error {
             _ => None,
         }
     }
-
-    /// The same error with its message prefixed by `context` (message-only errors; others are
-    /// returned unchanged).
-    pub(crate) fn context(mut self, context: &str) -> Error {
-        if let Detail::Message(message) = &mut self.0.detail {
-            *message = format!("{context}: {message}");
-        }
-        self
-    }
 }
 
 impl fmt::Display for Error {

@@ -6,9 +6,9 @@ use chrono_tz::Tz;
 
 use super::exception;
 use super::transport::transport_error;
-use crate::client::QuerySummary;
 use crate::compression::FrameDecoder;
 use crate::error::{Error, Result};
+use crate::request::Summary;
 
 /// How many bytes of a body to keep for finding a trailing exception.
 const TAIL: usize = 64 * 1024;
@@ -17,17 +17,24 @@ const TAIL: usize = 64 * 1024;
 pub(crate) struct HttpResponse {
     response: reqwest::Response,
     frames: Option<(FrameDecoder, BytesMut)>,
-    summary: QuerySummary,
+    summary: Option<Summary>,
     query_id: Option<String>,
     exception_tag: Option<String>,
     default_zone: Tz,
     /// The last bytes received (before frame decoding), for exception search.
     tail: Vec<u8>,
     finished: bool,
+    /// `host:port`, for messages.
+    authority: String,
 }
 
 impl HttpResponse {
-    pub(crate) fn new(response: reqwest::Response, framed: bool, default_zone: Tz) -> Self {
+    pub(crate) fn new(
+        response: reqwest::Response,
+        framed: bool,
+        default_zone: Tz,
+        authority: String,
+    ) -> Self {
         let header = |name: &str| {
             response
                 .headers()
@@ -35,9 +42,7 @@ impl HttpResponse {
                 .and_then(|v| v.to_str().ok())
                 .map(str::to_owned)
         };
-        let summary = header("X-ClickHouse-Summary")
-            .and_then(|s| QuerySummary::from_json(&s))
-            .unwrap_or_default();
+        let summary = header("X-ClickHouse-Summary").and_then(|s| Summary::from_json(&s));
         HttpResponse {
             query_id: header("X-ClickHouse-Query-Id"),
             exception_tag: header("X-ClickHouse-Exception-Tag"),
@@ -47,12 +52,18 @@ impl HttpResponse {
             response,
             tail: Vec::new(),
             finished: false,
+            authority,
         }
     }
 
-    /// The summary the server sent with the headers.
-    pub(crate) fn summary(&self) -> QuerySummary {
+    /// The summary the server sent with the headers (servers before ≈20.x send none).
+    pub(crate) fn summary(&self) -> Option<Summary> {
         self.summary
+    }
+
+    /// Whether the whole body has arrived.
+    pub(crate) fn is_finished(&self) -> bool {
+        self.finished
     }
 
     /// The query id the server reported.
@@ -114,7 +125,12 @@ impl HttpResponse {
                     if let Some(exception) = self.exception_in(&[]) {
                         return Err(exception);
                     }
-                    return Err(transport_error(e).context("the response broke off"));
+                    return Err(if e.is_timeout() {
+                        transport_error(e, &self.authority)
+                    } else {
+                        Error::connection(format!("the response from {} broke off", self.authority))
+                            .with_source(e.without_url())
+                    });
                 }
             }
         }

@@ -1,4 +1,7 @@
-//! The HTTP transport: one reqwest client (and its connection pool) per [`Client`](crate::Client).
+//! The HTTP transport: one reqwest client (and its connection pool) per [`Client`](crate::Client),
+//! requests built from a [`QueryRequest`], error answers turned into the server's exception.
+
+use std::sync::Arc;
 
 use bytes::Bytes;
 use chrono_tz::Tz;
@@ -7,110 +10,137 @@ use tokio::sync::OnceCell;
 use url::Url;
 
 use super::exception;
+use super::link::HttpLink;
 use super::response::HttpResponse;
-use crate::client::{ClientOptions, QueryRequest, QuerySummary};
 use crate::compression::Compression;
 use crate::error::{Error, Result};
-
-/// What the server told us about itself, asked once per client.
-#[derive(Debug, Clone)]
-pub(crate) struct ServerInfo {
-    pub(crate) version: String,
-    pub(crate) major: u32,
-    pub(crate) timezone: Tz,
-}
+use crate::request::{Link, Options, QueryRequest, ServerInfo, Summary, Transport, Wire};
 
 /// A request body.
 pub(crate) enum Body {
     /// The SQL text itself goes in the body.
     Sql,
-    /// The SQL goes in the URL; the body is data (already framed as `compression` says).
+    /// The SQL goes in the URL; the body is data (already framed as the client compresses).
     Data(reqwest::Body),
 }
 
-/// Sends queries over HTTP.
+/// What a request asks for besides the query itself.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Answer {
+    /// The default output format.
+    pub(crate) format: &'static str,
+    /// Whether the answer is `Native` blocks (compressed as the client's options allow, JSON
+    /// columns as text); otherwise it is a small text answer.
+    pub(crate) native: bool,
+}
+
+impl Answer {
+    pub(crate) const NATIVE: Answer = Answer {
+        format: "Native",
+        native: true,
+    };
+    pub(crate) const TEXT: Answer = Answer {
+        format: "TabSeparated",
+        native: false,
+    };
+}
+
+/// The HTTP transport of a client.
 pub(crate) struct HttpTransport {
+    shared: Arc<Shared>,
+}
+
+/// What every HTTP link of a client shares.
+pub(crate) struct Shared {
     client: reqwest::Client,
-    options: ClientOptions,
+    pub(crate) options: Options,
     server: OnceCell<ServerInfo>,
 }
 
-/// Asks for JSON columns as one document per row.
-pub(crate) const JSON_AS_STRING: &str = "output_format_native_write_json_as_string";
-/// The first major version known to have that setting.
-pub(crate) const FIRST_MAJOR_WITH_JSON_AS_STRING: u32 = 25;
-
-/// Servers from 20.x on answer `compress=1` with ClickHouse frames (the Debian 18.16 build
-/// answers with an empty body), so older ones get HTTP gzip instead.
-const FIRST_MAJOR_WITH_COMPRESSED_RESPONSES: u32 = 20;
-
-pub(crate) fn transport_error(e: reqwest::Error) -> Error {
-    // reqwest's own message names the URL (with its parameters); the causes say what happened.
-    let mut causes = Vec::new();
-    let mut source = std::error::Error::source(&e);
-    while let Some(cause) = source {
-        causes.push(cause.to_string());
-        source = cause.source();
-    }
-    let host = e
-        .url()
-        .map(|u| format!("{}://{}", u.scheme(), u.authority()))
-        .unwrap_or_default();
-    let detail = if causes.is_empty() {
-        e.to_string()
-    } else {
-        causes.join(": ")
-    };
-    if e.is_timeout() {
-        Error::timeout(format!("{host}: {detail}"))
+/// The crate's error for a reqwest error: its kind, with the reqwest error (its URL removed, as
+/// the URL carries the query's parameters) as the source.
+pub(crate) fn transport_error(e: reqwest::Error, authority: &str) -> Error {
+    let error = if e.is_timeout() {
+        Error::timeout(format!("{authority} did not answer in time"))
     } else if e.is_connect() {
-        Error::connection(format!("cannot connect to {host}: {detail}"))
+        Error::connection(format!("cannot connect to {authority}"))
     } else {
-        Error::connection(format!("{host}: {detail}"))
-    }
+        Error::connection(format!("the exchange with {authority} failed"))
+    };
+    error.with_source(e.without_url())
 }
 
 impl HttpTransport {
-    pub(crate) fn new(options: ClientOptions) -> Result<Self> {
+    pub(crate) fn new(options: Options) -> Result<Self> {
         let mut builder = reqwest::Client::builder().connect_timeout(options.connect_timeout);
-        if let Some(timeout) = options.request_timeout {
-            builder = builder.timeout(timeout);
-        }
         if let Some(path) = &options.tls_ca_file {
-            let pem = std::fs::read(path)
-                .map_err(|e| Error::config(format!("TLS CA file {}: {e}", path.display())))?;
-            for cert in reqwest::Certificate::from_pem_bundle(&pem)
-                .map_err(|e| Error::config(format!("TLS CA file {}: {e}", path.display())))?
+            let ca_error =
+                |e: String| Error::config(format!("TLS CA file {}: {e}", path.display()));
+            let pem = std::fs::read(path).map_err(|e| ca_error(e.to_string()))?;
+            for cert in
+                reqwest::Certificate::from_pem_bundle(&pem).map_err(|e| ca_error(e.to_string()))?
             {
                 builder = builder.add_root_certificate(cert);
             }
         }
         let client = builder
             .build()
-            .map_err(|e| Error::config(format!("HTTP client: {e}")))?;
+            .map_err(|e| Error::config("cannot build the HTTP client").with_source(e))?;
         Ok(HttpTransport {
-            client,
-            options,
-            server: OnceCell::new(),
+            shared: Arc::new(Shared {
+                client,
+                options,
+                server: OnceCell::new(),
+            }),
         })
     }
+}
 
+#[async_trait::async_trait]
+impl Transport for HttpTransport {
+    fn name(&self) -> &'static str {
+        "http"
+    }
+
+    async fn connect(&self, session: Option<&str>) -> Result<Box<dyn Link>> {
+        Ok(Box::new(HttpLink::new(
+            self.shared.clone(),
+            session.map(str::to_owned),
+        )))
+    }
+
+    async fn dedicated(&self) -> Result<Box<dyn Link>> {
+        let session = uuid::Uuid::new_v4().to_string();
+        self.connect(Some(&session)).await
+    }
+}
+
+impl Shared {
     fn url(&self, path: &str) -> Url {
         let mut url = self.options.url.clone();
         url.set_path(path);
         url
     }
 
+    /// `host:port`, for messages.
+    pub(crate) fn authority(&self) -> String {
+        self.options.authority()
+    }
+
     /// `GET /ping`.
     pub(crate) async fn ping(&self) -> Result<()> {
+        let authority = self.authority();
         let response = self
             .client
             .get(self.url("/ping"))
             .send()
             .await
-            .map_err(transport_error)?;
+            .map_err(|e| transport_error(e, &authority))?;
         let status = response.status();
-        let text = response.text().await.map_err(transport_error)?;
+        let text = response
+            .text()
+            .await
+            .map_err(|e| transport_error(e, &authority))?;
         if status.is_success() && text.trim() == "Ok." {
             Ok(())
         } else {
@@ -125,71 +155,83 @@ impl HttpTransport {
     pub(crate) async fn server_info(&self) -> Result<&ServerInfo> {
         self.server
             .get_or_try_init(|| async {
-                let mut request = QueryRequest::new("SELECT version(), timezone()");
+                let mut request = QueryRequest::new("SELECT version(), timezone(), hostName()");
                 let response =
-                    Box::pin(self.send(&mut request, Body::Sql, "TabSeparated", false)).await?;
+                    Box::pin(self.send(&mut request, Body::Sql, Answer::TEXT, None)).await?;
                 let text = response.text().await?;
                 let mut fields = text.trim_end().split('\t');
-                let version = fields.next().unwrap_or_default().to_owned();
-                let major = version
-                    .split('.')
-                    .next()
-                    .and_then(|m| m.parse().ok())
-                    .unwrap_or(0);
+                let version = fields.next().unwrap_or_default();
                 let timezone = fields
                     .next()
                     .and_then(|tz| tz.parse().ok())
                     .unwrap_or(Tz::UTC);
-                Ok(ServerInfo {
-                    version,
-                    major,
-                    timezone,
-                })
+                let host = fields.next().unwrap_or_default().to_owned();
+                Ok(ServerInfo::new(version, 0, timezone, host))
             })
             .await
     }
 
-    /// Sends `request`; a non-2xx answer becomes the server's exception.
-    ///
-    /// `format` is the default output format; `frames` asks for ClickHouse-framed compression
-    /// of the response as the client's options allow.
+    /// `KILL QUERY` for `query_id`, on a connection of its own (HTTP has no cancel message, and
+    /// the query's session is locked while it runs).
+    pub(crate) async fn kill(&self, query_id: &str) -> Result<()> {
+        let mut kill = QueryRequest::new(format!(
+            "KILL QUERY WHERE query_id = {} ASYNC",
+            crate::types::quote(query_id)
+        ));
+        self.send(&mut kill, Body::Sql, Answer::TEXT, None)
+            .await?
+            .text()
+            .await?;
+        Ok(())
+    }
+
+    /// Sends `request`; a non-2xx answer becomes the server's exception. `session` is the
+    /// link's session, unless the request names its own.
     pub(crate) async fn send(
         &self,
         request: &mut QueryRequest,
         body: Body,
-        format: &str,
-        frames: bool,
+        answer: Answer,
+        session: Option<&str>,
     ) -> Result<HttpResponse> {
         let options = &self.options;
+        let server = if answer.native || !request.params.is_empty() {
+            Some(self.server_info().await?.clone())
+        } else {
+            None
+        };
+        if let Some(server) = &server {
+            server.check(Wire::Http, request, false)?;
+        }
         // ClickHouse frames for the response when the client compresses with LZ4 or zstd and
         // the server frames correctly; HTTP gzip otherwise (zstd frames are only for requests:
         // the server frames responses with LZ4).
-        let framed_response = frames
+        let framed_response = answer.native
             && matches!(options.compression, Compression::Lz4 | Compression::Zstd(_))
-            && self.server_info().await?.major >= FIRST_MAJOR_WITH_COMPRESSED_RESPONSES;
+            && server
+                .as_ref()
+                .is_some_and(ServerInfo::frames_http_responses);
         let mut params: Vec<(String, String)> = Vec::new();
-        let database = request.database.as_ref().or(options.database.as_ref());
-        if let Some(database) = database {
+        if let Some(database) = request.database.as_ref().or(options.database.as_ref()) {
             params.push(("database".into(), database.clone()));
         }
-        params.push(("default_format".into(), format.into()));
+        params.push(("default_format".into(), answer.format.into()));
         params.push(("query_id".into(), request.query_id().to_owned()));
-        if let Some(session) = &request.session_id {
-            params.push(("session_id".into(), session.clone()));
+        if let Some(session) = request.session_id.as_deref().or(session) {
+            params.push(("session_id".into(), session.to_owned()));
         }
-        for (name, value) in &options.settings {
-            if !request.settings.iter().any(|(n, _)| n == name) {
-                params.push((name.clone(), value.clone()));
+        match &server {
+            Some(server) => {
+                params.extend(server.query_settings(&options.settings, request, answer.native))
             }
-        }
-        params.extend(request.settings.iter().cloned());
-        if frames
-            && self.server_info().await?.major >= FIRST_MAJOR_WITH_JSON_AS_STRING
-            && !params.iter().any(|(n, _)| n == JSON_AS_STRING)
-        {
-            // JSON columns as text: the documents as the server writes them, and cheaper to
-            // read than the object serialization (which is decoded too, when a query asks).
-            params.push((JSON_AS_STRING.into(), "1".into()));
+            None => params.extend(
+                options
+                    .settings
+                    .iter()
+                    .filter(|(name, _)| !request.has_setting(name))
+                    .chain(&request.settings)
+                    .cloned(),
+            ),
         }
         if request.progress.is_some() {
             params.push(("send_progress_in_http_headers".into(), "1".into()));
@@ -207,7 +249,7 @@ impl HttpTransport {
                 params.push(("compress".into(), "1".into()));
             }
             Compression::None => {}
-            _ if frames => {
+            _ if answer.native => {
                 params.push(("enable_http_compression".into(), "1".into()));
                 accept = "gzip";
             }
@@ -233,12 +275,22 @@ impl HttpTransport {
             .header("X-ClickHouse-User", &options.user)
             .header(ACCEPT_ENCODING, HeaderValue::from_static(accept));
         if !options.password.is_empty() {
-            builder = builder.header("X-ClickHouse-Key", &options.password);
+            let mut key = HeaderValue::from_str(options.password.expose())
+                .map_err(|_| Error::config("the password cannot travel in an HTTP header"))?;
+            key.set_sensitive(true);
+            builder = builder.header("X-ClickHouse-Key", key);
         }
-        let response = builder.send().await.map_err(transport_error)?;
+        let authority = self.authority();
+        let response = builder
+            .send()
+            .await
+            .map_err(|e| transport_error(e, &authority))?;
         let status = response.status();
         if !status.is_success() {
-            let body = response.bytes().await.map_err(transport_error)?;
+            let body = response
+                .bytes()
+                .await
+                .map_err(|e| transport_error(e, &authority))?;
             // With `compress=1` the error text is framed like any other body.
             let body = if framed_response {
                 unframe(&body).unwrap_or(body.to_vec())
@@ -256,18 +308,20 @@ impl HttpTransport {
             .and_then(|v| v.to_str().ok())
         {
             Some(tz) => tz.parse().unwrap_or(Tz::UTC),
-            None if frames => self.server_info().await?.timezone,
-            None => Tz::UTC,
+            None => server.as_ref().map_or(Tz::UTC, |s| s.timezone),
         };
-        if let Some(callback) = &request.progress {
-            // The server repeats the header with cumulative totals until the body starts.
-            for value in response.headers().get_all("X-ClickHouse-Progress") {
-                if let Some(s) = value.to_str().ok().and_then(QuerySummary::from_json) {
-                    (callback.0)(&s.as_progress());
-                }
+        // The server repeats the header with cumulative totals until the body starts.
+        for value in response.headers().get_all("X-ClickHouse-Progress") {
+            if let Some(s) = value.to_str().ok().and_then(Summary::from_json) {
+                request.report(&s.as_progress());
             }
         }
-        Ok(HttpResponse::new(response, framed_response, default_zone))
+        Ok(HttpResponse::new(
+            response,
+            framed_response,
+            default_zone,
+            authority,
+        ))
     }
 }
 

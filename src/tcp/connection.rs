@@ -7,10 +7,12 @@ use tokio::io::{AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt};
 use tokio::net::TcpStream;
 
 use super::TcpOptions;
+use crate::error::ServerError;
 use crate::error::{Error, Result};
 use crate::native::packets::{
     self, ClientHello, PacketContext, ServerHello, ServerPacket, parse_server_packet,
 };
+use crate::request::ServerInfo;
 
 /// A socket, plain or TLS.
 trait Socket: AsyncRead + AsyncWrite + Send + Unpin {}
@@ -25,8 +27,10 @@ pub(crate) struct Connection {
     buf: BytesMut,
     /// Do not try to parse a packet again before the buffer holds this many bytes.
     retry_at: usize,
-    server: ServerHello,
-    revision: u64,
+    /// Who the server is (from its hello).
+    info: ServerInfo,
+    /// `host:port`, for messages.
+    address: String,
     /// The database `USE`d on this connection.
     pub(crate) database: String,
     /// False once a query is under way and until it has ended cleanly.
@@ -36,7 +40,12 @@ pub(crate) struct Connection {
 }
 
 fn io_error(e: std::io::Error, what: &str) -> Error {
-    Error::connection(format!("{what}: {e}"))
+    let error = if e.kind() == std::io::ErrorKind::TimedOut {
+        Error::timeout(what)
+    } else {
+        Error::connection(what)
+    };
+    error.with_source(e)
 }
 
 impl Connection {
@@ -68,8 +77,8 @@ impl Connection {
             socket,
             buf: BytesMut::with_capacity(READ_CHUNK),
             retry_at: 0,
-            server: ServerHello::default(),
-            revision: 0,
+            info: ServerInfo::new("", 0, chrono_tz::Tz::UTC, String::new()),
+            address: address.clone(),
             database: options.database.clone(),
             clean: true,
             last_used: Instant::now(),
@@ -94,21 +103,18 @@ impl Connection {
             minor: options.client_version.1,
             database: options.database.clone(),
             user: options.user.clone(),
-            password: options.password.clone(),
+            password: options.password.expose().to_owned(),
         };
         let mut out = Vec::new();
         hello.write(&mut out);
         self.send(&out).await?;
         match self.read_packet(false).await? {
-            ServerPacket::Hello(server) => {
-                self.revision = server.negotiated_revision();
-                self.server = server;
-            }
+            ServerPacket::Hello(server) => self.info = hello_info(&server),
             ServerPacket::Exception(e) => return Err(self.server_error(e)),
             other => return Err(unexpected(&other, "Hello")),
         }
         let mut addendum = Vec::new();
-        ClientHello::write_addendum(&mut addendum, self.revision);
+        ClientHello::write_addendum(&mut addendum, self.info.revision);
         if !addendum.is_empty() {
             self.send(&addendum).await?;
         }
@@ -116,18 +122,18 @@ impl Connection {
     }
 
     /// A server exception, with the version the hello told.
-    pub(crate) fn server_error(&self, e: crate::error::ServerError) -> Error {
-        Error::from(e.with_server_version(&self.server.version()))
+    pub(crate) fn server_error(&self, e: ServerError) -> Error {
+        Error::from(e.with_server_version(&self.info.version))
+    }
+
+    /// Who the server is, as its hello said.
+    pub(crate) fn server_info(&self) -> &ServerInfo {
+        &self.info
     }
 
     /// The negotiated protocol revision.
     pub(crate) fn revision(&self) -> u64 {
-        self.revision
-    }
-
-    /// What the server said about itself.
-    pub(crate) fn server(&self) -> &ServerHello {
-        &self.server
+        self.info.revision
     }
 
     /// Writes bytes and flushes.
@@ -135,11 +141,11 @@ impl Connection {
         self.socket
             .write_all(bytes)
             .await
-            .map_err(|e| io_error(e, "sending to the server failed"))?;
+            .map_err(|e| io_error(e, &format!("sending to {} failed", self.address)))?;
         self.socket
             .flush()
             .await
-            .map_err(|e| io_error(e, "sending to the server failed"))
+            .map_err(|e| io_error(e, &format!("sending to {} failed", self.address)))
     }
 
     /// Reads the next packet; `compressed` is the current query's compression flag.
@@ -149,16 +155,10 @@ impl Connection {
     /// no more bytes ready (the packet may be complete and the server waiting for us).
     pub(crate) async fn read_packet(&mut self, compressed: bool) -> Result<ServerPacket> {
         let ctx = PacketContext {
-            revision: self.revision,
+            revision: self.info.revision,
             compressed,
-            // Servers before 20.x write the dictionary of empty LowCardinality slices.
-            empty_low_cardinality_bodies: self.server.major > 0 && self.server.major < 20,
-            zone: self
-                .server
-                .timezone
-                .as_deref()
-                .and_then(|tz| tz.parse().ok())
-                .unwrap_or(chrono_tz::Tz::UTC),
+            empty_low_cardinality_bodies: self.info.writes_empty_low_cardinality_bodies(),
+            zone: self.info.timezone,
         };
         let mut try_now = !self.buf.is_empty();
         loop {
@@ -173,14 +173,16 @@ impl Connection {
             }
             self.buf.reserve(READ_CHUNK);
             let space = self.buf.capacity() - self.buf.len();
-            let n = self
-                .socket
-                .read_buf(&mut self.buf)
-                .await
-                .map_err(|e| io_error(e, "the connection broke while reading"))?;
+            let n = self.socket.read_buf(&mut self.buf).await.map_err(|e| {
+                io_error(
+                    e,
+                    &format!("the connection to {} broke while reading", self.address),
+                )
+            })?;
             if n == 0 {
                 return Err(Error::connection(format!(
-                    "the server closed the connection{}",
+                    "{} closed the connection{}",
+                    self.address,
                     if self.buf.is_empty() {
                         String::new()
                     } else {
@@ -216,6 +218,21 @@ impl Connection {
             .await
             .map_err(|_| Error::timeout(format!("no Pong within {timeout:?}")))?
     }
+}
+
+/// Who the server is, from its hello.
+fn hello_info(hello: &ServerHello) -> ServerInfo {
+    let zone = hello
+        .timezone
+        .as_deref()
+        .and_then(|tz| tz.parse().ok())
+        .unwrap_or(chrono_tz::Tz::UTC);
+    ServerInfo::new(
+        &hello.version(),
+        hello.negotiated_revision(),
+        zone,
+        hello.display_name.clone().unwrap_or_default(),
+    )
 }
 
 /// A protocol error for a packet that has no place here.

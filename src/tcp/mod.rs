@@ -1,25 +1,25 @@
 //! tcp: the native TCP transport over tokio.
 //!
 //! Owns connections (TCP or TLS, handshake with revision negotiation), the pool (size limit,
-//! idle timeout, health check on checkout, broken connections discarded), the query flow
-//! (packets until EndOfStream or Exception, Cancel and drain) and the insert flow (header block
-//! from the server, data blocks, empty block). Packet bytes are the `native` layer's.
+//! idle timeout, health check on checkout, connections not proven in sync discarded), and the
+//! flows on a connection ([`link`]): query (packets until EndOfStream or Exception; Cancel and
+//! drain), insert (header block from the server, data blocks, empty block) and command. Packet
+//! bytes are the `native` layer's; it implements the [`request`](crate::request) contract and
+//! knows nothing of the client above it.
 
 mod connection;
 mod insert;
+mod link;
 mod pool;
-mod query;
-pub(crate) mod tls;
+mod tls;
 
 use std::sync::Arc;
 use std::time::Duration;
 
-pub(crate) use insert::insert;
-pub(crate) use query::TcpQuery;
-
-use crate::client::QueryRequest;
-use crate::compression::Method;
-use crate::error::Result;
+use crate::compression::{Compression, Method};
+use crate::error::{Error, Result};
+use crate::request::{Link, Options, Secret, Transport};
+use link::TcpLink;
 use pool::Pool;
 
 /// Everything a native connection needs, fixed when the client is built.
@@ -28,7 +28,7 @@ pub(crate) struct TcpOptions {
     pub(crate) host: String,
     pub(crate) port: u16,
     pub(crate) user: String,
-    pub(crate) password: String,
+    pub(crate) password: Secret,
     /// The default database ("" for the user's).
     pub(crate) database: String,
     pub(crate) settings: Vec<(String, String)>,
@@ -44,67 +44,88 @@ pub(crate) struct TcpOptions {
     pub(crate) tls_config: Option<Arc<tokio_rustls::rustls::ClientConfig>>,
 }
 
+impl TcpOptions {
+    /// The options of the native transport for the client's `options`.
+    pub(crate) fn new(options: &Options) -> Result<TcpOptions> {
+        let host = options
+            .url
+            .host_str()
+            .ok_or_else(|| Error::config("no host in the URL"))?;
+        let tls = options.url.scheme() == "tcps";
+        let port = options.url.port().unwrap_or(if tls { 9440 } else { 9000 });
+        let compression = match options.compression {
+            Compression::None => None,
+            Compression::Lz4 => Some((Method::Lz4, 0)),
+            Compression::Zstd(level) => Some((Method::Zstd, level)),
+            Compression::Gzip => {
+                return Err(Error::config(
+                    "gzip is HTTP compression; over TCP use Lz4, Zstd or None",
+                ));
+            }
+        };
+        let mut version = env!("CARGO_PKG_VERSION")
+            .split('.')
+            .map(|p| p.parse().unwrap_or(0));
+        Ok(TcpOptions {
+            host: host
+                .trim_start_matches('[')
+                .trim_end_matches(']')
+                .to_owned(),
+            port,
+            user: options.user.clone(),
+            password: options.password.clone(),
+            database: options.database.clone().unwrap_or_default(),
+            settings: options.settings.clone(),
+            compression,
+            connect_timeout: options.connect_timeout,
+            idle_timeout: options.idle_timeout,
+            pool_size: options.pool_size,
+            client_name: "clickhouse-connect-rs".into(),
+            client_version: (
+                version.next().unwrap_or(0),
+                version.next().unwrap_or(0),
+                version.next().unwrap_or(0),
+            ),
+            hostname: std::env::var("HOSTNAME").unwrap_or_else(|_| "localhost".into()),
+            tls_config: if tls {
+                Some(tls::config(options.tls_ca_file.as_deref())?)
+            } else {
+                None
+            },
+        })
+    }
+
+    /// `host:port`, for messages.
+    pub(crate) fn address(&self) -> String {
+        format!("{}:{}", self.host, self.port)
+    }
+}
+
 /// The native transport of a client: its pool.
 pub(crate) struct TcpTransport {
     pool: Arc<Pool>,
-    server: tokio::sync::OnceCell<TcpServerInfo>,
-}
-
-/// The server's version as the handshake told it.
-#[derive(Debug, Clone)]
-pub(crate) struct TcpServerInfo {
-    pub(crate) version: String,
 }
 
 impl TcpTransport {
-    pub(crate) fn new(options: TcpOptions) -> Self {
-        TcpTransport {
-            pool: Pool::new(Arc::new(options)),
-            server: tokio::sync::OnceCell::new(),
-        }
+    pub(crate) fn new(options: &Options) -> Result<Self> {
+        Ok(TcpTransport {
+            pool: Pool::new(Arc::new(TcpOptions::new(options)?)),
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl Transport for TcpTransport {
+    fn name(&self) -> &'static str {
+        "native"
     }
 
-    pub(crate) fn options(&self) -> &TcpOptions {
-        self.pool.options()
+    async fn connect(&self, session: Option<&str>) -> Result<Box<dyn Link>> {
+        Ok(Box::new(TcpLink::new(self.pool.get(session).await?)))
     }
 
-    /// Ping / Pong on a pooled connection.
-    pub(crate) async fn ping(&self) -> Result<()> {
-        let mut connection = self.pool.get(None).await?;
-        let timeout = self.options().connect_timeout;
-        let result = connection.get().ping(timeout).await;
-        if result.is_err() {
-            connection.discard();
-        }
-        result
-    }
-
-    /// What the server said in its hello (asked once, then kept).
-    pub(crate) async fn server_info(&self) -> Result<TcpServerInfo> {
-        let info = self
-            .server
-            .get_or_try_init(|| async {
-                let mut connection = self.pool.get(None).await?;
-                let hello = connection.get().server();
-                Ok::<_, crate::Error>(TcpServerInfo {
-                    version: hello.version(),
-                })
-            })
-            .await?;
-        Ok(info.clone())
-    }
-
-    /// Starts a query; the client's settings apply unless the request overrides them.
-    pub(crate) async fn query(&self, request: &mut QueryRequest) -> Result<TcpQuery> {
-        let connection = self.pool.get(request.session_id.as_deref()).await?;
-        let mut settings: Vec<(String, String)> = self
-            .options()
-            .settings
-            .iter()
-            .filter(|(name, _)| !request.settings.iter().any(|(n, _)| n == name))
-            .cloned()
-            .collect();
-        settings.extend(request.settings.iter().cloned());
-        query::start(connection, request, settings).await
+    async fn dedicated(&self) -> Result<Box<dyn Link>> {
+        // A native connection is its own session.
+        self.connect(None).await
     }
 }

@@ -45,10 +45,6 @@ impl Pool {
         })
     }
 
-    pub(crate) fn options(&self) -> &Arc<TcpOptions> {
-        &self.options
-    }
-
     /// A connection: an idle one that passes its checks, or a new one. `session` pins it to
     /// a session id (a native connection is its own session).
     pub(crate) async fn get(self: &Arc<Self>, session: Option<&str>) -> Result<Pooled> {
@@ -59,8 +55,10 @@ impl Pool {
         .await
         .map_err(|_| {
             Error::timeout(format!(
-                "all {} pooled connections stayed busy for {:?}",
-                self.options.pool_size, self.options.connect_timeout
+                "all {} pooled connections to {} stayed busy for {:?}",
+                self.options.pool_size,
+                self.options.address(),
+                self.options.connect_timeout
             ))
         })?
         .map_err(|_| Error::connection("the connection pool is closed"))?;
@@ -132,6 +130,13 @@ impl Pooled {
         self.connection
             .as_mut()
             .expect("a pooled connection is present until dropped")
+    }
+
+    /// Replaces the connection with a new one (the old one is closed).
+    pub(crate) async fn reconnect(&mut self) -> Result<()> {
+        let fresh = Connection::connect(&self.pool.options).await?;
+        self.connection = Some(fresh);
+        Ok(())
     }
 
     /// Drops the connection instead of returning it (after a protocol error).

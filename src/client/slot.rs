@@ -1,0 +1,126 @@
+//! Where a request runs: a [`Target`] (a client, which checks out a connection per request, or
+//! a caller's [`Connection`]) gives a [`Slot`] holding the link, and deadlines apply to each step.
+
+use std::future::Future;
+use std::time::{Duration, Instant};
+
+use super::{Client, Connection};
+use crate::error::{Error, Result};
+use crate::request::{Link, QueryRequest};
+
+/// What a request builder runs on.
+pub(crate) enum Target<'a> {
+    /// A connection checked out for the request (a session's, if the request names one).
+    Client(Client),
+    /// The caller's connection.
+    Connection(&'a mut Connection),
+}
+
+impl<'a> Target<'a> {
+    pub(crate) fn client(&self) -> &Client {
+        match self {
+            Target::Client(client) => client,
+            Target::Connection(connection) => connection.client(),
+        }
+    }
+
+    /// The link the request runs on.
+    pub(crate) async fn slot(self, request: &QueryRequest) -> Result<Slot<'a>> {
+        match self {
+            Target::Client(client) => Ok(Slot::Owned(Some(
+                client.connect(request.session_id.as_deref()).await?,
+            ))),
+            Target::Connection(connection) => Ok(Slot::Borrowed(connection.link_mut())),
+        }
+    }
+}
+
+/// A link, owned for one request or borrowed from a [`Connection`].
+///
+/// An owned link dropped with an answer under way is handed to the runtime to stop the server's
+/// work and bring the connection back in sync; a borrowed one does that before its next request
+/// (or when its [`Connection`] is dropped).
+pub(crate) enum Slot<'a> {
+    Owned(Option<Box<dyn Link>>),
+    Borrowed(&'a mut Box<dyn Link>),
+}
+
+impl Slot<'_> {
+    pub(crate) fn link_ref(&self) -> &dyn Link {
+        match self {
+            Slot::Owned(link) => link
+                .as_deref()
+                .expect("an owned link is present until dropped"),
+            Slot::Borrowed(link) => link.as_ref(),
+        }
+    }
+
+    pub(crate) fn link(&mut self) -> &mut dyn Link {
+        match self {
+            Slot::Owned(link) => link
+                .as_deref_mut()
+                .expect("an owned link is present until dropped"),
+            Slot::Borrowed(link) => link.as_mut(),
+        }
+    }
+}
+
+impl Drop for Slot<'_> {
+    fn drop(&mut self) {
+        if let Slot::Owned(link) = self {
+            if let Some(link) = link.take() {
+                let_go(link);
+            }
+        }
+    }
+}
+
+/// Lets a link go: at once if it is in sync, else after stopping what is under way (on the
+/// runtime; without one the connection is closed, which stops a native query too).
+pub(crate) fn let_go(link: Box<dyn Link>) {
+    if !link.is_busy() {
+        return;
+    }
+    if let Ok(handle) = tokio::runtime::Handle::try_current() {
+        handle.spawn(link.abandon());
+    }
+}
+
+/// The instant a request must be done by, and the limit it came from.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Deadline {
+    at: Instant,
+    limit: Duration,
+}
+
+impl Deadline {
+    /// The request's own timeout, else the client's.
+    pub(crate) fn of(client: &Client, request: &QueryRequest) -> Option<Deadline> {
+        request
+            .timeout
+            .or(client.options().request_timeout)
+            .map(|limit| Deadline {
+                at: Instant::now() + limit,
+                limit,
+            })
+    }
+
+    /// Runs `step`, or fails when the deadline passes (the step is dropped then, and its link
+    /// is left busy for the caller to let go).
+    pub(crate) async fn run<T>(
+        deadline: Option<Deadline>,
+        what: &str,
+        step: impl Future<Output = Result<T>>,
+    ) -> Result<T> {
+        match deadline {
+            None => step.await,
+            Some(d) => match tokio::time::timeout_at(d.at.into(), step).await {
+                Ok(result) => result,
+                Err(_) => Err(Error::timeout(format!(
+                    "{what} did not finish within {:?}",
+                    d.limit
+                ))),
+            },
+        }
+    }
+}

@@ -1,0 +1,266 @@
+//! [`HttpLink`]: one HTTP "connection" of the transport contract: requests on the shared reqwest
+//! pool, optionally bound to a session; the byte pump that turns a response body into blocks,
+//! with exceptions the server writes into a stream that had started well; stopping a query with
+//! `KILL QUERY` (HTTP has no cancel message).
+
+use std::sync::Arc;
+
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
+
+use super::insert;
+use super::response::HttpResponse;
+use super::transport::{Answer, Body, Shared};
+use crate::error::Result;
+use crate::native::{Block, BlockStream};
+use crate::request::{
+    BlockSource, CommandResult, InsertResult, InsertTarget, Link, QueryRequest, ServerInfo,
+    Started, Summary,
+};
+
+/// A query's answer being read.
+struct Answering {
+    response: HttpResponse,
+    blocks: BlockStream,
+}
+
+/// One HTTP link: the shared client, a session, the answer under way.
+pub(crate) struct HttpLink {
+    shared: Arc<Shared>,
+    session: Option<String>,
+    /// The id of the request under way (its answer not read to the end), which `KILL QUERY`
+    /// stops if the link is let go.
+    busy: Option<String>,
+    answer: Option<Answering>,
+    /// The last query's summary as the server sent it, and the rows received.
+    summary: Option<Summary>,
+    rows: u64,
+}
+
+impl HttpLink {
+    pub(crate) fn new(shared: Arc<Shared>, session: Option<String>) -> Self {
+        HttpLink {
+            shared,
+            session,
+            busy: None,
+            answer: None,
+            summary: None,
+            rows: 0,
+        }
+    }
+
+    /// Stops what a previous request left running (its answer was dropped unread).
+    async fn settle(&mut self) {
+        self.answer = None;
+        if let Some(query_id) = self.busy.take() {
+            let _ = self.shared.kill(&query_id).await;
+        }
+    }
+
+    /// Ends the answer under way after an error: the rest of it is not wanted, and a server
+    /// still writing it is stopped.
+    fn fail(&mut self) {
+        let finished = self.answer.take().is_some_and(|a| a.response.is_finished());
+        if let Some(query_id) = self.busy.take() {
+            if !finished {
+                spawn_kill(self.shared.clone(), query_id);
+            }
+        }
+    }
+
+    async fn pump(&mut self) -> Result<Option<Block>> {
+        let Some(Answering { response, blocks }) = self.answer.as_mut() else {
+            return Ok(None);
+        };
+        loop {
+            let decoded = blocks
+                .next_block()
+                .map_err(|e| response.exception_in(blocks.pending()).unwrap_or(e))?;
+            if let Some(block) = decoded {
+                if block.is_empty() && block.column_count() == 0 {
+                    continue;
+                }
+                return Ok(Some(block));
+            }
+            // Bytes that are ready go in without a decode attempt (the stream waits for about a
+            // block's worth); when the network has nothing more for now, what has arrived is
+            // tried, so a whole block never waits for the next one.
+            let next = match response.next_chunk().now_or_never() {
+                Some(next) => next,
+                None if blocks.try_now() => continue,
+                None => response.next_chunk().await,
+            };
+            match next? {
+                Some(chunk) => blocks.push(&chunk),
+                None => {
+                    blocks.finish();
+                    return blocks
+                        .next_block()
+                        .map_err(|e| response.exception_in(blocks.pending()).unwrap_or(e));
+                }
+            }
+        }
+    }
+}
+
+/// `KILL QUERY` on the runtime, if there is one (without one, the closed socket is all).
+fn spawn_kill(shared: Arc<Shared>, query_id: String) {
+    if let Ok(handle) = tokio::runtime::Handle::try_current() {
+        handle.spawn(async move {
+            let _ = shared.kill(&query_id).await;
+        });
+    }
+}
+
+#[async_trait::async_trait]
+impl Link for HttpLink {
+    async fn server_info(&mut self) -> Result<ServerInfo> {
+        Ok(self.shared.server_info().await?.clone())
+    }
+
+    async fn ping(&mut self) -> Result<()> {
+        self.shared.ping().await
+    }
+
+    async fn send_query(&mut self, request: &mut QueryRequest) -> Result<Started> {
+        self.settle().await;
+        self.summary = None;
+        self.rows = 0;
+        let server = self.shared.server_info().await?.clone();
+        self.busy = Some(request.query_id().to_owned());
+        let response = match self
+            .shared
+            .send(request, Body::Sql, Answer::NATIVE, self.session.as_deref())
+            .await
+        {
+            Ok(response) => response,
+            Err(e) => {
+                // An error answer ended the query; a failure to get one may not have.
+                if e.server().is_some() || e.http_status().is_some() {
+                    self.busy = None;
+                }
+                return Err(e);
+            }
+        };
+        let blocks = BlockStream::new(0)
+            .expect_empty_low_cardinality_bodies(server.writes_empty_low_cardinality_bodies())
+            .with_server_zone(response.default_zone());
+        let started = Started {
+            query_id: response
+                .query_id()
+                .map(str::to_owned)
+                .unwrap_or_else(|| request.query_id().to_owned()),
+            zone: response.default_zone(),
+        };
+        self.summary = response.summary();
+        self.answer = Some(Answering { response, blocks });
+        Ok(started)
+    }
+
+    async fn next_block(&mut self) -> Result<Option<Block>> {
+        match self.pump().await {
+            Ok(Some(block)) => {
+                self.rows += block.rows() as u64;
+                Ok(Some(block))
+            }
+            Ok(None) => {
+                self.answer = None;
+                self.busy = None;
+                Ok(None)
+            }
+            Err(e) => {
+                self.fail();
+                Err(e)
+            }
+        }
+    }
+
+    fn summary(&self) -> Summary {
+        let mut summary = self.summary.unwrap_or_default();
+        if self.summary.is_none() {
+            summary.result_rows = self.rows;
+        }
+        summary
+    }
+
+    async fn cancel(&mut self) -> Result<()> {
+        self.answer = None;
+        match self.busy.take() {
+            Some(query_id) => self.shared.kill(&query_id).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn command(&mut self, request: &mut QueryRequest) -> Result<CommandResult> {
+        self.settle().await;
+        // The whole answer is produced before it is sent, so a failure is an error status.
+        request.setting("wait_end_of_query", 1);
+        self.busy = Some(request.query_id().to_owned());
+        let response = self
+            .shared
+            .send(request, Body::Sql, Answer::TEXT, self.session.as_deref())
+            .await;
+        let response = match response {
+            Ok(response) => response,
+            Err(e) => {
+                if e.server().is_some() || e.http_status().is_some() {
+                    self.busy = None;
+                }
+                return Err(e);
+            }
+        };
+        let summary = response.summary().unwrap_or_default();
+        let query_id = response
+            .query_id()
+            .map(str::to_owned)
+            .unwrap_or_else(|| request.query_id().to_owned());
+        let output = response.text().await?;
+        self.busy = None;
+        Ok(CommandResult {
+            summary,
+            query_id,
+            output: output.strip_suffix('\n').unwrap_or(&output).to_owned(),
+        })
+    }
+
+    async fn insert(
+        &mut self,
+        request: &mut QueryRequest,
+        target: &InsertTarget,
+        source: &mut dyn BlockSource,
+    ) -> Result<InsertResult> {
+        self.settle().await;
+        let targets = match source.fixed_columns() {
+            Some(targets) => targets,
+            None => {
+                insert::describe(&self.shared, self.session.as_deref(), request, target).await?
+            }
+        };
+        let columns: Vec<&str> = targets.iter().map(|(n, _)| n.as_str()).collect();
+        request.sql = target.sql(&columns, "FORMAT Native");
+        self.busy = Some(request.query_id().to_owned());
+        let result = insert::send(
+            &self.shared,
+            self.session.as_deref(),
+            request,
+            targets,
+            source,
+        )
+        .await;
+        match &result {
+            // Stored, or refused by the server: nothing runs any more.
+            Ok(_) => self.busy = None,
+            Err(e) if e.server().is_some() || e.http_status().is_some() => self.busy = None,
+            Err(_) => {}
+        }
+        result
+    }
+
+    fn is_busy(&self) -> bool {
+        self.busy.is_some()
+    }
+
+    fn abandon(mut self: Box<Self>) -> BoxFuture<'static, ()> {
+        Box::pin(async move { self.settle().await })
+    }
+}

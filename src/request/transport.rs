@@ -1,0 +1,82 @@
+//! The one contract between the client and its transports.
+//!
+//! A [`Transport`] hands out [`Link`]s: one connection each (a pooled native connection, or an
+//! HTTP connection optionally bound to a session), on which queries, commands and inserts run
+//! one at a time. The client builds requests and reads blocks; what travels on the wire, and how
+//! a query is stopped, is the transport's.
+
+use futures_util::future::BoxFuture;
+
+use super::{
+    BlockSource, CommandResult, InsertResult, InsertTarget, QueryRequest, ServerInfo, Summary,
+};
+use crate::error::Result;
+use crate::native::Block;
+
+/// How a query's answer began.
+#[derive(Debug, Clone)]
+pub(crate) struct Started {
+    /// The query id (the server's, where it reported one).
+    pub(crate) query_id: String,
+    /// The zone of `DateTime` columns that name none: the server's (or the session's).
+    pub(crate) zone: chrono_tz::Tz,
+}
+
+/// A way to reach the server: HTTP or the native protocol.
+#[async_trait::async_trait]
+pub(crate) trait Transport: Send + Sync + 'static {
+    /// `"http"` or `"native"`, for logs.
+    fn name(&self) -> &'static str;
+
+    /// A connection to run requests on; `session` binds it to a server session.
+    async fn connect(&self, session: Option<&str>) -> Result<Box<dyn Link>>;
+
+    /// A connection of its own for a caller that keeps it, on which state persists from one
+    /// request to the next (settings, temporary tables): a pooled native connection, or an HTTP
+    /// link bound to a new session.
+    async fn dedicated(&self) -> Result<Box<dyn Link>>;
+}
+
+/// One connection. Requests run one at a time; a query's blocks are read with
+/// [`next_block`](Link::next_block) until `None`. A link whose answer was not read to the end
+/// ([`is_busy`](Link::is_busy)) brings itself back in sync before its next request, or is
+/// handed to [`abandon`](Link::abandon).
+#[async_trait::async_trait]
+pub(crate) trait Link: Send {
+    /// Who the server is.
+    async fn server_info(&mut self) -> Result<ServerInfo>;
+
+    /// Checks that the server answers.
+    async fn ping(&mut self) -> Result<()>;
+
+    /// Sends a query whose answer is `Native` blocks.
+    async fn send_query(&mut self, request: &mut QueryRequest) -> Result<Started>;
+
+    /// The next block of the answer, `None` at its end.
+    async fn next_block(&mut self) -> Result<Option<Block>>;
+
+    /// What the current (or last) query read and wrote, as far as known.
+    fn summary(&self) -> Summary;
+
+    /// Stops the query under way, so the server's work stops too.
+    async fn cancel(&mut self) -> Result<()>;
+
+    /// Runs a statement and returns its answer as text.
+    async fn command(&mut self, request: &mut QueryRequest) -> Result<CommandResult>;
+
+    /// Runs an insert: `request` carries the options, `target` the table and columns, `source`
+    /// the blocks.
+    async fn insert(
+        &mut self,
+        request: &mut QueryRequest,
+        target: &InsertTarget,
+        source: &mut dyn BlockSource,
+    ) -> Result<InsertResult>;
+
+    /// Whether an answer is under way (not read to its end).
+    fn is_busy(&self) -> bool;
+
+    /// Lets the link go without waiting: the future (which the caller spawns) stops the work
+    /// under way on the server, then frees the connection (back to the pool when in sync).
+    fn abandon(self: Box<Self>) -> BoxFuture<'static, ()>;
+}
