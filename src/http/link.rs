@@ -11,11 +11,13 @@ use futures_util::future::BoxFuture;
 use super::insert;
 use super::response::HttpResponse;
 use super::transport::{Answer, Body, Shared};
-use crate::error::Result;
+use std::time::Duration;
+
+use crate::error::{Error, ErrorCode, Result};
 use crate::native::{Block, BlockStream};
 use crate::request::{
-    BlockSource, CommandResult, InsertResult, InsertTarget, Link, QueryRequest, ServerInfo,
-    Started, Summary,
+    BlockSource, CommandResult, DRAIN_LIMIT, InsertResult, InsertTarget, Link, QueryRequest,
+    ServerInfo, Started, Summary,
 };
 
 /// A query's answer being read.
@@ -53,18 +55,50 @@ impl HttpLink {
     async fn settle(&mut self) {
         self.answer = None;
         if let Some(query_id) = self.busy.take() {
-            let _ = self.shared.kill(&query_id).await;
+            let _ = self.stop(&query_id).await;
         }
     }
 
-    /// Ends the answer under way after an error: the rest of it is not wanted, and a server
-    /// still writing it is stopped.
+    /// `KILL QUERY`, then, on a session, waits until the session is free again: the server
+    /// holds a session's lock until its query has ended, which comes a little after the kill.
+    async fn stop(&mut self, query_id: &str) -> Result<()> {
+        self.shared.kill(query_id).await?;
+        let Some(session) = self.session.clone() else {
+            return Ok(());
+        };
+        let free = async {
+            loop {
+                let mut probe = QueryRequest::new("SELECT 1");
+                let answer = self
+                    .shared
+                    .send(&mut probe, Body::Sql, Answer::TEXT, Some(&session))
+                    .await;
+                match answer {
+                    Ok(response) => return response.text().await.map(drop),
+                    Err(e)
+                        if e.server()
+                            .is_some_and(|s| s.code == ErrorCode::SessionIsLocked) =>
+                    {
+                        tokio::time::sleep(Duration::from_millis(20)).await;
+                    }
+                    Err(e) => return Err(e),
+                }
+            }
+        };
+        tokio::time::timeout(DRAIN_LIMIT, free).await.map_err(|_| {
+            Error::timeout(format!(
+                "the session stayed locked {DRAIN_LIMIT:?} after its query was killed"
+            ))
+        })?
+    }
+
+    /// Ends the answer under way after an error: the rest of it is not wanted. A server that
+    /// may still be writing it stays to be stopped (by the next request, or when the link is
+    /// let go).
     fn fail(&mut self) {
         let finished = self.answer.take().is_some_and(|a| a.response.is_finished());
-        if let Some(query_id) = self.busy.take() {
-            if !finished {
-                spawn_kill(self.shared.clone(), query_id);
-            }
+        if finished {
+            self.busy = None;
         }
     }
 
@@ -100,15 +134,6 @@ impl HttpLink {
                 }
             }
         }
-    }
-}
-
-/// `KILL QUERY` on the runtime, if there is one (without one, the closed socket is all).
-fn spawn_kill(shared: Arc<Shared>, query_id: String) {
-    if let Ok(handle) = tokio::runtime::Handle::try_current() {
-        handle.spawn(async move {
-            let _ = shared.kill(&query_id).await;
-        });
     }
 }
 
@@ -186,7 +211,7 @@ impl Link for HttpLink {
     async fn cancel(&mut self) -> Result<()> {
         self.answer = None;
         match self.busy.take() {
-            Some(query_id) => self.shared.kill(&query_id).await,
+            Some(query_id) => self.stop(&query_id).await,
             None => Ok(()),
         }
     }

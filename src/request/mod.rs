@@ -20,7 +20,7 @@ pub(crate) use insert::{BlockSource, InsertTarget};
 pub(crate) use options::{Options, Secret};
 pub(crate) use query::{ProgressCallback, QueryRequest};
 pub(crate) use server_info::Wire;
-pub(crate) use transport::{Link, Started, Transport};
+pub(crate) use transport::{DRAIN_LIMIT, Link, Started, Transport};
 
 pub use progress::Progress;
 pub use results::{CommandResult, InsertResult};

@@ -13,6 +13,11 @@ use super::{
 use crate::error::Result;
 use crate::native::Block;
 
+/// How long bringing a connection back in sync after an answer left unread (Cancel and drain
+/// over TCP, `KILL QUERY` and a free session over HTTP) may take before the connection is
+/// closed instead.
+pub(crate) const DRAIN_LIMIT: std::time::Duration = std::time::Duration::from_secs(10);
+
 /// How a query's answer began.
 #[derive(Debug, Clone)]
 pub(crate) struct Started {

@@ -19,13 +19,9 @@ use crate::native::Block;
 use crate::native::packets::{self, ClientInfo, DataKind, QueryPacket, ServerPacket};
 use crate::request::Wire;
 use crate::request::{
-    BlockSource, CommandResult, InsertResult, InsertTarget, Link, Progress, ProgressCallback,
-    QueryRequest, ServerInfo, Started, Summary,
+    BlockSource, CommandResult, DRAIN_LIMIT, InsertResult, InsertTarget, Link, Progress,
+    ProgressCallback, QueryRequest, ServerInfo, Started, Summary,
 };
-
-/// How long bringing a connection back in sync (Cancel and drain) may take before it is
-/// replaced instead.
-pub(crate) const DRAIN_LIMIT: Duration = Duration::from_secs(10);
 
 /// One native connection and the state of the exchange on it.
 pub(crate) struct TcpLink {

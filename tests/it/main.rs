@@ -19,6 +19,7 @@
 mod client;
 mod common;
 mod conformance;
+mod connection;
 mod engine_text;
 mod engine_text_families;
 mod from_block;
