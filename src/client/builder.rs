@@ -39,6 +39,8 @@ const SCHEMES: &str = "use http://, https://, tcp://, clickhouse:// or tcps://";
 #[derive(Clone)]
 pub struct ClientBuilder {
     url: Option<String>,
+    /// `url` was given as a DSN that did not read: `build` reports why.
+    invalid_dsn: bool,
     host: String,
     port: Option<u16>,
     https: bool,
@@ -78,6 +80,7 @@ impl Default for ClientBuilder {
     fn default() -> Self {
         ClientBuilder {
             url: None,
+            invalid_dsn: false,
             host: "localhost".into(),
             port: None,
             https: false,
@@ -108,6 +111,7 @@ impl ClientBuilder {
             // Reported by `build`.
             Err(_) => ClientBuilder {
                 url: Some(url),
+                invalid_dsn: true,
                 ..self
             },
         }
@@ -255,6 +259,12 @@ impl ClientBuilder {
     /// Builds the client. No connection is made until the first request.
     pub fn build(self) -> Result<Client> {
         let text = match &self.url {
+            Some(url) if self.invalid_dsn => {
+                return Err(match ClientBuilder::default().dsn(url) {
+                    Err(e) => e,
+                    Ok(_) => Error::config(format!("invalid URL {:?}", redacted(url))),
+                });
+            }
             Some(url) => url.clone(),
             None => {
                 let scheme = if self.https { "https" } else { "http" };
@@ -274,6 +284,10 @@ impl ClientBuilder {
         if url.host_str().is_none_or(str::is_empty) {
             return Err(Error::config(format!("no host in {shown:?}")));
         }
+        // User and password travel in their own fields, never in the URL the client keeps.
+        let mut url = url;
+        let _ = url.set_username("");
+        let _ = url.set_password(None);
         Client::from_options(Options {
             url,
             user: self.user,

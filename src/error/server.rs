@@ -70,11 +70,7 @@ impl ServerError {
             let digits = rest.bytes().take_while(u8::is_ascii_digit).count();
             message = rest[digits..].trim_start_matches(['.', ',', ' ']);
         }
-        let mut message = message
-            .strip_prefix("DB::Exception: ")
-            .unwrap_or(message)
-            .trim_end()
-            .to_owned();
+        let mut message = strip_class(message).trim_end().to_owned();
         if let Some(cut) = message.rfind(", e.what() = ") {
             message.truncate(cut);
         }
@@ -152,6 +148,25 @@ impl ServerError {
     }
 }
 
+/// The message without its leading exception class (`DB::Exception: `, `DB::NetException: `,
+/// `Poco::Exception: `).
+fn strip_class(message: &str) -> &str {
+    let Some(colon) = message.find(": ") else {
+        return message;
+    };
+    let class = &message[..colon];
+    let is_class = (class.starts_with("DB::") || class.starts_with("Poco::"))
+        && class.ends_with("Exception")
+        && class
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b == b':' || b == b'_');
+    if is_class {
+        &message[colon + 2..]
+    } else {
+        message
+    }
+}
+
 impl fmt::Display for ServerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "ClickHouse exception {}", self.code())?;
@@ -226,6 +241,10 @@ mod tests {
             ("Syntax error", Some("25.1.1.1"))
         );
         assert_eq!(ServerError::new(12345, "x").name, "");
+        let e = ServerError::from_message(101, "DB::NetException: Unexpected packet Data");
+        assert_eq!(e.message, "Unexpected packet Data");
+        let e = ServerError::from_message(1, "Not DB::Exception: kept");
+        assert_eq!(e.message, "Not DB::Exception: kept");
     }
 
     #[test]

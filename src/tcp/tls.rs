@@ -20,14 +20,11 @@ pub(crate) fn config(ca_file: Option<&Path>) -> Result<Arc<ClientConfig>> {
         let _ = roots.add(cert);
     }
     if let Some(path) = ca_file {
-        let certs = CertificateDer::pem_file_iter(path)
-            .map_err(|e| Error::config(format!("TLS CA file {}: {e}", path.display())))?;
+        let bad_file = || Error::config(format!("cannot use the TLS CA file {}", path.display()));
+        let certs = CertificateDer::pem_file_iter(path).map_err(|e| bad_file().with_source(e))?;
         for cert in certs {
-            let cert =
-                cert.map_err(|e| Error::config(format!("TLS CA file {}: {e}", path.display())))?;
-            roots
-                .add(cert)
-                .map_err(|e| Error::config(format!("TLS CA file {}: {e}", path.display())))?;
+            let cert = cert.map_err(|e| bad_file().with_source(e))?;
+            roots.add(cert).map_err(|e| bad_file().with_source(e))?;
         }
     }
     if roots.is_empty() {
@@ -49,9 +46,11 @@ pub(crate) async fn connect(
     tcp: TcpStream,
 ) -> Result<TlsStream<TcpStream>> {
     let name = ServerName::try_from(host.to_owned())
-        .map_err(|e| Error::config(format!("TLS server name {host:?}: {e}")))?;
+        .map_err(|e| Error::config(format!("{host:?} is not a TLS server name")).with_source(e))?;
     TlsConnector::from(config)
         .connect(name, tcp)
         .await
-        .map_err(|e| Error::connection(format!("TLS handshake with {host} failed: {e}")))
+        .map_err(|e| {
+            Error::connection(format!("the TLS handshake with {host} failed")).with_source(e)
+        })
 }

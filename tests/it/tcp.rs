@@ -256,3 +256,80 @@ async fn tls_connections_verify_the_server() {
     let err = untrusting.ping().await.unwrap_err();
     assert!(err.to_string().contains("TLS"), "{err}");
 }
+
+/// Every class of server error, each followed by queries on the same connection (a pool of two:
+/// one for the owned connection, one that every pooled query reuses):
+/// parse, analysis, execution, and an exception in the middle of an INSERT. 18.16 leaves the
+/// client's empty Data block unread when it fails while parsing; the connection must be proven
+/// in sync (or replaced), never reused on a guess.
+#[tokio::test]
+async fn every_error_class_leaves_the_connection_in_sync() {
+    let server = legacy_tcp().await;
+    let db = server.fresh_database("error_classes").await;
+    server
+        .run(
+            &format!("CREATE TABLE {db}.t (x UInt32) ENGINE = Memory"),
+            &[],
+        )
+        .await;
+    server
+        .run(
+            &format!(
+                "CREATE MATERIALIZED VIEW {db}.mv ENGINE = Memory AS \
+                 SELECT throwIf(x = 13) AS boom FROM {db}.t"
+            ),
+            &[],
+        )
+        .await;
+    let client = Client::builder()
+        .url(server.client_url.clone())
+        .pool_size(2)
+        .build()
+        .unwrap();
+    let mut conn = client.connection().await.unwrap();
+    let cases: [(&str, i32); 6] = [
+        ("SELEC 1", 62),
+        ("SELECT 1 FROM", 62),
+        ("SELECT * FROM no_such_table_classes", 60),
+        ("SELECT no_such_column", 47),
+        (
+            "SELECT throwIf(number = 3) FROM system.numbers LIMIT 10",
+            395,
+        ),
+        ("SELECT 1 SETTINGS no_such_setting = 1", 115),
+    ];
+    for round in 0..2 {
+        for (sql, code) in cases {
+            // On a pooled client and on an owned connection alike.
+            let err = client.query(sql).await.unwrap_err();
+            assert_eq!(err.server_code(), Some(code), "{sql}: {err}");
+            for n in 0..3u8 {
+                let got: u8 = client
+                    .query(format!("SELECT {n}"))
+                    .scalar()
+                    .await
+                    .unwrap_or_else(|e| panic!("after `{sql}` (round {round}): {e:?}"));
+                assert_eq!(got, n);
+            }
+            let err = conn.command(sql).await.unwrap_err();
+            assert_eq!(err.server_code(), Some(code), "{sql}: {err}");
+            assert_eq!(conn.query("SELECT 7").scalar::<u8>().await.unwrap(), 7);
+        }
+        // An exception in the middle of an INSERT: the materialized view throws on row 13.
+        let rows = (0..100u32).map(|x| (x,));
+        let err = client
+            .insert(&format!("{db}.t"), &["x"], rows)
+            .await
+            .unwrap_err();
+        assert_eq!(err.server_code(), Some(395), "{err}");
+        assert_eq!(client.query("SELECT 8").scalar::<u8>().await.unwrap(), 8);
+        let err = conn
+            .insert(&format!("{db}.t"), &["x"], (0..100u32).map(|x| (x,)))
+            .await
+            .unwrap_err();
+        assert_eq!(err.server_code(), Some(395), "{err}");
+        assert_eq!(conn.query("SELECT 9").scalar::<u8>().await.unwrap(), 9);
+    }
+    drop(conn);
+    server.run(&format!("DROP DATABASE {db}"), &[]).await;
+}
