@@ -96,9 +96,9 @@ fn golden_ch_select_array_join() {
 fn golden_ch_select_joins() {
     check(
         &ch_select_joins(),
-        r#"SELECT `t`.`id`, `u`.`name` FROM `t` LEFT ANY JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
-        r#"SELECT `t`.`id`, `u`.`name` FROM `t` LEFT ANY JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
-        r#"SELECT `t`.`id`, `u`.`name` FROM `t` LEFT ANY JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
+        r#"SELECT `t`.`id`, `u`.`name` FROM `t` ANY LEFT JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
+        r#"SELECT `t`.`id`, `u`.`name` FROM `t` ANY LEFT JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
+        r#"SELECT `t`.`id`, `u`.`name` FROM `t` ANY LEFT JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
         r#"[]"#,
     );
 }
@@ -107,9 +107,9 @@ fn golden_ch_select_joins() {
 fn golden_ch_select_join_using() {
     check(
         &ch_select_join_using(),
-        r#"SELECT `id`, `name` FROM `t` INNER ALL JOIN `u` USING (`id`) ORDER BY `id` ASC"#,
-        r#"SELECT `id`, `name` FROM `t` INNER ALL JOIN `u` USING (`id`) ORDER BY `id` ASC"#,
-        r#"SELECT `id`, `name` FROM `t` INNER ALL JOIN `u` USING (`id`) ORDER BY `id` ASC"#,
+        r#"SELECT `id`, `name` FROM `t` ALL INNER JOIN `u` USING (`id`) ORDER BY `id` ASC"#,
+        r#"SELECT `id`, `name` FROM `t` ALL INNER JOIN `u` USING (`id`) ORDER BY `id` ASC"#,
+        r#"SELECT `id`, `name` FROM `t` ALL INNER JOIN `u` USING (`id`) ORDER BY `id` ASC"#,
         r#"[]"#,
     );
 }
@@ -118,9 +118,9 @@ fn golden_ch_select_join_using() {
 fn golden_ch_select_semi_join() {
     check(
         &ch_select_semi_join(),
-        r#"SELECT `t`.`id` FROM `t` LEFT SEMI JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
-        r#"SELECT `t`.`id` FROM `t` LEFT SEMI JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
-        r#"SELECT `t`.`id` FROM `t` LEFT SEMI JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
+        r#"SELECT `t`.`id` FROM `t` SEMI LEFT JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
+        r#"SELECT `t`.`id` FROM `t` SEMI LEFT JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
+        r#"SELECT `t`.`id` FROM `t` SEMI LEFT JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
         r#"[]"#,
     );
 }

@@ -37,7 +37,7 @@ fn global_full_outer_and_cross_joins() {
         "u",
         Expr::col(("t", "id")).equals(("u", "id")),
     )
-    .join(ChJoin::cross(), "v", Expr::val(true))
+    .cross_join("v")
     .join(
         ChJoin::left().asof(),
         "w",
@@ -45,7 +45,7 @@ fn global_full_outer_and_cross_joins() {
     );
     assert_eq!(
         s.to_sql().unwrap(),
-        "SELECT `a` FROM `t` GLOBAL FULL OUTER JOIN `u` ON `t`.`id` = `u`.`id` CROSS JOIN `v` ON true LEFT ASOF JOIN `w` ON `t`.`ts` >= `w`.`ts`"
+        "SELECT `a` FROM `t` GLOBAL FULL OUTER JOIN `u` ON `t`.`id` = `u`.`id` CROSS JOIN `v` ASOF LEFT JOIN `w` ON `t`.`ts` >= `w`.`ts`"
     );
 }
 
@@ -61,7 +61,7 @@ fn joins_already_on_the_statement_keep_their_place() {
     );
     assert_eq!(
         s.to_sql().unwrap(),
-        "SELECT `a` FROM `t` LEFT JOIN `u` ON `t`.`id` = `u`.`id` INNER ANY JOIN `v` ON `t`.`id` = `v`.`id`"
+        "SELECT `a` FROM `t` LEFT JOIN `u` ON `t`.`id` = `u`.`id` ANY INNER JOIN `v` ON `t`.`id` = `v`.`id`"
     );
 }
 
@@ -88,7 +88,7 @@ fn subquery_in_from_and_join_keeps_parameter_order() {
     let typed = s.build_typed().unwrap();
     assert_eq!(
         typed.sql,
-        "SELECT `a` FROM (SELECT `id` FROM `u` WHERE `z` = {p1:Int32}) AS `s` LEFT ALL JOIN (SELECT `id` FROM `u` WHERE `z` = {p2:Int32}) AS `j` ON `j`.`id` = `s`.`id` PREWHERE `b` = {p3:Int32} WHERE `a` = {p4:Int32}"
+        "SELECT `a` FROM (SELECT `id` FROM `u` WHERE `z` = {p1:Int32}) AS `s` ALL LEFT JOIN (SELECT `id` FROM `u` WHERE `z` = {p2:Int32}) AS `j` ON `j`.`id` = `s`.`id` PREWHERE `b` = {p3:Int32} WHERE `a` = {p4:Int32}"
     );
     let values: Vec<String> = typed
         .params
@@ -392,4 +392,212 @@ fn identifiers_are_escaped() {
         .from(Alias::new("t`; DROP"))
         .to_owned();
     assert_eq!(s.to_string(CH), r"SELECT `we\`ird\\` FROM `t\`; DROP`");
+}
+
+// Issue 22: the constructs the peers' test suites exercise.
+
+#[test]
+fn intersect_and_except_are_distinct_unless_all() {
+    let u = Query::select()
+        .column("a")
+        .from("u")
+        .and_where(Expr::col("b").eq(1))
+        .to_owned();
+    let v = Query::select().column("a").from("v").to_owned();
+    let mut s = select_t();
+    s.union(sea_query::UnionType::Intersect, u.clone())
+        .union(sea_query::UnionType::Except, v.clone())
+        .union(sea_query::UnionType::Distinct, v.clone());
+    assert_eq!(
+        s.to_sql().unwrap(),
+        "SELECT `a` FROM `t` INTERSECT DISTINCT (SELECT `a` FROM `u` WHERE `b` = 1) EXCEPT DISTINCT (SELECT `a` FROM `v`) UNION DISTINCT (SELECT `a` FROM `v`)"
+    );
+    let mut ch = ChSelect::new(select_t());
+    ch.inner_mut()
+        .union(sea_query::UnionType::All, v.clone())
+        .and_where(Expr::col("c").eq(0));
+    ch.intersect_all(u).except_all(v.clone());
+    ch.inner_mut().union(sea_query::UnionType::Except, v);
+    let typed = ch.build_typed().unwrap();
+    assert_eq!(
+        typed.sql,
+        "SELECT `a` FROM `t` WHERE `c` = {p1:Int32} UNION ALL (SELECT `a` FROM `v`) INTERSECT ALL (SELECT `a` FROM `u` WHERE `b` = {p2:Int32}) EXCEPT ALL (SELECT `a` FROM `v`) EXCEPT DISTINCT (SELECT `a` FROM `v`)"
+    );
+    assert_eq!(
+        format!("{:?}", typed.params),
+        r#"[("p1", Int32(0)), ("p2", Int32(1))]"#
+    );
+}
+
+#[test]
+fn ilike_and_not_ilike() {
+    use sea_query::extension::postgres::PgExpr;
+    let s = Query::select()
+        .column("a")
+        .from("t")
+        .and_where(Expr::col("a").ilike("ab%"))
+        .and_where(Expr::col("b").not_ilike("%z"))
+        .to_owned();
+    assert_eq!(
+        s.to_sql().unwrap(),
+        "SELECT `a` FROM `t` WHERE `a` ILIKE 'ab%' AND `b` NOT ILIKE '%z'"
+    );
+    assert_eq!(
+        s.build_typed().unwrap().sql,
+        "SELECT `a` FROM `t` WHERE `a` ILIKE {p1:String} AND `b` NOT ILIKE {p2:String}"
+    );
+    assert_eq!(
+        s.to_string(CH),
+        "SELECT `a` FROM `t` WHERE `a` ILIKE 'ab%' AND `b` NOT ILIKE '%z'"
+    );
+}
+
+#[test]
+fn cross_join_takes_no_condition() {
+    let mut s = ChSelect::new(select_t());
+    s.cross_join("u")
+        .join(ChJoin::cross().global(), "v", sea_query::Condition::all());
+    assert_eq!(
+        s.to_sql().unwrap(),
+        "SELECT `a` FROM `t` CROSS JOIN `u` GLOBAL CROSS JOIN `v`"
+    );
+    let mut s = ChSelect::new(select_t());
+    s.join(
+        ChJoin::cross(),
+        "u",
+        Expr::col(("t", "a")).equals(("u", "a")),
+    );
+    let err = s.to_sql().unwrap_err();
+    assert!(
+        matches!(&err, Error::Unsupported(m) if m.contains("CROSS JOIN")),
+        "{err}"
+    );
+    let mut s = ChSelect::new(select_t());
+    s.join_using(ChJoin::cross(), "u", ["a"]);
+    assert!(matches!(s.to_sql(), Err(Error::Unsupported(_))));
+}
+
+#[test]
+fn limit_by_with_an_offset() {
+    let mut s = ChSelect::new(
+        Query::select()
+            .column("x")
+            .from("t")
+            .order_by("x", Order::Asc)
+            .limit(10)
+            .to_owned(),
+    );
+    s.limit_by_offset(1, 2, [Expr::col("x")]);
+    assert_eq!(
+        s.to_sql().unwrap(),
+        "SELECT `x` FROM `t` ORDER BY `x` ASC LIMIT 1, 2 BY `x` LIMIT 10"
+    );
+    let mut s = ChSelect::new(select_t());
+    s.limit_by(1, Vec::<Expr>::new());
+    assert!(matches!(s.to_sql(), Err(Error::InvalidInput(_))));
+}
+
+#[test]
+fn strictness_comes_before_the_join_kind() {
+    let on = || Expr::col(("t", "a")).equals(("u", "a"));
+    let cases = [
+        (
+            ChJoin::new(JoinKind::LeftOuter).all(),
+            "ALL LEFT OUTER JOIN",
+        ),
+        (
+            ChJoin::new(JoinKind::LeftOuter).any(),
+            "ANY LEFT OUTER JOIN",
+        ),
+        (
+            ChJoin::new(JoinKind::LeftOuter).semi(),
+            "SEMI LEFT OUTER JOIN",
+        ),
+        (
+            ChJoin::new(JoinKind::LeftOuter).anti(),
+            "ANTI LEFT OUTER JOIN",
+        ),
+        (
+            ChJoin::new(JoinKind::LeftOuter).asof().global(),
+            "GLOBAL ASOF LEFT OUTER JOIN",
+        ),
+        (
+            ChJoin::new(JoinKind::RightOuter).all().global(),
+            "GLOBAL ALL RIGHT OUTER JOIN",
+        ),
+        (
+            ChJoin::new(JoinKind::FullOuter).all(),
+            "ALL FULL OUTER JOIN",
+        ),
+        (ChJoin::inner().any().global(), "GLOBAL ANY INNER JOIN"),
+        (ChJoin::inner().global(), "GLOBAL INNER JOIN"),
+        (ChJoin::inner().asof(), "ASOF INNER JOIN"),
+        (ChJoin::right().anti(), "ANTI RIGHT JOIN"),
+    ];
+    for (join, keyword) in cases {
+        let mut s = ChSelect::new(select_t());
+        s.join(join, "u", on());
+        assert_eq!(
+            s.to_sql().unwrap(),
+            format!("SELECT `a` FROM `t` {keyword} `u` ON `t`.`a` = `u`.`a`")
+        );
+    }
+}
+
+#[test]
+fn joins_the_server_rejects_are_errors() {
+    let refused = [
+        ChJoin::full().any(),
+        ChJoin::new(JoinKind::FullOuter).any(),
+        ChJoin::right().asof(),
+        ChJoin::full().asof(),
+        ChJoin::inner().semi(),
+        ChJoin::full().anti(),
+        ChJoin::cross().all(),
+    ];
+    for join in refused {
+        let mut s = ChSelect::new(select_t());
+        s.join(join, "u", Expr::col(("t", "a")).equals(("u", "a")));
+        let err = s.to_sql().unwrap_err();
+        assert!(matches!(err, Error::Unsupported(_)), "{join:?}: {err}");
+    }
+    let mut s = ChSelect::new(select_t());
+    s.join(ChJoin::full().any(), "u", Expr::val(true));
+    assert_eq!(
+        s.to_sql().unwrap_err().to_string(),
+        "not supported by ClickHouse: ANY FULL JOIN (ANY FULL JOIN is not implemented by ClickHouse)"
+    );
+}
+
+#[test]
+fn joins_added_to_the_inner_statement_later_keep_their_place() {
+    let mut s = ChSelect::new(select_t());
+    s.join(
+        ChJoin::left().any(),
+        "u",
+        Expr::col(("t", "a")).equals(("u", "a")),
+    );
+    s.inner_mut()
+        .inner_join("v", Expr::col(("t", "a")).equals(("v", "a")));
+    s.join(
+        ChJoin::right().all(),
+        "w",
+        Expr::col(("t", "a")).equals(("w", "a")),
+    );
+    assert_eq!(
+        s.to_sql().unwrap(),
+        "SELECT `a` FROM `t` ANY LEFT JOIN `u` ON `t`.`a` = `u`.`a` INNER JOIN `v` ON `t`.`a` = `v`.`a` ALL RIGHT JOIN `w` ON `t`.`a` = `w`.`a`"
+    );
+}
+
+#[test]
+fn format_is_part_of_the_sql_and_reported() {
+    let mut s = ChSelect::new(select_t());
+    assert_eq!(s.output_format(), None);
+    s.format("JSONEachRow");
+    assert_eq!(s.output_format(), Some("JSONEachRow"));
+    assert_eq!(
+        s.build_typed().unwrap().sql,
+        "SELECT `a` FROM `t` FORMAT JSONEachRow"
+    );
 }
