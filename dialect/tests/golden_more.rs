@@ -601,3 +601,133 @@ fn format_is_part_of_the_sql_and_reported() {
         "SELECT `a` FROM `t` FORMAT JSONEachRow"
     );
 }
+
+/// sea-query's builders allow states its default renderers panic on; the dialect reports them.
+#[test]
+fn malformed_sea_query_statements_are_errors_not_panics() {
+    use sea_query::{
+        CommonTableExpression, Cycle, IntoIden, Search, SearchOrder, TableName, TableRef,
+        WithClause, WithQuery,
+    };
+    let unsupported = |r: sea_query_clickhouse::Result<String>, what: &str| match r {
+        Err(Error::Unsupported(m)) => assert!(m.contains(what), "{what}: {m}"),
+        other => panic!("{what}: expected Unsupported, got {other:?}"),
+    };
+    let sub = || TableRef::SubQuery(select_t().into(), Alias::new("s").into());
+    let aliased = || TableRef::Table(TableName(None, "t".into_iden()), Some("x".into_iden()));
+    let cte = CommonTableExpression::new()
+        .query(select_t())
+        .table_name("c")
+        .to_owned();
+
+    unsupported(WithQuery::new().to_sql(), "WITH");
+    unsupported(
+        WithClause::new().query(select_t()).to_sql(),
+        "WITH clause without",
+    );
+    let unnamed = CommonTableExpression::new().query(select_t()).to_owned();
+    unsupported(
+        WithClause::new()
+            .cte(unnamed)
+            .to_owned()
+            .query(select_t())
+            .to_sql(),
+        "without a name",
+    );
+    let cycle = WithClause::new()
+        .recursive(true)
+        .cte(cte.clone())
+        .cycle(Cycle::new())
+        .to_owned();
+    unsupported(cycle.query(select_t()).to_sql(), "CYCLE");
+    let search = WithClause::new()
+        .recursive(true)
+        .cte(cte.clone())
+        .search(Search::new().order(SearchOrder::DEPTH).to_owned())
+        .to_owned();
+    unsupported(search.query(select_t()).to_sql(), "SEARCH");
+    // A WITH inside a subquery is checked where it is rendered.
+    let inner = WithClause::new().query(select_t());
+    let outer = Query::select()
+        .expr(Expr::SubQuery(None, Box::new(inner.into())))
+        .to_owned();
+    unsupported(outer.to_sql(), "WITH clause without");
+    // The same WITH, complete, renders.
+    assert_eq!(
+        WithClause::new()
+            .cte(cte)
+            .to_owned()
+            .query(select_t())
+            .to_sql()
+            .unwrap(),
+        "WITH `c` AS (SELECT `a` FROM `t`) SELECT `a` FROM `t`"
+    );
+
+    unsupported(
+        Table::rename().table(sub(), "b").to_owned().to_sql(),
+        "RENAME",
+    );
+    unsupported(
+        Table::rename().table("a", aliased()).to_owned().to_sql(),
+        "RENAME",
+    );
+    assert_eq!(
+        Table::rename()
+            .table(("d", "a"), ("d", "b"))
+            .to_owned()
+            .to_sql()
+            .unwrap(),
+        "RENAME TABLE `d`.`a` TO `d`.`b`"
+    );
+    unsupported(Table::drop().table(sub()).to_owned().to_sql(), "table name");
+    unsupported(Table::drop().table(aliased()).to_owned().to_sql(), "alias");
+    unsupported(
+        Table::truncate().table(sub()).to_owned().to_sql(),
+        "table name",
+    );
+    let create = Table::create()
+        .table(sub())
+        .col(ColumnDef::new("a").integer())
+        .to_owned();
+    unsupported(create.to_sql(), "table name");
+    unsupported(
+        CreateTable::new(sub())
+            .column(ChColumn::new("a", "Int8"))
+            .engine(Engine::Memory)
+            .to_sql(),
+        "table name",
+    );
+    unsupported(
+        AlterTable::new(sub()).drop_column("a", false).to_sql(),
+        "table name",
+    );
+    // sea-query's own to_string does not panic either; the server rejects the text.
+    assert!(
+        Table::rename()
+            .table(sub(), "b")
+            .to_owned()
+            .to_string(CH)
+            .contains("throwError(")
+    );
+    assert!(WithQuery::new().to_string(CH).contains("throwError("));
+}
+
+#[test]
+fn clauses_clickhouse_lacks_are_errors() {
+    let mut locked = select_t();
+    locked.lock(sea_query::LockType::Update);
+    assert!(matches!(locked.to_sql(), Err(Error::Unsupported(m)) if m.contains("row locks")));
+    let mut returning = Query::delete()
+        .from_table("t")
+        .and_where(Expr::col("a").eq(1))
+        .to_owned();
+    returning.returning_all();
+    assert!(matches!(returning.to_sql(), Err(Error::Unsupported(m)) if m.contains("RETURNING")));
+    let upsert = Query::insert()
+        .into_table("t")
+        .columns(["a"])
+        .values_panic([1.into()])
+        .on_conflict(sea_query::OnConflict::column("a").do_nothing().to_owned())
+        .to_owned();
+    assert!(matches!(upsert.to_sql(), Err(Error::Unsupported(m)) if m.contains("ON CONFLICT")));
+}
