@@ -715,3 +715,68 @@ async fn join_kinds_and_strictness_match_the_server() {
     // 8 kinds without strictness, ANY on 5, ALL on 7, ASOF on 3, SEMI and ANTI on 4: twice.
     assert_eq!(accepted, 2 * (8 + 5 + 7 + 3 + 4 + 4));
 }
+
+#[tokio::test]
+async fn sea_query_dates_are_date_columns() {
+    let client = fresh("date_columns").await;
+    let create = CreateTable::new("d")
+        .col(sea_query::ColumnDef::new("day").date().not_null())
+        .col(sea_query::ColumnDef::new("maybe").date())
+        .col(
+            sea_query::ColumnDef::new("wide")
+                .custom("Date32")
+                .not_null(),
+        )
+        .engine(Engine::MergeTree)
+        .order_by([Expr::col("day")]);
+    assert_eq!(
+        create.to_sql().unwrap(),
+        "CREATE TABLE `d` (`day` Date, `maybe` Nullable(Date), `wide` Date32) ENGINE = MergeTree ORDER BY (`day`)"
+    );
+    client.execute_statement(&create).await.expect("create");
+    let stock = Table::create()
+        .table("s")
+        .col(sea_query::ColumnDef::new("day").date().not_null())
+        .engine("Memory")
+        .to_owned();
+    client.execute_statement(&stock).await.expect("create s");
+    let cols = client
+        .query("SELECT table, name, type FROM system.columns WHERE database = currentDatabase() ORDER BY table, position")
+        .await
+        .expect("columns");
+    assert_eq!(
+        rows(&cols),
+        [
+            "d|day|Date",
+            "d|maybe|Nullable(Date)",
+            "d|wide|Date32",
+            "s|day|Date"
+        ]
+    );
+    // Date values (sent as Date32) land in the Date column and compare with it.
+    let day = chrono::NaiveDate::from_ymd_opt(2024, 2, 29).unwrap();
+    let old = chrono::NaiveDate::from_ymd_opt(1950, 1, 1).unwrap();
+    let insert = Query::insert()
+        .into_table("d")
+        .columns(["day", "maybe", "wide"])
+        .values_panic([
+            day.into(),
+            sea_query::Value::ChronoDate(None).into(),
+            old.into(),
+        ])
+        .to_owned();
+    client.execute_statement(&insert).await.expect("insert");
+    let select = Query::select()
+        .columns(["day", "maybe", "wide"])
+        .from("d")
+        .and_where(Expr::col("day").eq(day))
+        .to_owned();
+    check_with_hand(
+        &client,
+        &select,
+        "SELECT day, maybe, wide FROM d WHERE day = '2024-02-29'",
+        &["2024-02-29|NULL|1950-01-01"],
+        false,
+    )
+    .await;
+}
