@@ -10,7 +10,7 @@ use common::*;
 use sea_query::{Expr, ExprTrait, Query, Table};
 use sea_query_clickhouse::{
     AlterTable, ChColumn, ChDelete, ChFunc, ChJoin, ChSelect, ChStatement, ClientExt,
-    CreateDatabase, CreateTable, DropDatabase, Engine, Error, JoinKind, Strictness,
+    CreateDatabase, CreateTable, DropDatabase, Engine, Error, JoinKind, Mutation, Strictness,
 };
 
 fn url() -> String {
@@ -779,4 +779,57 @@ async fn sea_query_dates_are_date_columns() {
         false,
     )
     .await;
+}
+
+/// The rows of `t` after `dialect` ran in one fresh database and `hand` in another.
+async fn same_effect(test: &str, dialect: &impl ChStatement, hand: &str) -> Vec<String> {
+    let ours = seeded(&format!("{test}_dialect")).await;
+    let theirs = seeded(&format!("{test}_hand")).await;
+    ours.execute_statement(dialect)
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", dialect.to_sql().unwrap()));
+    theirs
+        .command(hand)
+        .await
+        .unwrap_or_else(|e| panic!("{hand}: {e}"));
+    let (a, b) = (ids(&ours).await, ids(&theirs).await);
+    assert_eq!(a, b, "{hand}");
+    a
+}
+
+#[tokio::test]
+async fn mutation_and_delete_settings_reach_the_server() {
+    let update = Mutation::update("t")
+        .value("note", "synced")
+        .and_where(Expr::col("id").gte(2u64))
+        .settings("mutations_sync", 2);
+    // With mutations_sync = 2 the rows have changed when the statement returns.
+    let after = same_effect(
+        "mutation_settings",
+        &update,
+        "ALTER TABLE t UPDATE note = 'synced' WHERE id >= 2 SETTINGS mutations_sync = 2",
+    )
+    .await;
+    assert_eq!(after, ["1|1.5|", "2|2.5|synced", "3|3.5|synced"]);
+    let delete = ChDelete::new(
+        Query::delete()
+            .from_table("t")
+            .and_where(Expr::col("id").eq(2u64))
+            .to_owned(),
+    )
+    .settings("lightweight_deletes_sync", 2);
+    let after = same_effect(
+        "delete_settings",
+        &delete,
+        "DELETE FROM t WHERE id = 2 SETTINGS lightweight_deletes_sync = 2",
+    )
+    .await;
+    assert_eq!(after, ["1|1.5|", "3|3.5|"]);
+    // The clause is read as settings: an unknown one is the server's error.
+    let client = seeded("unknown_setting").await;
+    let unknown = Mutation::delete("t")
+        .and_where(Expr::col("id").eq(1u64))
+        .settings("no_such_setting", 1);
+    let err = client.execute_statement(&unknown).await.unwrap_err();
+    assert!(err.to_string().contains("UNKNOWN_SETTING"), "{err}");
 }

@@ -732,3 +732,44 @@ fn clauses_clickhouse_lacks_are_errors() {
         .to_owned();
     assert!(matches!(upsert.to_sql(), Err(Error::Unsupported(m)) if m.contains("ON CONFLICT")));
 }
+
+#[test]
+fn mutation_and_delete_settings() {
+    let m = Mutation::update("t")
+        .value("a", Expr::col("a").add(1))
+        .and_where(Expr::col("id").eq(3))
+        .settings("mutations_sync", 2)
+        .settings("comment", "x'y");
+    assert_eq!(
+        m.to_sql().unwrap(),
+        r"ALTER TABLE `t` UPDATE `a` = `a` + 1 WHERE `id` = 3 SETTINGS mutations_sync = 2, comment = 'x\'y'"
+    );
+    let typed = m.build_typed().unwrap();
+    assert_eq!(
+        typed.sql,
+        r"ALTER TABLE `t` UPDATE `a` = `a` + {p1:Int32} WHERE `id` = {p2:Int32} SETTINGS mutations_sync = 2, comment = 'x\'y'"
+    );
+    assert_eq!(
+        Mutation::delete("t")
+            .and_where(Expr::col("id").eq(3))
+            .settings("mutations_sync", 1)
+            .to_sql()
+            .unwrap(),
+        "ALTER TABLE `t` DELETE WHERE `id` = 3 SETTINGS mutations_sync = 1"
+    );
+    let d = ChDelete::new(
+        Query::delete()
+            .from_table("t")
+            .and_where(Expr::col("id").eq(5))
+            .to_owned(),
+    )
+    .settings("lightweight_deletes_sync", 2);
+    assert_eq!(
+        d.build_typed().unwrap().sql,
+        "DELETE FROM `t` WHERE `id` = {p1:Int32} SETTINGS lightweight_deletes_sync = 2"
+    );
+    let bad = Mutation::delete("t")
+        .and_where(Expr::col("id").eq(3))
+        .settings("x = 1; DROP", 1);
+    assert!(matches!(bad.to_sql(), Err(Error::InvalidInput(_))));
+}
