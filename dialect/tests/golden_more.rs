@@ -773,3 +773,207 @@ fn mutation_and_delete_settings() {
         .settings("x = 1; DROP", 1);
     assert!(matches!(bad.to_sql(), Err(Error::InvalidInput(_))));
 }
+
+#[test]
+fn views_plain_and_materialized() {
+    use sea_query_clickhouse::{CreateView, DropView};
+    let select = Query::select()
+        .columns(["id", "kind"])
+        .from("src")
+        .and_where(Expr::col("kind").eq("a'b"))
+        .to_owned();
+    let view = CreateView::new(("db", "v"), select.clone())
+        .or_replace()
+        .on_cluster("c")
+        .column(ChColumn::new("id", "UInt64"))
+        .column(ChColumn::new("kind", "String"))
+        .comment("recent");
+    let expected = r"CREATE OR REPLACE VIEW `db`.`v` ON CLUSTER `c` (`id` UInt64, `kind` String) AS SELECT `id`, `kind` FROM `src` WHERE `kind` = 'a\'b' COMMENT 'recent'";
+    assert_eq!(view.to_sql().unwrap(), expected);
+    // DDL is inline even when built with parameters.
+    let typed = view.build_typed().unwrap();
+    assert_eq!(typed.sql, expected);
+    assert!(typed.params.is_empty());
+
+    let mut ch = ChSelect::new(select.clone());
+    ch.final_().settings("max_threads", 1);
+    let to = CreateView::materialized("mv", ch)
+        .if_not_exists()
+        .to(("db", "dst"));
+    assert_eq!(
+        to.to_sql().unwrap(),
+        r"CREATE MATERIALIZED VIEW IF NOT EXISTS `mv` TO `db`.`dst` AS SELECT `id`, `kind` FROM `src` FINAL WHERE `kind` = 'a\'b' SETTINGS max_threads = 1"
+    );
+    let stored = CreateView::materialized("mv", select.clone())
+        .engine(Engine::replacing("id"))
+        .order_by([Expr::col("id")])
+        .partition_by(Expr::col("kind"))
+        .settings("index_granularity", 128)
+        .populate();
+    assert_eq!(
+        stored.to_sql().unwrap(),
+        r"CREATE MATERIALIZED VIEW `mv` ENGINE = ReplacingMergeTree(`id`) ORDER BY (`id`) PARTITION BY `kind` SETTINGS index_granularity = 128 POPULATE AS SELECT `id`, `kind` FROM `src` WHERE `kind` = 'a\'b'"
+    );
+    assert_eq!(
+        CreateView::materialized("mv", select.clone())
+            .engine(Engine::Memory)
+            .to_sql()
+            .unwrap(),
+        r"CREATE MATERIALIZED VIEW `mv` ENGINE = Memory AS SELECT `id`, `kind` FROM `src` WHERE `kind` = 'a\'b'"
+    );
+
+    let plain_with_to = CreateView::new("v", select.clone()).to("dst");
+    assert!(matches!(
+        plain_with_to.to_sql(),
+        Err(Error::InvalidInput(_))
+    ));
+    let plain_with_engine = CreateView::new("v", select.clone()).engine(Engine::Memory);
+    assert!(matches!(
+        plain_with_engine.to_sql(),
+        Err(Error::InvalidInput(_))
+    ));
+    let both = CreateView::materialized("mv", select.clone())
+        .to("dst")
+        .engine(Engine::Memory);
+    assert!(matches!(both.to_sql(), Err(Error::Unsupported(_))));
+    let mut formatted = ChSelect::new(select.clone());
+    formatted.format("JSON");
+    assert!(matches!(
+        CreateView::new("v", formatted).to_sql(),
+        Err(Error::InvalidInput(_))
+    ));
+    // What the SELECT cannot be is the view's error.
+    let mut bad = select;
+    bad.and_where(Expr::val("a").binary(sea_query::BinOper::Escape, Expr::val("b")));
+    assert!(matches!(
+        CreateView::new("v", bad).to_sql(),
+        Err(Error::Unsupported(_))
+    ));
+
+    assert_eq!(
+        DropView::new(("db", "v"))
+            .if_exists()
+            .on_cluster("c")
+            .sync()
+            .to_sql()
+            .unwrap(),
+        "DROP VIEW IF EXISTS `db`.`v` ON CLUSTER `c` SYNC"
+    );
+    assert_eq!(DropView::new("v").to_sql().unwrap(), "DROP VIEW `v`");
+}
+
+#[test]
+fn database_engines_with_arguments() {
+    let replicated = CreateDatabase::new("r")
+        .if_not_exists()
+        .on_cluster("c")
+        .engine_with_args(
+            "Replicated",
+            [
+                Expr::val("/clickhouse/databases/r"),
+                Expr::val("{shard}"),
+                Expr::val("{replica}"),
+            ],
+        )
+        .comment("replicated");
+    assert_eq!(
+        replicated.to_sql().unwrap(),
+        "CREATE DATABASE IF NOT EXISTS `r` ON CLUSTER `c` ENGINE = Replicated('/clickhouse/databases/r', '{shard}', '{replica}') COMMENT 'replicated'"
+    );
+    assert_eq!(
+        CreateDatabase::new("f")
+            .engine_with_args("Filesystem", [Expr::val("it's")])
+            .to_sql()
+            .unwrap(),
+        r"CREATE DATABASE `f` ENGINE = Filesystem('it\'s')"
+    );
+    assert_eq!(
+        CreateDatabase::new("l")
+            .engine_with_args("Lazy", [3600])
+            .to_sql()
+            .unwrap(),
+        "CREATE DATABASE `l` ENGINE = Lazy(3600)"
+    );
+    assert!(matches!(
+        CreateDatabase::new("x")
+            .engine_with_args("Replicated('a'); DROP", [1])
+            .to_sql(),
+        Err(Error::InvalidInput(_))
+    ));
+}
+
+#[test]
+fn graphite_and_custom_engines() {
+    assert_eq!(
+        Engine::GraphiteMergeTree("graphite_rollup".into())
+            .to_sql()
+            .unwrap(),
+        "GraphiteMergeTree('graphite_rollup')"
+    );
+    let replicated = Engine::Replicated {
+        path: "/clickhouse/tables/{shard}/g".into(),
+        replica: "{replica}".into(),
+        inner: Box::new(Engine::GraphiteMergeTree("graphite_rollup".into())),
+    };
+    assert_eq!(
+        replicated.to_sql().unwrap(),
+        "ReplicatedGraphiteMergeTree('/clickhouse/tables/{shard}/g', '{replica}', 'graphite_rollup')"
+    );
+    let create = CreateTable::new("g")
+        .column(ChColumn::new("Path", "String"))
+        .column(ChColumn::new("Time", "DateTime"))
+        .engine(Engine::GraphiteMergeTree("graphite_rollup".into()));
+    assert_eq!(
+        create.to_sql().unwrap(),
+        "CREATE TABLE `g` (`Path` String, `Time` DateTime) ENGINE = GraphiteMergeTree('graphite_rollup') ORDER BY tuple()"
+    );
+    let buffer = Engine::custom(
+        "Buffer",
+        [
+            Expr::cust("currentDatabase()"),
+            Expr::val("t"),
+            Expr::val(1),
+            Expr::val(10),
+            Expr::val(100),
+        ],
+    );
+    assert_eq!(
+        buffer.to_sql().unwrap(),
+        "Buffer(currentDatabase(), 't', 1, 10, 100)"
+    );
+    let join = Engine::custom(
+        "Join",
+        [Expr::cust("ANY"), Expr::cust("LEFT"), Expr::col("id")],
+    );
+    assert_eq!(join.to_sql().unwrap(), "Join(ANY, LEFT, `id`)");
+    assert_eq!(
+        Engine::custom("Null", Vec::<Expr>::new()).to_sql().unwrap(),
+        "Null"
+    );
+    let custom_tree = CreateTable::new("c")
+        .column(ChColumn::new("a", "UInt8"))
+        .engine(Engine::custom("CoalescingMergeTree", Vec::<Expr>::new()));
+    assert_eq!(
+        custom_tree.to_sql().unwrap(),
+        "CREATE TABLE `c` (`a` UInt8) ENGINE = CoalescingMergeTree ORDER BY tuple()"
+    );
+    let replicated_custom = Engine::Replicated {
+        path: "/p".into(),
+        replica: "r".into(),
+        inner: Box::new(Engine::custom("ReplacingMergeTree", [Expr::col("v")])),
+    };
+    assert_eq!(
+        replicated_custom.to_sql().unwrap(),
+        "ReplicatedReplacingMergeTree('/p', 'r', `v`)"
+    );
+    assert!(matches!(
+        Engine::custom("Buffer() ; DROP", [1]).to_sql(),
+        Err(Error::InvalidInput(_))
+    ));
+    let not_a_tree = Engine::Replicated {
+        path: "/p".into(),
+        replica: "r".into(),
+        inner: Box::new(Engine::custom("Buffer", [1])),
+    };
+    assert!(not_a_tree.to_sql().is_err());
+}
