@@ -731,7 +731,7 @@ async fn sea_query_dates_are_date_columns() {
         .order_by([Expr::col("day")]);
     assert_eq!(
         create.to_sql().unwrap(),
-        "CREATE TABLE `d` (`day` Date, `maybe` Nullable(Date), `wide` Date32) ENGINE = MergeTree ORDER BY (`day`)"
+        "CREATE TABLE `d` (`day` Date, `maybe` Nullable(Date), `wide` Date32) ENGINE = MergeTree ORDER BY `day`"
     );
     client.execute_statement(&create).await.expect("create");
     let stock = Table::create()

@@ -19,9 +19,9 @@ fn check(stmt: &impl ChStatement, inline: &str, placeholders: &str, typed: &str,
 fn golden_create_t() {
     check(
         &create_t(),
-        r#"CREATE TABLE IF NOT EXISTS `t` (`id` UInt64, `kind` LowCardinality(String), `score` Float64 DEFAULT 0.0, `tags` Array(String), `day` Date CODEC(Delta, ZSTD(1)), `note` String COMMENT 'free text') ENGINE = ReplacingMergeTree ORDER BY (`id`) PARTITION BY toYYYYMM(`day`) SETTINGS index_granularity = 8192 COMMENT 'test table'"#,
-        r#"CREATE TABLE IF NOT EXISTS `t` (`id` UInt64, `kind` LowCardinality(String), `score` Float64 DEFAULT 0.0, `tags` Array(String), `day` Date CODEC(Delta, ZSTD(1)), `note` String COMMENT 'free text') ENGINE = ReplacingMergeTree ORDER BY (`id`) PARTITION BY toYYYYMM(`day`) SETTINGS index_granularity = 8192 COMMENT 'test table'"#,
-        r#"CREATE TABLE IF NOT EXISTS `t` (`id` UInt64, `kind` LowCardinality(String), `score` Float64 DEFAULT 0.0, `tags` Array(String), `day` Date CODEC(Delta, ZSTD(1)), `note` String COMMENT 'free text') ENGINE = ReplacingMergeTree ORDER BY (`id`) PARTITION BY toYYYYMM(`day`) SETTINGS index_granularity = 8192 COMMENT 'test table'"#,
+        r#"CREATE TABLE IF NOT EXISTS `t` (`id` UInt64, `kind` LowCardinality(String), `score` Float64 DEFAULT 0.0, `tags` Array(String), `day` Date CODEC(Delta, ZSTD(1)), `note` String COMMENT 'free text') ENGINE = ReplacingMergeTree ORDER BY `id` PARTITION BY toYYYYMM(`day`) SETTINGS index_granularity = 8192 COMMENT 'test table'"#,
+        r#"CREATE TABLE IF NOT EXISTS `t` (`id` UInt64, `kind` LowCardinality(String), `score` Float64 DEFAULT 0.0, `tags` Array(String), `day` Date CODEC(Delta, ZSTD(1)), `note` String COMMENT 'free text') ENGINE = ReplacingMergeTree ORDER BY `id` PARTITION BY toYYYYMM(`day`) SETTINGS index_granularity = 8192 COMMENT 'test table'"#,
+        r#"CREATE TABLE IF NOT EXISTS `t` (`id` UInt64, `kind` LowCardinality(String), `score` Float64 DEFAULT 0.0, `tags` Array(String), `day` Date CODEC(Delta, ZSTD(1)), `note` String COMMENT 'free text') ENGINE = ReplacingMergeTree ORDER BY `id` PARTITION BY toYYYYMM(`day`) SETTINGS index_granularity = 8192 COMMENT 'test table'"#,
         r#"[]"#,
     );
 }

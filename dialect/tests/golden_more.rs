@@ -175,7 +175,7 @@ fn create_table_on_cluster_replicated_sample_ttl() {
         .ttl(Expr::cust("ts + INTERVAL 30 DAY"));
     assert_eq!(
         create.to_sql().unwrap(),
-        "CREATE TABLE `db`.`events` ON CLUSTER `main` (`id` UInt64, `ts` DateTime TTL ts + INTERVAL 1 DAY, `raw` String EPHEMERAL, `n` Nullable(Int32)) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/events', '{replica}', `id`) ORDER BY (`id`, `ts`) PRIMARY KEY (`id`) SAMPLE BY `id` TTL ts + INTERVAL 30 DAY"
+        "CREATE TABLE `db`.`events` ON CLUSTER `main` (`id` UInt64, `ts` DateTime TTL ts + INTERVAL 1 DAY, `raw` String EPHEMERAL, `n` Nullable(Int32)) ENGINE = ReplicatedReplacingMergeTree('/clickhouse/tables/{shard}/events', '{replica}', `id`) ORDER BY (`id`, `ts`) PRIMARY KEY `id` SAMPLE BY `id` TTL ts + INTERVAL 30 DAY"
     );
 }
 
@@ -812,7 +812,7 @@ fn views_plain_and_materialized() {
         .populate();
     assert_eq!(
         stored.to_sql().unwrap(),
-        r"CREATE MATERIALIZED VIEW `mv` ENGINE = ReplacingMergeTree(`id`) ORDER BY (`id`) PARTITION BY `kind` SETTINGS index_granularity = 128 POPULATE AS SELECT `id`, `kind` FROM `src` WHERE `kind` = 'a\'b'"
+        r"CREATE MATERIALIZED VIEW `mv` ENGINE = ReplacingMergeTree(`id`) ORDER BY `id` PARTITION BY `kind` SETTINGS index_granularity = 128 POPULATE AS SELECT `id`, `kind` FROM `src` WHERE `kind` = 'a\'b'"
     );
     assert_eq!(
         CreateView::materialized("mv", select.clone())
@@ -976,4 +976,52 @@ fn graphite_and_custom_engines() {
         inner: Box::new(Engine::custom("Buffer", [1])),
     };
     assert!(not_a_tree.to_sql().is_err());
+}
+
+#[test]
+fn like_escape_forms() {
+    use sea_query::LikeExpr;
+    let s = Query::select()
+        .column("a")
+        .from("t")
+        .and_where(Expr::col("a").like(LikeExpr::new(r"10#%\").escape('#')))
+        .and_where(Expr::col("b").like(LikeExpr::new(r"x\_").escape('\\')))
+        .and_where(Expr::col("c").binary(
+            sea_query::BinOper::NotLike,
+            Expr::col("d").binary(sea_query::BinOper::Escape, Expr::Constant('!'.into())),
+        ))
+        .to_owned();
+    assert_eq!(
+        s.to_sql().unwrap(),
+        r"SELECT `a` FROM `t` WHERE `a` LIKE '10\\%\\\\' AND `b` LIKE 'x\\_' AND `c` NOT LIKE `d` ESCAPE '!'"
+    );
+    let typed = s.build_typed().unwrap();
+    assert_eq!(
+        typed.sql,
+        r"SELECT `a` FROM `t` WHERE `a` LIKE {p1:String} AND `b` LIKE {p2:String} AND `c` NOT LIKE `d` ESCAPE '!'"
+    );
+    let values: Vec<String> = typed.params.iter().map(|(_, v)| v.to_string()).collect();
+    assert_eq!(values, [r"10\%\\", r"x\_"]);
+}
+
+#[test]
+fn one_key_expression_is_written_bare() {
+    let create = CreateTable::new("t")
+        .column(ChColumn::new("a", "UInt8"))
+        .column(ChColumn::new("b", "UInt8"))
+        .engine(Engine::SummingMergeTree(vec![Alias::new("b").into()]))
+        .order_by([Expr::col("a").add(1)])
+        .primary_key([Expr::col("a").add(1)]);
+    assert_eq!(
+        create.to_sql().unwrap(),
+        "CREATE TABLE `t` (`a` UInt8, `b` UInt8) ENGINE = SummingMergeTree(`b`) ORDER BY `a` + 1 PRIMARY KEY `a` + 1"
+    );
+    let raw = CreateTable::new("t")
+        .column(ChColumn::new("a", "UInt8"))
+        .engine(Engine::MergeTree)
+        .order_by([Expr::cust("a, intHash32(a)")]);
+    assert_eq!(
+        raw.to_sql().unwrap(),
+        "CREATE TABLE `t` (`a` UInt8) ENGINE = MergeTree ORDER BY (a, intHash32(a))"
+    );
 }

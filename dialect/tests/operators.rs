@@ -337,12 +337,27 @@ fn cases() -> Vec<(String, Expr, Expect)> {
         Runs(r"'10x' NOT LIKE '10\\%'", r"'10x' NOT LIKE '10\\%'", "1"),
     ));
     out.push((
-        "Like with ESCAPE '#' on a column".into(),
+        "Like with ESCAPE '#' on a computed pattern".into(),
         Expr::val("10%").binary(
             BinOper::Like,
-            Expr::col("p").binary(BinOper::Escape, Expr::Constant('#'.into())),
+            Func::cust("concat")
+                .arg("10#")
+                .arg("%")
+                .binary(BinOper::Escape, Expr::Constant('#'.into())),
         ),
-        Refused("ESCAPE '#'"),
+        Runs(
+            "'10%' LIKE concat('10#', '%') ESCAPE '#'",
+            "'10%' LIKE concat('10#', '%') ESCAPE '#'",
+            "1",
+        ),
+    ));
+    out.push((
+        "Like with a two-character ESCAPE".into(),
+        Expr::val("10%").binary(
+            BinOper::Like,
+            Expr::val("10#%").binary(BinOper::Escape, Expr::val("##")),
+        ),
+        Refused("not one character"),
     ));
     out
 }
@@ -350,9 +365,9 @@ fn cases() -> Vec<(String, Expr, Expect)> {
 #[test]
 fn the_walk_covers_every_operator() {
     let cases = cases();
-    // 28 BinOper variants (Custom once), 17 PgBinOper, 4 SqliteBinOper, UnOper::Not, and four
+    // 28 BinOper variants (Custom once), 17 PgBinOper, 4 SqliteBinOper, UnOper::Not, and five
     // LIKE ... ESCAPE forms.
-    assert_eq!(cases.len(), 28 + 17 + 4 + 1 + 4);
+    assert_eq!(cases.len(), 28 + 17 + 4 + 1 + 5);
     let mut names: Vec<&str> = cases.iter().map(|(n, ..)| n.as_str()).collect();
     names.sort();
     names.dedup();

@@ -6,15 +6,15 @@
 //! | `AND` `OR` `LIKE` `NOT LIKE` `IS` `IS NOT` `IN` `NOT IN` `BETWEEN` `NOT BETWEEN` `=` `<>` `<` `>` `<=` `>=` `+` `-` `*` `/` `%` `AS`, `Custom(op)` | the same infix operator |
 //! | `&`, `\|`, `<<`, `>>` | `bitAnd(a, b)`, `bitOr(a, b)`, `bitShiftLeft(a, b)`, `bitShiftRight(a, b)` |
 //! | `LIKE p ESCAPE '\'` | `LIKE p` (backslash is ClickHouse's LIKE escape) |
-//! | `LIKE 'p' ESCAPE 'c'` | `LIKE 'p'` with the pattern rewritten to backslash escapes |
+//! | `LIKE 'p' ESCAPE 'c'` | `LIKE 'p'` with the pattern rewritten to backslash escapes (every version) |
+//! | `LIKE p ESCAPE 'c'`, `p` not a string value | `LIKE p ESCAPE 'c'` (recent servers; 26.9 has it) |
 //! | PostgreSQL `ILIKE`, `NOT ILIKE`, `\|\|` | the same infix operator |
 //! | PostgreSQL `~`, `~*` | `match(a, b)`, `match(a, concat('(?i)', b))` (RE2 syntax) |
 //! | PostgreSQL `@>`, `<@`, `&&` on arrays | `hasAll(a, b)`, `hasAll(b, a)`, `hasAny(a, b)` |
 //! | `NOT` | `NOT` |
 //!
-//! Everything else (`ESCAPE` outside LIKE, a non-literal pattern with an escape character other
-//! than backslash, the remaining PostgreSQL and SQLite operators, operators added to sea-query
-//! later) is written as `throwError('...')` and reported, so the dialect's entry points return
+//! Everything else (`ESCAPE` outside LIKE or with an escape that is not one character, the
+//! remaining PostgreSQL and SQLite operators, operators added to sea-query later) is written as `throwError('...')` and reported, so the dialect's entry points return
 //! [`Error::Unsupported`](crate::Error::Unsupported).
 
 use sea_query::extension::postgres::PgBinOper;
@@ -150,10 +150,10 @@ fn like_with_escape(
     left: &Expr,
     op: &BinOper,
     pattern: &Expr,
-    escape: &Expr,
+    escape_expr: &Expr,
     sql: &mut impl SqlWriter,
 ) {
-    let escape = match escape {
+    let escape = match escape_expr {
         Expr::Constant(Value::Char(Some(c))) | Expr::Value(Value::Char(Some(c))) => Some(*c),
         Expr::Constant(Value::String(Some(s))) | Expr::Value(Value::String(Some(s))) => {
             let mut chars = s.chars();
@@ -174,12 +174,11 @@ fn like_with_escape(
             let rewritten = Expr::Constant(Value::String(Some(rewrite_pattern(p, c))));
             Defaults.binary_expr(left, op, &rewritten, sql)
         }
-        (Some(c), _) => unsupported(
-            sql,
-            format!(
-                "LIKE ... ESCAPE {c:?} on a pattern that is not a string value (ClickHouse escapes with backslash only)"
-            ),
-        ),
+        (Some(_), _) => {
+            Defaults.binary_expr(left, op, pattern, sql);
+            let _ = sql.write_str(" ESCAPE ");
+            CH.prepare_expr(escape_expr, sql);
+        }
         (None, _) => unsupported(
             sql,
             "LIKE ... ESCAPE with an escape that is not one character",

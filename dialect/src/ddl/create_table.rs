@@ -22,7 +22,7 @@ pub enum Engine {
         /// The deletion-marker column (needs `version`).
         is_deleted: Option<DynIden>,
     },
-    /// `SummingMergeTree([(columns)])`.
+    /// `SummingMergeTree([column | (columns)])`.
     SummingMergeTree(Vec<DynIden>),
     /// `AggregatingMergeTree`.
     AggregatingMergeTree,
@@ -132,6 +132,9 @@ impl Engine {
             }
             Engine::SummingMergeTree(columns) if columns.is_empty() => {
                 ("SummingMergeTree".into(), vec![])
+            }
+            Engine::SummingMergeTree(columns) if columns.len() == 1 => {
+                ("SummingMergeTree".into(), vec![iden(&columns[0])])
             }
             Engine::SummingMergeTree(columns) => {
                 let list: Vec<String> = columns.iter().map(iden).collect();
@@ -270,7 +273,7 @@ macro_rules! storage_methods {
             self.storage.engine = Some(engine);
             self
         }
-        /// `ORDER BY (exprs)` (MergeTree family; `tuple()` when empty).
+        /// `ORDER BY expr` or `ORDER BY (exprs)` (MergeTree family; `tuple()` when empty).
         pub fn order_by<E: Into<Expr>>(mut self, exprs: impl IntoIterator<Item = E>) -> Self {
             self.storage.order_by = exprs.into_iter().map(Into::into).collect();
             self
@@ -280,7 +283,7 @@ macro_rules! storage_methods {
             self.storage.partition_by = Some(expr.into());
             self
         }
-        /// `PRIMARY KEY (exprs)`: a prefix of ORDER BY.
+        /// `PRIMARY KEY expr` or `PRIMARY KEY (exprs)`: a prefix of ORDER BY.
         pub fn primary_key<E: Into<Expr>>(mut self, exprs: impl IntoIterator<Item = E>) -> Self {
             self.storage.primary_key = exprs.into_iter().map(Into::into).collect();
             self
@@ -318,7 +321,7 @@ pub(crate) use storage_methods;
 ///     .order_by([Expr::col("id")]);
 /// assert_eq!(
 ///     create.to_sql().unwrap(),
-///     "CREATE TABLE IF NOT EXISTS `events` (`id` UInt64, `kind` LowCardinality(String)) ENGINE = MergeTree ORDER BY (`id`)"
+///     "CREATE TABLE IF NOT EXISTS `events` (`id` UInt64, `kind` LowCardinality(String)) ENGINE = MergeTree ORDER BY `id`"
 /// );
 /// ```
 #[derive(Debug, Clone)]
@@ -371,9 +374,16 @@ impl CreateTable {
     }
 }
 
+/// `expr` for one expression (as the server prints it back), `(a, b, ...)` for several. Raw
+/// text (`Expr::cust`) keeps its parentheses, which it may need.
 pub(crate) fn expr_list(exprs: &[Expr]) -> String {
-    let parts: Vec<String> = exprs.iter().map(inline_expr).collect();
-    format!("({})", parts.join(", "))
+    match exprs {
+        [one] if !matches!(one, Expr::Custom(_)) => inline_expr(one),
+        _ => {
+            let parts: Vec<String> = exprs.iter().map(inline_expr).collect();
+            format!("({})", parts.join(", "))
+        }
+    }
 }
 
 /// Writes ` (column, ...)` unless there are no columns.

@@ -39,7 +39,7 @@ use crate::statement::ChStatement;
 ///     .populate();
 /// assert_eq!(
 ///     stored.to_sql().unwrap(),
-///     "CREATE MATERIALIZED VIEW `kept` ENGINE = MergeTree ORDER BY (`id`) POPULATE AS SELECT `id`, `kind` FROM `events` WHERE `id` > 10"
+///     "CREATE MATERIALIZED VIEW `kept` ENGINE = MergeTree ORDER BY `id` POPULATE AS SELECT `id`, `kind` FROM `events` WHERE `id` > 10"
 /// );
 /// ```
 #[derive(Debug, Clone)]
