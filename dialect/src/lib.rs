@@ -7,7 +7,7 @@
 //! [`AlterTable`], [`CreateView`] (plain and materialized), [`DropView`], [`CreateDatabase`] and
 //! [`DropDatabase`]. Every statement renders through the
 //! [`ChStatement`] trait three ways: inline literals ([`ChStatement::to_sql`]), `?` placeholders
-//! with sea-query values ([`ChStatement::build`]) and typed server-side parameters
+//! with sea-query values ([`ChStatement::build_values`]) and typed server-side parameters
 //! ([`ChStatement::build_typed`]), which [`ClientExt`] sends with the driver.
 //!
 //! ```
