@@ -711,6 +711,17 @@ fn malformed_sea_query_statements_are_errors_not_panics() {
             .contains("throwError(")
     );
     assert!(WithQuery::new().to_string(CH).contains("throwError("));
+
+    // More `?` than values in custom SQL.
+    let short = Query::select()
+        .expr(Expr::cust_with_values("? + ?", [1]))
+        .to_owned();
+    unsupported(short.to_sql(), "2 `?` placeholders for 1 values");
+    assert!(short.to_string(CH).contains("throwError("));
+    let escaped = Query::select()
+        .expr(Expr::cust_with_values("'a' ?? ?", [1]))
+        .to_owned();
+    assert_eq!(escaped.to_sql().unwrap(), "SELECT 'a' ? 1");
 }
 
 #[test]

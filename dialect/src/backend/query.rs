@@ -7,7 +7,8 @@ use std::fmt::Write;
 use sea_query::{
     BinOper, ExplainStatement, Expr, Func, JoinOn, LockClause, OnConflict, OrderExpr,
     PostgresQueryBuilder, QueryBuilder, ReturningClause, SelectDistinct, SelectInto,
-    SelectStatement, SqlWriter, SubQueryStatement, UnOper, UnionType, Value, WithClause, WithQuery,
+    SelectStatement, SqlWriter, SubQueryStatement, Token, Tokenizer, UnOper, UnionType, Value,
+    WithClause, WithQuery,
 };
 
 use super::report::{report, unsupported};
@@ -122,6 +123,23 @@ impl QueryBuilder for ClickHouseQueryBuilder {
         let _ = sql.write_str(")");
     }
 
+    fn prepare_expr(&self, expr: &Expr, sql: &mut impl SqlWriter) {
+        if let Expr::CustomWithExpr(text, values) = expr {
+            // sea-query indexes the values by placeholder and panics past their end.
+            let placeholders = count_placeholders(text);
+            if placeholders > values.len() {
+                return unsupported(
+                    sql,
+                    format!(
+                        "{text:?} has {placeholders} `?` placeholders for {} values",
+                        values.len()
+                    ),
+                );
+            }
+        }
+        self.prepare_expr_common(expr, sql);
+    }
+
     fn binary_expr(&self, left: &Expr, op: &BinOper, right: &Expr, sql: &mut impl SqlWriter) {
         oper::binary_expr(left, op, right, sql);
     }
@@ -231,4 +249,20 @@ impl QueryBuilder for ClickHouseQueryBuilder {
     fn least_function(&self) -> &str {
         "least"
     }
+}
+
+/// The `?` placeholders in custom SQL text as sea-query counts them (`??` is a literal `?`).
+fn count_placeholders(text: &str) -> usize {
+    let mut tokens = Tokenizer::new(text).iter().peekable();
+    let mut count = 0;
+    while let Some(token) = tokens.next() {
+        if token == Token::Punctuation("?") {
+            if tokens.peek() == Some(&Token::Punctuation("?")) {
+                tokens.next();
+            } else {
+                count += 1;
+            }
+        }
+    }
+    count
 }
