@@ -5,7 +5,7 @@ use std::future::Future;
 
 use clickhouse_connect::{Client, Command, CommandResult, Query, QueryResult};
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::statement::ChStatement;
 
 /// Runs [`ChStatement`]s on a [`Client`].
@@ -25,6 +25,10 @@ use crate::statement::ChStatement;
 /// ```
 pub trait ClientExt {
     /// The statement as a driver query with its parameters bound; set options, then await it.
+    ///
+    /// A statement with its own `FORMAT` ([`ChSelect::format`](crate::ChSelect::format)) is an
+    /// [`Error::Unsupported`]: the driver asks for Native and decodes it, and has no raw-bytes
+    /// query yet.
     fn statement_query(&self, statement: &impl ChStatement) -> Result<Query<'static>>;
 
     /// The statement as a driver command with its parameters bound; set options, then await it.
@@ -45,6 +49,13 @@ pub trait ClientExt {
 
 impl ClientExt for Client {
     fn statement_query(&self, statement: &impl ChStatement) -> Result<Query<'static>> {
+        if let Some(format) = statement.output_format() {
+            return Err(Error::Unsupported(format!(
+                "FORMAT {format} on a typed query: the driver reads Native and has no raw-bytes \
+                 query yet; drop the FORMAT, or send the SQL of `to_sql`/`build_typed` with a \
+                 client that returns the bytes"
+            )));
+        }
         let typed = statement.build_typed()?;
         let mut query = self.query(typed.sql);
         for (name, value) in typed.params {

@@ -9,6 +9,7 @@ use sea_query::{
 use crate::backend::{ClickHouseQueryBuilder, Ext, ExtBuilder};
 use crate::error::{Error, Result};
 use crate::literal;
+use crate::select::{SettingValue, write_settings};
 use crate::statement::ChStatement;
 
 const CH: ClickHouseQueryBuilder = ClickHouseQueryBuilder;
@@ -19,7 +20,7 @@ fn inline_expr(expr: &Expr) -> String {
     out
 }
 
-/// A lightweight `DELETE FROM t [ON CLUSTER c] [IN PARTITION p] WHERE ...`.
+/// A lightweight `DELETE FROM t [ON CLUSTER c] [IN PARTITION p] WHERE ... [SETTINGS ...]`.
 ///
 /// ORDER BY or LIMIT on the inner statement is an error: ClickHouse has neither on DELETE.
 ///
@@ -36,6 +37,7 @@ pub struct ChDelete {
     inner: DeleteStatement,
     on_cluster: Option<String>,
     in_partition: Option<Expr>,
+    settings: Vec<(String, SettingValue)>,
 }
 
 impl From<DeleteStatement> for ChDelete {
@@ -51,7 +53,14 @@ impl ChDelete {
             inner,
             on_cluster: None,
             in_partition: None,
+            settings: Vec::new(),
         }
+    }
+
+    /// Adds `name = value` to the `SETTINGS` clause (e.g. `lightweight_deletes_sync`).
+    pub fn settings(mut self, name: &str, value: impl Into<SettingValue>) -> Self {
+        self.settings.push((name.to_owned(), value.into()));
+        self
     }
 
     /// `ON CLUSTER name`.
@@ -102,7 +111,7 @@ impl ChStatement for ChDelete {
     fn render(&self, sql: &mut impl SqlWriter) -> Result<()> {
         check_delete(&self.inner)?;
         ExtBuilder::new(Ext::Delete(self)).prepare_delete_statement(&self.inner, sql);
-        Ok(())
+        write_settings(sql, &self.settings)
     }
 }
 
@@ -113,8 +122,8 @@ enum MutationKind {
 }
 
 /// A mutation: `ALTER TABLE t UPDATE col = expr, ... WHERE ...` or `ALTER TABLE t DELETE
-/// WHERE ...`. The server rewrites the affected parts in the background (set the
-/// `mutations_sync` setting to wait for it).
+/// WHERE ...`, with an optional `SETTINGS` clause. The server rewrites the affected parts in the
+/// background (set `mutations_sync` to wait for it).
 ///
 /// ```
 /// use sea_query::{Expr, ExprTrait};
@@ -133,6 +142,7 @@ pub struct Mutation {
     kind: MutationKind,
     in_partition: Option<Expr>,
     condition: Option<Condition>,
+    settings: Vec<(String, SettingValue)>,
 }
 
 impl Mutation {
@@ -153,7 +163,15 @@ impl Mutation {
             kind,
             in_partition: None,
             condition: None,
+            settings: Vec::new(),
         }
+    }
+
+    /// Adds `name = value` to the `SETTINGS` clause (e.g. `mutations_sync = 2` to wait until
+    /// the mutation is done).
+    pub fn settings(mut self, name: &str, value: impl Into<SettingValue>) -> Self {
+        self.settings.push((name.to_owned(), value.into()));
+        self
     }
 
     /// Sets `column = value` (an UPDATE mutation only).
@@ -231,6 +249,6 @@ impl ChStatement for Mutation {
         }
         let _ = sql.write_str(" WHERE ");
         CH.prepare_condition_where(condition, sql);
-        Ok(())
+        write_settings(sql, &self.settings)
     }
 }

@@ -4,9 +4,10 @@
 //! sea-query cannot carry live on ClickHouse statement types: [`ChSelect`] (FINAL, SAMPLE, ARRAY
 //! JOIN, join strictness, PREWHERE, WITH TOTALS, LIMIT BY, SETTINGS, FORMAT), [`ChDelete`]
 //! (lightweight DELETE), [`Mutation`] (`ALTER TABLE ... UPDATE/DELETE`), [`CreateTable`],
-//! [`AlterTable`], [`CreateDatabase`] and [`DropDatabase`]. Every statement renders through the
+//! [`AlterTable`], [`CreateView`] (plain and materialized), [`DropView`], [`CreateDatabase`] and
+//! [`DropDatabase`]. Every statement renders through the
 //! [`ChStatement`] trait three ways: inline literals ([`ChStatement::to_sql`]), `?` placeholders
-//! with sea-query values ([`ChStatement::build`]) and typed server-side parameters
+//! with sea-query values ([`ChStatement::build_values`]) and typed server-side parameters
 //! ([`ChStatement::build_typed`]), which [`ClientExt`] sends with the driver.
 //!
 //! ```
@@ -36,7 +37,8 @@ pub use sea_query;
 pub use backend::ClickHouseQueryBuilder;
 pub use client::ClientExt;
 pub use ddl::{
-    AlterTable, ChColumn, ChType, CreateDatabase, CreateTable, DropDatabase, Engine, ValueKind,
+    AlterTable, ChColumn, ChType, CreateDatabase, CreateTable, CreateView, DropDatabase, DropView,
+    Engine, ValueKind,
 };
 pub use delete::{ChDelete, Mutation};
 pub use error::{Error, Result};

@@ -8,34 +8,54 @@ use sea_query::{
 };
 
 use crate::backend::ClickHouseQueryBuilder;
+use crate::backend::report::Collect;
 use crate::error::{Error, Result};
 use crate::params::{InlineWriter, ParamWriter, TypedQuery};
 
 const CH: ClickHouseQueryBuilder = ClickHouseQueryBuilder;
 
 /// A statement the ClickHouse dialect can render.
+///
+/// The three renderings return [`Error::Unsupported`] for any construct ClickHouse cannot
+/// express, including those met deep inside sea-query's rendering (an operator without a
+/// ClickHouse counterpart, a subquery where a table name is needed, ...).
 pub trait ChStatement {
     /// Writes the statement into `sql`; values go through `sql.push_param`.
+    ///
+    /// Constructs met inside sea-query's hooks are reported to the three renderings below, not
+    /// by `render` itself: call those.
     fn render(&self, sql: &mut impl SqlWriter) -> Result<()>;
+
+    /// The `FORMAT` this statement asks the server for, if any (see
+    /// [`ChSelect::format`](crate::ChSelect::format)).
+    fn output_format(&self) -> Option<&str> {
+        None
+    }
 
     /// The SQL with values inline as ClickHouse literals.
     fn to_sql(&self) -> Result<String> {
+        let collect = Collect::begin();
         let mut writer = InlineWriter::default();
         self.render(&mut writer)?;
+        collect.finish()?;
         writer.finish()
     }
 
     /// The SQL with `?` placeholders, and the values in order.
     fn build_values(&self) -> Result<(String, Values)> {
+        let collect = Collect::begin();
         let mut writer = SqlWriterValues::new("?", false);
         self.render(&mut writer)?;
+        collect.finish()?;
         Ok(writer.into_parts())
     }
 
     /// The SQL with typed `{pN:Type}` placeholders, and the parameters for the driver.
     fn build_typed(&self) -> Result<TypedQuery> {
+        let collect = Collect::begin();
         let mut writer = ParamWriter::new();
         self.render(&mut writer)?;
+        collect.finish()?;
         writer.finish()
     }
 }

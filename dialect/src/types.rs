@@ -7,7 +7,7 @@
 //! | `Decimal(p, s)`, `Money(p, s)` | `Decimal(p, s)` (default `Decimal(38, 10)`, money `Decimal(19, 4)`) |
 //! | `Char(n)`, `Binary(n)` | `FixedString(n)` |
 //! | `String`, `Text`, `Blob`, `VarBinary` | `String` |
-//! | `Date` | `Date32` |
+//! | `Date` | `Date` (1970-01-01 to 2149-06-06, 2 bytes) |
 //! | `DateTime`, `Timestamp` | `DateTime64(6)`, `DateTime` |
 //! | `TimestampWithTimeZone` | `DateTime64(6, 'UTC')` |
 //! | `Year` | `UInt16` |
@@ -22,6 +22,11 @@
 //!
 //! `Time`, `Interval`, `Bit`, `VarBit`, `Cidr`, `MacAddr` and `LTree` have no ClickHouse
 //! counterpart here and are errors.
+//!
+//! For dates outside `Date`'s range, ask for `Date32` (1900-01-01 to 2299-12-31, 4 bytes) by
+//! name: `ColumnDef::new("d").custom("Date32")` or `ChColumn::new("d", "Date32")`. Date values
+//! are always sent as `Date32` literals and parameters, which the server converts to a `Date`
+//! column's type.
 
 use sea_query::ColumnType;
 
@@ -58,7 +63,7 @@ pub fn column_type(ty: &ColumnType) -> Result<String> {
         ColumnType::DateTime => "DateTime64(6)".into(),
         ColumnType::Timestamp => "DateTime".into(),
         ColumnType::TimestampWithTimeZone => "DateTime64(6, 'UTC')".into(),
-        ColumnType::Date => "Date32".into(),
+        ColumnType::Date => "Date".into(),
         ColumnType::Year => "UInt16".into(),
         ColumnType::Boolean => "Bool".into(),
         ColumnType::Json | ColumnType::JsonBinary => "JSON".into(),

@@ -19,9 +19,9 @@ fn check(stmt: &impl ChStatement, inline: &str, placeholders: &str, typed: &str,
 fn golden_create_t() {
     check(
         &create_t(),
-        r#"CREATE TABLE IF NOT EXISTS `t` (`id` UInt64, `kind` LowCardinality(String), `score` Float64 DEFAULT 0.0, `tags` Array(String), `day` Date CODEC(Delta, ZSTD(1)), `note` String COMMENT 'free text') ENGINE = ReplacingMergeTree ORDER BY (`id`) PARTITION BY toYYYYMM(`day`) SETTINGS index_granularity = 8192 COMMENT 'test table'"#,
-        r#"CREATE TABLE IF NOT EXISTS `t` (`id` UInt64, `kind` LowCardinality(String), `score` Float64 DEFAULT 0.0, `tags` Array(String), `day` Date CODEC(Delta, ZSTD(1)), `note` String COMMENT 'free text') ENGINE = ReplacingMergeTree ORDER BY (`id`) PARTITION BY toYYYYMM(`day`) SETTINGS index_granularity = 8192 COMMENT 'test table'"#,
-        r#"CREATE TABLE IF NOT EXISTS `t` (`id` UInt64, `kind` LowCardinality(String), `score` Float64 DEFAULT 0.0, `tags` Array(String), `day` Date CODEC(Delta, ZSTD(1)), `note` String COMMENT 'free text') ENGINE = ReplacingMergeTree ORDER BY (`id`) PARTITION BY toYYYYMM(`day`) SETTINGS index_granularity = 8192 COMMENT 'test table'"#,
+        r#"CREATE TABLE IF NOT EXISTS `t` (`id` UInt64, `kind` LowCardinality(String), `score` Float64 DEFAULT 0.0, `tags` Array(String), `day` Date CODEC(Delta, ZSTD(1)), `note` String COMMENT 'free text') ENGINE = ReplacingMergeTree ORDER BY `id` PARTITION BY toYYYYMM(`day`) SETTINGS index_granularity = 8192 COMMENT 'test table'"#,
+        r#"CREATE TABLE IF NOT EXISTS `t` (`id` UInt64, `kind` LowCardinality(String), `score` Float64 DEFAULT 0.0, `tags` Array(String), `day` Date CODEC(Delta, ZSTD(1)), `note` String COMMENT 'free text') ENGINE = ReplacingMergeTree ORDER BY `id` PARTITION BY toYYYYMM(`day`) SETTINGS index_granularity = 8192 COMMENT 'test table'"#,
+        r#"CREATE TABLE IF NOT EXISTS `t` (`id` UInt64, `kind` LowCardinality(String), `score` Float64 DEFAULT 0.0, `tags` Array(String), `day` Date CODEC(Delta, ZSTD(1)), `note` String COMMENT 'free text') ENGINE = ReplacingMergeTree ORDER BY `id` PARTITION BY toYYYYMM(`day`) SETTINGS index_granularity = 8192 COMMENT 'test table'"#,
         r#"[]"#,
     );
 }
@@ -96,9 +96,9 @@ fn golden_ch_select_array_join() {
 fn golden_ch_select_joins() {
     check(
         &ch_select_joins(),
-        r#"SELECT `t`.`id`, `u`.`name` FROM `t` LEFT ANY JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
-        r#"SELECT `t`.`id`, `u`.`name` FROM `t` LEFT ANY JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
-        r#"SELECT `t`.`id`, `u`.`name` FROM `t` LEFT ANY JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
+        r#"SELECT `t`.`id`, `u`.`name` FROM `t` ANY LEFT JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
+        r#"SELECT `t`.`id`, `u`.`name` FROM `t` ANY LEFT JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
+        r#"SELECT `t`.`id`, `u`.`name` FROM `t` ANY LEFT JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
         r#"[]"#,
     );
 }
@@ -107,9 +107,9 @@ fn golden_ch_select_joins() {
 fn golden_ch_select_join_using() {
     check(
         &ch_select_join_using(),
-        r#"SELECT `id`, `name` FROM `t` INNER ALL JOIN `u` USING (`id`) ORDER BY `id` ASC"#,
-        r#"SELECT `id`, `name` FROM `t` INNER ALL JOIN `u` USING (`id`) ORDER BY `id` ASC"#,
-        r#"SELECT `id`, `name` FROM `t` INNER ALL JOIN `u` USING (`id`) ORDER BY `id` ASC"#,
+        r#"SELECT `id`, `name` FROM `t` ALL INNER JOIN `u` USING (`id`) ORDER BY `id` ASC"#,
+        r#"SELECT `id`, `name` FROM `t` ALL INNER JOIN `u` USING (`id`) ORDER BY `id` ASC"#,
+        r#"SELECT `id`, `name` FROM `t` ALL INNER JOIN `u` USING (`id`) ORDER BY `id` ASC"#,
         r#"[]"#,
     );
 }
@@ -118,9 +118,9 @@ fn golden_ch_select_join_using() {
 fn golden_ch_select_semi_join() {
     check(
         &ch_select_semi_join(),
-        r#"SELECT `t`.`id` FROM `t` LEFT SEMI JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
-        r#"SELECT `t`.`id` FROM `t` LEFT SEMI JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
-        r#"SELECT `t`.`id` FROM `t` LEFT SEMI JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
+        r#"SELECT `t`.`id` FROM `t` SEMI LEFT JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
+        r#"SELECT `t`.`id` FROM `t` SEMI LEFT JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
+        r#"SELECT `t`.`id` FROM `t` SEMI LEFT JOIN `u` ON `t`.`id` = `u`.`id` ORDER BY `t`.`id` ASC"#,
         r#"[]"#,
     );
 }

@@ -5,16 +5,18 @@
 //! so parameters stay in textual order. Everything nested (subqueries, CTEs, unions,
 //! expressions) is handed to [`ClickHouseQueryBuilder`], so the extras apply to the top level
 //! only. [`Defaults`] exposes sea-query's default bodies of hooks the ClickHouse builder
-//! overrides (`prepare_order_expr`).
+//! overrides (`prepare_order_expr`, `binary_expr`, `prepare_with_clause`,
+//! `prepare_with_query`), with every other hook the ClickHouse builder's.
 
 use std::cell::Cell;
 use std::fmt::Write;
 
 use sea_query::{
     BinOper, ConditionHolder, DynIden, EscapeBuilder, ExplainStatement, Expr, Func, JoinExpr,
-    JoinOn, Oper, OperLeftAssocDecider, OrderExpr, PrecedenceDecider, QueryBuilder, Quote,
-    QuotedBuilder, SelectDistinct, SelectExpr, SelectInto, SelectStatement, SqlWriter,
-    SubQueryStatement, TableRef, TableRefBuilder, UnionType, Value, WithClause,
+    JoinOn, LockClause, OnConflict, Oper, OperLeftAssocDecider, OrderExpr, PrecedenceDecider,
+    QueryBuilder, Quote, QuotedBuilder, ReturningClause, SelectDistinct, SelectExpr, SelectInto,
+    SelectStatement, SqlWriter, SubQueryStatement, TableRef, TableRefBuilder, UnOper, UnionType,
+    Value, WithClause, WithQuery,
 };
 
 use super::ClickHouseQueryBuilder;
@@ -32,8 +34,8 @@ pub(crate) struct Defaults;
 pub(crate) enum Ext<'a> {
     Select(&'a ChSelect),
     Delete(&'a ChDelete),
-    /// Counts the top-level joins, writing nothing for them.
-    CountJoins,
+    /// Counts the top-level joins and set operations, writing nothing for them.
+    Count,
 }
 
 /// Renders one ClickHouse statement's top level; see the module docs.
@@ -41,6 +43,7 @@ pub(crate) enum Ext<'a> {
 pub(crate) struct ExtBuilder<'a> {
     ext: Ext<'a>,
     join_index: Cell<usize>,
+    set_operation_index: Cell<usize>,
 }
 
 impl<'a> ExtBuilder<'a> {
@@ -48,12 +51,18 @@ impl<'a> ExtBuilder<'a> {
         ExtBuilder {
             ext,
             join_index: Cell::new(0),
+            set_operation_index: Cell::new(0),
         }
     }
 
     /// How many top-level joins were rendered.
     pub(crate) fn joins_seen(&self) -> usize {
         self.join_index.get()
+    }
+
+    /// How many top-level set operations (UNION, INTERSECT, EXCEPT) were rendered.
+    pub(crate) fn set_operations_seen(&self) -> usize {
+        self.set_operation_index.get()
     }
 }
 
@@ -75,7 +84,11 @@ macro_rules! delegate_traits {
                 CH.unescape_string(string)
             }
         }
-        impl<$($generics)*> TableRefBuilder for $ty {}
+        impl<$($generics)*> TableRefBuilder for $ty {
+            fn prepare_table_ref_iden(&self, table_ref: &TableRef, sql: &mut impl SqlWriter) {
+                CH.prepare_table_ref_iden(table_ref, sql)
+            }
+        }
         impl<$($generics)*> PrecedenceDecider for $ty {
             fn inner_expr_well_known_greater_precedence(&self, inner: &Expr, outer: &Oper) -> bool {
                 CH.inner_expr_well_known_greater_precedence(inner, outer)
@@ -116,14 +129,6 @@ macro_rules! delegate_query_methods {
         fn prepare_select_distinct(&self, distinct: &SelectDistinct, sql: &mut impl SqlWriter) {
             CH.prepare_select_distinct(distinct, sql)
         }
-        fn prepare_union_statement(
-            &self,
-            union_type: UnionType,
-            select: &SelectStatement,
-            sql: &mut impl SqlWriter,
-        ) {
-            CH.prepare_union_statement(union_type, select, sql)
-        }
         fn prepare_join_on(&self, join_on: &JoinOn, sql: &mut impl SqlWriter) {
             CH.prepare_join_on(join_on, sql)
         }
@@ -139,8 +144,20 @@ macro_rules! delegate_query_methods {
         fn prepare_table_ref(&self, table_ref: &TableRef, sql: &mut impl SqlWriter) {
             CH.prepare_table_ref(table_ref, sql)
         }
-        fn prepare_with_clause(&self, with: &WithClause, sql: &mut impl SqlWriter) {
-            CH.prepare_with_clause(with, sql)
+        fn prepare_bin_oper(&self, op: &BinOper, sql: &mut impl SqlWriter) {
+            CH.prepare_bin_oper(op, sql)
+        }
+        fn prepare_un_oper(&self, op: &UnOper, sql: &mut impl SqlWriter) {
+            CH.prepare_un_oper(op, sql)
+        }
+        fn prepare_select_lock(&self, lock: &LockClause, sql: &mut impl SqlWriter) {
+            CH.prepare_select_lock(lock, sql)
+        }
+        fn prepare_returning(&self, returning: &Option<ReturningClause>, sql: &mut impl SqlWriter) {
+            CH.prepare_returning(returning, sql)
+        }
+        fn prepare_on_conflict(&self, on_conflict: &Option<OnConflict>, sql: &mut impl SqlWriter) {
+            CH.prepare_on_conflict(on_conflict, sql)
         }
     };
 }
@@ -151,6 +168,15 @@ delegate_traits!(['a] ExtBuilder<'a>);
 impl QueryBuilder for Defaults {
     delegate_query_methods!();
 
+    fn prepare_union_statement(
+        &self,
+        union_type: UnionType,
+        select: &SelectStatement,
+        sql: &mut impl SqlWriter,
+    ) {
+        CH.prepare_union_statement(union_type, select, sql)
+    }
+
     fn prepare_select_limit_offset(&self, select: &SelectStatement, sql: &mut impl SqlWriter) {
         CH.prepare_select_limit_offset(select, sql)
     }
@@ -158,6 +184,33 @@ impl QueryBuilder for Defaults {
 
 impl QueryBuilder for ExtBuilder<'_> {
     delegate_query_methods!();
+
+    fn prepare_with_clause(&self, with: &WithClause, sql: &mut impl SqlWriter) {
+        CH.prepare_with_clause(with, sql)
+    }
+
+    fn prepare_with_query(&self, query: &WithQuery, sql: &mut impl SqlWriter) {
+        CH.prepare_with_query(query, sql)
+    }
+
+    fn binary_expr(&self, left: &Expr, op: &BinOper, right: &Expr, sql: &mut impl SqlWriter) {
+        CH.binary_expr(left, op, right, sql)
+    }
+
+    fn prepare_union_statement(
+        &self,
+        union_type: UnionType,
+        select: &SelectStatement,
+        sql: &mut impl SqlWriter,
+    ) {
+        let index = self.set_operation_index.get();
+        self.set_operation_index.set(index + 1);
+        match self.ext {
+            Ext::Count => {}
+            Ext::Select(ch) => ch.write_set_operation(index, union_type, select, sql),
+            Ext::Delete(_) => CH.prepare_union_statement(union_type, select, sql),
+        }
+    }
 
     fn prepare_order_expr(&self, order_expr: &OrderExpr, sql: &mut impl SqlWriter) {
         CH.prepare_order_expr(order_expr, sql)
@@ -173,7 +226,7 @@ impl QueryBuilder for ExtBuilder<'_> {
         let index = self.join_index.get();
         self.join_index.set(index + 1);
         match self.ext {
-            Ext::CountJoins => {}
+            Ext::Count => {}
             Ext::Select(select) => select.write_join(index, join, sql),
             Ext::Delete(_) => CH.prepare_join_expr(join, sql),
         }

@@ -4,15 +4,19 @@
 
 mod ext;
 mod index;
+mod oper;
+pub(crate) mod probe;
 mod query;
+pub(crate) mod report;
 mod table;
 
 use std::fmt::Write;
 
+use sea_query::extension::postgres::PgBinOper;
 use sea_query::{
-    BinOper, DynIden, EscapeBuilder, Expr, GenericBuilder, Oper, OperLeftAssocDecider,
+    BinOper, DynIden, EscapeBuilder, Expr, GenericBuilder, Keyword, Oper, OperLeftAssocDecider,
     PostgresQueryBuilder, PrecedenceDecider, Quote, QuotedBuilder, SchemaBuilder, SqlWriter,
-    TableRefBuilder,
+    TableRef, TableRefBuilder,
 };
 
 pub(crate) use ext::{Defaults, Ext, ExtBuilder};
@@ -50,11 +54,48 @@ impl EscapeBuilder for ClickHouseQueryBuilder {
     }
 }
 
-impl TableRefBuilder for ClickHouseQueryBuilder {}
+impl TableRefBuilder for ClickHouseQueryBuilder {
+    fn prepare_table_ref_iden(&self, table_ref: &TableRef, sql: &mut impl SqlWriter) {
+        match table_ref {
+            TableRef::Table(name, alias) => {
+                self.prepare_table_name(name, sql);
+                if let Some(alias) = alias {
+                    let _ = sql.write_str(" AS ");
+                    self.prepare_iden(alias, sql);
+                }
+            }
+            _ => report::unsupported(
+                sql,
+                "a subquery, VALUES list or function where a table name is needed",
+            ),
+        }
+    }
+}
 
 impl PrecedenceDecider for ClickHouseQueryBuilder {
     fn inner_expr_well_known_greater_precedence(&self, inner: &Expr, outer_oper: &Oper) -> bool {
-        PostgresQueryBuilder.inner_expr_well_known_greater_precedence(inner, outer_oper)
+        // ILIKE binds like LIKE; sea-query's precedence table knows LIKE only.
+        let is_ilike = |op: &BinOper| {
+            matches!(
+                op,
+                BinOper::PgOperator(PgBinOper::ILike | PgBinOper::NotILike)
+            )
+        };
+        let outer = match outer_oper {
+            Oper::BinOper(op) if is_ilike(op) => &Oper::BinOper(BinOper::Like),
+            other => other,
+        };
+        match inner {
+            Expr::Binary(_, op, _) if is_ilike(op) => {
+                let like = Expr::Binary(
+                    Box::new(Expr::Keyword(Keyword::Null)),
+                    BinOper::Like,
+                    Box::new(Expr::Keyword(Keyword::Null)),
+                );
+                PostgresQueryBuilder.inner_expr_well_known_greater_precedence(&like, outer)
+            }
+            _ => PostgresQueryBuilder.inner_expr_well_known_greater_precedence(inner, outer),
+        }
     }
 }
 

@@ -5,11 +5,14 @@
 use std::fmt::Write;
 
 use sea_query::{
-    ExplainStatement, Func, JoinOn, OrderExpr, PostgresQueryBuilder, QueryBuilder, SelectDistinct,
-    SelectInto, SelectStatement, SqlWriter, SubQueryStatement, UnionType, Value,
+    BinOper, ExplainStatement, Expr, Func, JoinOn, LockClause, OnConflict, OrderExpr,
+    PostgresQueryBuilder, QueryBuilder, ReturningClause, SelectDistinct, SelectInto,
+    SelectStatement, SqlWriter, SubQueryStatement, Token, Tokenizer, UnOper, UnionType, Value,
+    WithClause, WithQuery,
 };
 
-use super::{ClickHouseQueryBuilder, Defaults};
+use super::report::{report, unsupported};
+use super::{ClickHouseQueryBuilder, Defaults, oper, probe};
 use crate::literal;
 
 impl QueryBuilder for ClickHouseQueryBuilder {
@@ -25,6 +28,7 @@ impl QueryBuilder for ClickHouseQueryBuilder {
 
     fn prepare_select_into(&self, _: &SelectInto, sql: &mut impl SqlWriter) {
         // ClickHouse has no SELECT INTO; keep the keyword so the server rejects the statement.
+        report("SELECT ... INTO");
         let _ = sql.write_str(" INTO");
     }
 
@@ -99,15 +103,96 @@ impl QueryBuilder for ClickHouseQueryBuilder {
         select: &SelectStatement,
         sql: &mut impl SqlWriter,
     ) {
-        let _ = sql.write_str(match union_type {
-            UnionType::Intersect => " INTERSECT (",
+        // sea-query's INTERSECT and EXCEPT mean DISTINCT; ClickHouse's bare keywords follow the
+        // `intersect_default_mode`/`except_default_mode` settings (ALL on recent servers).
+        #[allow(unreachable_patterns)]
+        let keyword = match union_type {
+            UnionType::Intersect => " INTERSECT DISTINCT (",
             UnionType::Distinct => " UNION DISTINCT (",
-            UnionType::Except => " EXCEPT (",
+            UnionType::Except => " EXCEPT DISTINCT (",
             UnionType::All => " UNION ALL (",
-            _ => " UNION DISTINCT (",
-        });
+            other => {
+                let _ = sql.write_str(" UNION ALL (");
+                unsupported(sql, format!("the set operation {other:?}"));
+                let _ = sql.write_str(")");
+                return;
+            }
+        };
+        let _ = sql.write_str(keyword);
         self.prepare_select_statement(select, sql);
         let _ = sql.write_str(")");
+    }
+
+    fn prepare_expr(&self, expr: &Expr, sql: &mut impl SqlWriter) {
+        if let Expr::CustomWithExpr(text, values) = expr {
+            // sea-query indexes the values by placeholder and panics past their end.
+            let placeholders = count_placeholders(text);
+            if placeholders > values.len() {
+                return unsupported(
+                    sql,
+                    format!(
+                        "{text:?} has {placeholders} `?` placeholders for {} values",
+                        values.len()
+                    ),
+                );
+            }
+        }
+        self.prepare_expr_common(expr, sql);
+    }
+
+    fn binary_expr(&self, left: &Expr, op: &BinOper, right: &Expr, sql: &mut impl SqlWriter) {
+        oper::binary_expr(left, op, right, sql);
+    }
+
+    fn prepare_bin_oper(&self, bin_oper: &BinOper, sql: &mut impl SqlWriter) {
+        oper::bin_oper(bin_oper, sql);
+    }
+
+    fn prepare_un_oper(&self, un_oper: &UnOper, sql: &mut impl SqlWriter) {
+        oper::un_oper(un_oper, sql);
+    }
+
+    fn prepare_with_query(&self, query: &WithQuery, sql: &mut impl SqlWriter) {
+        let skeleton = probe::skeleton(query);
+        if let Some(problem) = probe::with_problem(&skeleton) {
+            let _ = sql.write_str("SELECT ");
+            unsupported(sql, problem);
+        } else if probe::with_query_lacks_query(&skeleton) {
+            let _ = sql.write_str("SELECT ");
+            unsupported(sql, "a WITH query without its query");
+        } else {
+            Defaults.prepare_with_query(query, sql);
+        }
+    }
+
+    fn prepare_with_clause(&self, with_clause: &WithClause, sql: &mut impl SqlWriter) {
+        match probe::with_problem(&probe::skeleton(with_clause)) {
+            Some(problem) => {
+                let _ = sql.write_str("WITH ");
+                unsupported(sql, problem);
+                let _ = sql.write_str(" AS unsupported ");
+            }
+            None => Defaults.prepare_with_clause(with_clause, sql),
+        }
+    }
+
+    fn prepare_select_lock(&self, lock: &LockClause, sql: &mut impl SqlWriter) {
+        report("row locks (SELECT ... FOR UPDATE/SHARE)");
+        PostgresQueryBuilder.prepare_select_lock(lock, sql);
+    }
+
+    fn prepare_returning(&self, returning: &Option<ReturningClause>, sql: &mut impl SqlWriter) {
+        if returning.is_some() {
+            report("RETURNING");
+            let _ = sql.write_str(" RETURNING");
+        }
+    }
+
+    fn prepare_on_conflict(&self, on_conflict: &Option<OnConflict>, sql: &mut impl SqlWriter) {
+        if on_conflict.is_some() {
+            report("ON CONFLICT");
+            let _ = sql.write_str(" ON CONFLICT");
+        }
     }
 
     fn prepare_join_on(&self, join_on: &JoinOn, sql: &mut impl SqlWriter) {
@@ -164,4 +249,20 @@ impl QueryBuilder for ClickHouseQueryBuilder {
     fn least_function(&self) -> &str {
         "least"
     }
+}
+
+/// The `?` placeholders in custom SQL text as sea-query counts them (`??` is a literal `?`).
+fn count_placeholders(text: &str) -> usize {
+    let mut tokens = Tokenizer::new(text).iter().peekable();
+    let mut count = 0;
+    while let Some(token) = tokens.next() {
+        if token == Token::Punctuation("?") {
+            if tokens.peek() == Some(&Token::Punctuation("?")) {
+                tokens.next();
+            } else {
+                count += 1;
+            }
+        }
+    }
+    count
 }

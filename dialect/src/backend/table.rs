@@ -6,34 +6,46 @@
 
 use sea_query::{
     ColumnDef, ColumnType, MysqlQueryBuilder, SqlWriter, TableAlterStatement, TableBuilder,
-    TableCreateStatement, TableRenameStatement,
+    TableCreateStatement, TableRef, TableRefBuilder, TableRenameStatement,
 };
 
-use super::ClickHouseQueryBuilder;
+use super::report::unsupported;
+use super::{ClickHouseQueryBuilder, probe};
 use crate::ddl::ChColumn;
+use crate::error::Error;
 use crate::literal;
 use crate::types::column_type;
 
-fn unsupported(message: &str) -> String {
-    format!("UNSUPPORTED({})", literal::quote(message))
+/// The reason an error names, without its kind's prefix.
+fn reason(error: Error) -> String {
+    match error {
+        Error::Unsupported(reason) | Error::InvalidInput(reason) => reason,
+        other => other.to_string(),
+    }
 }
 
 impl TableBuilder for ClickHouseQueryBuilder {
     fn prepare_column_def(&self, column_def: &ColumnDef, sql: &mut impl SqlWriter) {
         let mut out = String::new();
-        if let Err(e) = ChColumn::from(column_def.clone()).write(&mut out) {
-            out = format!(
-                "{} {}",
-                column_def.get_column_name(),
-                unsupported(&e.to_string())
-            );
+        match ChColumn::from(column_def.clone()).write(&mut out) {
+            Ok(()) => {
+                let _ = sql.write_str(&out);
+            }
+            Err(e) => {
+                let _ = literal::write_identifier(sql, &column_def.get_column_name());
+                let _ = sql.write_str(" ");
+                unsupported(sql, reason(e));
+            }
         }
-        let _ = sql.write_str(&out);
     }
 
     fn prepare_column_type(&self, ty: &ColumnType, sql: &mut impl SqlWriter) {
-        let text = column_type(ty).unwrap_or_else(|e| unsupported(&e.to_string()));
-        let _ = sql.write_str(&text);
+        match column_type(ty) {
+            Ok(text) => {
+                let _ = sql.write_str(&text);
+            }
+            Err(e) => unsupported(sql, reason(e)),
+        }
     }
 
     fn column_spec_auto_increment_keyword(&self) -> &str {
@@ -60,7 +72,22 @@ impl TableBuilder for ClickHouseQueryBuilder {
         sql: &mut impl SqlWriter,
     ) {
         // The statement's names are private to sea-query; MySQL writes the same
-        // `RENAME TABLE a TO b` with back-quoted names.
-        MysqlQueryBuilder.prepare_table_rename_statement(rename, sql);
+        // `RENAME TABLE a TO b` with back-quoted names, and panics on anything but plain names.
+        if probe::rename_is_plain(&probe::skeleton(rename)) {
+            MysqlQueryBuilder.prepare_table_rename_statement(rename, sql);
+        } else {
+            let _ = sql.write_str("RENAME TABLE ");
+            unsupported(
+                sql,
+                "RENAME TABLE of something that is not a plain table name",
+            );
+        }
+    }
+
+    fn prepare_table_ref_table_stmt(&self, table_ref: &TableRef, sql: &mut impl SqlWriter) {
+        match table_ref {
+            TableRef::Table(_, Some(_)) => unsupported(sql, "a table alias in a schema statement"),
+            _ => self.prepare_table_ref_iden(table_ref, sql),
+        }
     }
 }

@@ -1,9 +1,9 @@
 //! [`AlterTable`]: ALTER TABLE column changes (ADD, DROP, MODIFY, RENAME, COMMENT COLUMN).
 
-use sea_query::{DynIden, IntoIden, IntoTableRef, SqlWriter, TableRef, TableRefBuilder};
+use sea_query::{DynIden, IntoIden, IntoTableRef, SqlWriter, TableRef};
 
+use super::create_table::write_table_name;
 use super::{ChColumn, on_cluster};
-use crate::backend::ClickHouseQueryBuilder;
 use crate::error::{Error, Result};
 use crate::literal;
 use crate::statement::ChStatement;
@@ -115,7 +115,7 @@ impl ChStatement for AlterTable {
             return Err(Error::InvalidInput("ALTER TABLE without changes".into()));
         }
         let mut out = String::from("ALTER TABLE ");
-        ClickHouseQueryBuilder.prepare_table_ref_iden(&self.table, &mut out);
+        write_table_name(&mut out, &self.table)?;
         on_cluster(&mut out, &self.on_cluster);
         for (i, op) in self.ops.iter().enumerate() {
             out.push_str(if i == 0 { " " } else { ", " });

@@ -6,7 +6,7 @@ use super::{ChColumn, inline_expr, on_cluster};
 use crate::backend::ClickHouseQueryBuilder;
 use crate::error::{Error, Result};
 use crate::literal;
-use crate::select::{SettingValue, write_settings};
+use crate::select::{SettingValue, is_identifier, write_settings};
 use crate::statement::ChStatement;
 
 /// A table engine with its parameters.
@@ -22,7 +22,7 @@ pub enum Engine {
         /// The deletion-marker column (needs `version`).
         is_deleted: Option<DynIden>,
     },
-    /// `SummingMergeTree([(columns)])`.
+    /// `SummingMergeTree([column | (columns)])`.
     SummingMergeTree(Vec<DynIden>),
     /// `AggregatingMergeTree`.
     AggregatingMergeTree,
@@ -58,6 +58,20 @@ pub enum Engine {
     TinyLog,
     /// `StripeLog`.
     StripeLog,
+    /// `GraphiteMergeTree('config_section')`: rolls Graphite data up by the rules in the server
+    /// configuration's `config_section` (wrap it in [`Engine::Replicated`] for
+    /// `ReplicatedGraphiteMergeTree`).
+    GraphiteMergeTree(String),
+    /// Any other engine, `name(arguments)` (just `name` without arguments). The arguments are
+    /// expressions written inline: `Expr::val("db")` for a string, `Expr::col("id")` for a
+    /// column, `Expr::cust("ANY")` for raw text. A name ending in `MergeTree` is treated as a
+    /// MergeTree-family engine (`ORDER BY tuple()` by default, allowed in `Replicated`).
+    Custom {
+        /// The engine's name.
+        name: String,
+        /// The engine's arguments.
+        args: Vec<Expr>,
+    },
 }
 
 impl Engine {
@@ -69,15 +83,31 @@ impl Engine {
         }
     }
 
+    /// A custom engine: `name(args)`, see [`Engine::Custom`].
+    ///
+    /// ```
+    /// use sea_query::Expr;
+    /// use sea_query_clickhouse::Engine;
+    /// let buffer = Engine::custom("Buffer", [Expr::cust("currentDatabase()"), Expr::val("t"), Expr::val(1)]);
+    /// assert_eq!(buffer.to_sql().unwrap(), "Buffer(currentDatabase(), 't', 1)");
+    /// ```
+    pub fn custom<E: Into<Expr>>(name: &str, args: impl IntoIterator<Item = E>) -> Self {
+        Engine::Custom {
+            name: name.to_owned(),
+            args: args.into_iter().map(Into::into).collect(),
+        }
+    }
+
     fn is_merge_tree(&self) -> bool {
-        !matches!(
-            self,
+        match self {
+            Engine::Custom { name, .. } => name.ends_with("MergeTree"),
             Engine::Distributed { .. }
-                | Engine::Memory
-                | Engine::Log
-                | Engine::TinyLog
-                | Engine::StripeLog
-        )
+            | Engine::Memory
+            | Engine::Log
+            | Engine::TinyLog
+            | Engine::StripeLog => false,
+            _ => true,
+        }
     }
 
     fn name_and_args(&self) -> Result<(String, Vec<String>)> {
@@ -102,6 +132,9 @@ impl Engine {
             }
             Engine::SummingMergeTree(columns) if columns.is_empty() => {
                 ("SummingMergeTree".into(), vec![])
+            }
+            Engine::SummingMergeTree(columns) if columns.len() == 1 => {
+                ("SummingMergeTree".into(), vec![iden(&columns[0])])
             }
             Engine::SummingMergeTree(columns) => {
                 let list: Vec<String> = columns.iter().map(iden).collect();
@@ -149,6 +182,17 @@ impl Engine {
             Engine::Log => ("Log".into(), vec![]),
             Engine::TinyLog => ("TinyLog".into(), vec![]),
             Engine::StripeLog => ("StripeLog".into(), vec![]),
+            Engine::GraphiteMergeTree(section) => {
+                ("GraphiteMergeTree".into(), vec![literal::quote(section)])
+            }
+            Engine::Custom { name, args } => {
+                if !is_identifier(name) {
+                    return Err(Error::InvalidInput(format!(
+                        "{name:?} is not an engine name"
+                    )));
+                }
+                (name.clone(), args.iter().map(inline_expr).collect())
+            }
         })
     }
 
@@ -163,142 +207,33 @@ impl Engine {
     }
 }
 
-/// `CREATE TABLE` with ClickHouse columns, engine and table clauses.
-///
-/// ```
-/// use sea_query::{ColumnDef, Expr};
-/// use sea_query_clickhouse::{ChColumn, ChStatement, CreateTable, Engine};
-///
-/// let create = CreateTable::new("events")
-///     .if_not_exists()
-///     .col(ColumnDef::new("id").big_unsigned().not_null())
-///     .column(ChColumn::new("kind", "LowCardinality(String)"))
-///     .engine(Engine::MergeTree)
-///     .order_by([Expr::col("id")]);
-/// assert_eq!(
-///     create.to_sql().unwrap(),
-///     "CREATE TABLE IF NOT EXISTS `events` (`id` UInt64, `kind` LowCardinality(String)) ENGINE = MergeTree ORDER BY (`id`)"
-/// );
-/// ```
-#[derive(Debug, Clone)]
-pub struct CreateTable {
-    table: TableRef,
-    if_not_exists: bool,
-    on_cluster: Option<String>,
-    columns: Vec<ChColumn>,
-    engine: Option<Engine>,
-    order_by: Vec<Expr>,
-    partition_by: Option<Expr>,
-    primary_key: Vec<Expr>,
-    sample_by: Option<Expr>,
-    ttl: Option<Expr>,
-    settings: Vec<(String, SettingValue)>,
-    comment: Option<String>,
+/// The storage clauses of a table or materialized view: `ENGINE = ... ORDER BY ...
+/// PARTITION BY ... PRIMARY KEY ... SAMPLE BY ... TTL ... SETTINGS ...`.
+#[derive(Debug, Clone, Default)]
+pub(crate) struct Storage {
+    pub(crate) engine: Option<Engine>,
+    pub(crate) order_by: Vec<Expr>,
+    pub(crate) partition_by: Option<Expr>,
+    pub(crate) primary_key: Vec<Expr>,
+    pub(crate) sample_by: Option<Expr>,
+    pub(crate) ttl: Option<Expr>,
+    pub(crate) settings: Vec<(String, SettingValue)>,
 }
 
-impl CreateTable {
-    /// `CREATE TABLE table` (a name or `(database, name)`).
-    pub fn new(table: impl IntoTableRef) -> Self {
-        CreateTable {
-            table: table.into_table_ref(),
-            if_not_exists: false,
-            on_cluster: None,
-            columns: Vec::new(),
-            engine: None,
-            order_by: Vec::new(),
-            partition_by: None,
-            primary_key: Vec::new(),
-            sample_by: None,
-            ttl: None,
-            settings: Vec::new(),
-            comment: None,
-        }
+impl Storage {
+    /// Whether no clause is set.
+    pub(crate) fn is_empty(&self) -> bool {
+        self.engine.is_none()
+            && self.order_by.is_empty()
+            && self.partition_by.is_none()
+            && self.primary_key.is_empty()
+            && self.sample_by.is_none()
+            && self.ttl.is_none()
+            && self.settings.is_empty()
     }
-    /// `IF NOT EXISTS`.
-    pub fn if_not_exists(mut self) -> Self {
-        self.if_not_exists = true;
-        self
-    }
-    /// `ON CLUSTER name`.
-    pub fn on_cluster(mut self, cluster: &str) -> Self {
-        self.on_cluster = Some(cluster.to_owned());
-        self
-    }
-    /// Adds a sea-query column (type mapped, nullability as in sea-query).
-    pub fn col(mut self, column: impl Into<sea_query::ColumnDef>) -> Self {
-        self.columns.push(ChColumn::from(column.into()));
-        self
-    }
-    /// Adds a ClickHouse column.
-    pub fn column(mut self, column: ChColumn) -> Self {
-        self.columns.push(column);
-        self
-    }
-    /// `ENGINE = engine`.
-    pub fn engine(mut self, engine: Engine) -> Self {
-        self.engine = Some(engine);
-        self
-    }
-    /// `ORDER BY (exprs)` (MergeTree family; `tuple()` when empty).
-    pub fn order_by<E: Into<Expr>>(mut self, exprs: impl IntoIterator<Item = E>) -> Self {
-        self.order_by = exprs.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `PARTITION BY expr`.
-    pub fn partition_by(mut self, expr: impl Into<Expr>) -> Self {
-        self.partition_by = Some(expr.into());
-        self
-    }
-    /// `PRIMARY KEY (exprs)`: a prefix of ORDER BY.
-    pub fn primary_key<E: Into<Expr>>(mut self, exprs: impl IntoIterator<Item = E>) -> Self {
-        self.primary_key = exprs.into_iter().map(Into::into).collect();
-        self
-    }
-    /// `SAMPLE BY expr`.
-    pub fn sample_by(mut self, expr: impl Into<Expr>) -> Self {
-        self.sample_by = Some(expr.into());
-        self
-    }
-    /// Table `TTL expr` (e.g. `ts + INTERVAL 30 DAY`).
-    pub fn ttl(mut self, expr: impl Into<Expr>) -> Self {
-        self.ttl = Some(expr.into());
-        self
-    }
-    /// Adds a table setting.
-    pub fn settings(mut self, name: &str, value: impl Into<SettingValue>) -> Self {
-        self.settings.push((name.to_owned(), value.into()));
-        self
-    }
-    /// `COMMENT 'text'`.
-    pub fn comment(mut self, text: &str) -> Self {
-        self.comment = Some(text.to_owned());
-        self
-    }
-}
 
-fn expr_list(exprs: &[Expr]) -> String {
-    let parts: Vec<String> = exprs.iter().map(inline_expr).collect();
-    format!("({})", parts.join(", "))
-}
-
-impl ChStatement for CreateTable {
-    fn render(&self, sql: &mut impl SqlWriter) -> Result<()> {
-        let mut out = String::from("CREATE TABLE ");
-        if self.if_not_exists {
-            out.push_str("IF NOT EXISTS ");
-        }
-        ClickHouseQueryBuilder.prepare_table_ref_iden(&self.table, &mut out);
-        on_cluster(&mut out, &self.on_cluster);
-        if !self.columns.is_empty() {
-            out.push_str(" (");
-            for (i, column) in self.columns.iter().enumerate() {
-                if i > 0 {
-                    out.push_str(", ");
-                }
-                column.write(&mut out)?;
-            }
-            out.push(')');
-        }
+    /// Writes the clauses that are set, each with a leading space.
+    pub(crate) fn write(&self, out: &mut String) -> Result<()> {
         if let Some(engine) = &self.engine {
             out.push_str(" ENGINE = ");
             out.push_str(&engine.to_sql()?);
@@ -326,7 +261,167 @@ impl ChStatement for CreateTable {
             out.push_str(" TTL ");
             out.push_str(&inline_expr(t));
         }
-        write_settings(&mut out, &self.settings)?;
+        write_settings(out, &self.settings)
+    }
+}
+
+/// The builder methods that set [`Storage`] clauses, for types with a `storage` field.
+macro_rules! storage_methods {
+    () => {
+        /// `ENGINE = engine`.
+        pub fn engine(mut self, engine: Engine) -> Self {
+            self.storage.engine = Some(engine);
+            self
+        }
+        /// `ORDER BY expr` or `ORDER BY (exprs)` (MergeTree family; `tuple()` when empty).
+        pub fn order_by<E: Into<Expr>>(mut self, exprs: impl IntoIterator<Item = E>) -> Self {
+            self.storage.order_by = exprs.into_iter().map(Into::into).collect();
+            self
+        }
+        /// `PARTITION BY expr`.
+        pub fn partition_by(mut self, expr: impl Into<Expr>) -> Self {
+            self.storage.partition_by = Some(expr.into());
+            self
+        }
+        /// `PRIMARY KEY expr` or `PRIMARY KEY (exprs)`: a prefix of ORDER BY.
+        pub fn primary_key<E: Into<Expr>>(mut self, exprs: impl IntoIterator<Item = E>) -> Self {
+            self.storage.primary_key = exprs.into_iter().map(Into::into).collect();
+            self
+        }
+        /// `SAMPLE BY expr`.
+        pub fn sample_by(mut self, expr: impl Into<Expr>) -> Self {
+            self.storage.sample_by = Some(expr.into());
+            self
+        }
+        /// Table `TTL expr` (e.g. `ts + INTERVAL 30 DAY`).
+        pub fn ttl(mut self, expr: impl Into<Expr>) -> Self {
+            self.storage.ttl = Some(expr.into());
+            self
+        }
+        /// Adds a table setting.
+        pub fn settings(mut self, name: &str, value: impl Into<SettingValue>) -> Self {
+            self.storage.settings.push((name.to_owned(), value.into()));
+            self
+        }
+    };
+}
+pub(crate) use storage_methods;
+
+/// `CREATE TABLE` with ClickHouse columns, engine and table clauses.
+///
+/// ```
+/// use sea_query::{ColumnDef, Expr};
+/// use sea_query_clickhouse::{ChColumn, ChStatement, CreateTable, Engine};
+///
+/// let create = CreateTable::new("events")
+///     .if_not_exists()
+///     .col(ColumnDef::new("id").big_unsigned().not_null())
+///     .column(ChColumn::new("kind", "LowCardinality(String)"))
+///     .engine(Engine::MergeTree)
+///     .order_by([Expr::col("id")]);
+/// assert_eq!(
+///     create.to_sql().unwrap(),
+///     "CREATE TABLE IF NOT EXISTS `events` (`id` UInt64, `kind` LowCardinality(String)) ENGINE = MergeTree ORDER BY `id`"
+/// );
+/// ```
+#[derive(Debug, Clone)]
+pub struct CreateTable {
+    table: TableRef,
+    if_not_exists: bool,
+    on_cluster: Option<String>,
+    columns: Vec<ChColumn>,
+    storage: Storage,
+    comment: Option<String>,
+}
+
+impl CreateTable {
+    /// `CREATE TABLE table` (a name or `(database, name)`).
+    pub fn new(table: impl IntoTableRef) -> Self {
+        CreateTable {
+            table: table.into_table_ref(),
+            if_not_exists: false,
+            on_cluster: None,
+            columns: Vec::new(),
+            storage: Storage::default(),
+            comment: None,
+        }
+    }
+    /// `IF NOT EXISTS`.
+    pub fn if_not_exists(mut self) -> Self {
+        self.if_not_exists = true;
+        self
+    }
+    /// `ON CLUSTER name`.
+    pub fn on_cluster(mut self, cluster: &str) -> Self {
+        self.on_cluster = Some(cluster.to_owned());
+        self
+    }
+    /// Adds a sea-query column (type mapped, nullability as in sea-query).
+    pub fn col(mut self, column: impl Into<sea_query::ColumnDef>) -> Self {
+        self.columns.push(ChColumn::from(column.into()));
+        self
+    }
+    /// Adds a ClickHouse column.
+    pub fn column(mut self, column: ChColumn) -> Self {
+        self.columns.push(column);
+        self
+    }
+    storage_methods!();
+    /// `COMMENT 'text'`.
+    pub fn comment(mut self, text: &str) -> Self {
+        self.comment = Some(text.to_owned());
+        self
+    }
+}
+
+/// `expr` for one expression (as the server prints it back), `(a, b, ...)` for several. Raw
+/// text (`Expr::cust`) keeps its parentheses, which it may need.
+pub(crate) fn expr_list(exprs: &[Expr]) -> String {
+    match exprs {
+        [one] if !matches!(one, Expr::Custom(_)) => inline_expr(one),
+        _ => {
+            let parts: Vec<String> = exprs.iter().map(inline_expr).collect();
+            format!("({})", parts.join(", "))
+        }
+    }
+}
+
+/// Writes ` (column, ...)` unless there are no columns.
+pub(crate) fn write_columns(out: &mut String, columns: &[ChColumn]) -> Result<()> {
+    if !columns.is_empty() {
+        out.push_str(" (");
+        for (i, column) in columns.iter().enumerate() {
+            if i > 0 {
+                out.push_str(", ");
+            }
+            column.write(out)?;
+        }
+        out.push(')');
+    }
+    Ok(())
+}
+
+/// Writes the table name, refusing what is not one.
+pub(crate) fn write_table_name(out: &mut String, table: &TableRef) -> Result<()> {
+    if !matches!(table, TableRef::Table(_, None)) {
+        return Err(Error::Unsupported(
+            "a subquery, VALUES list, function or alias where a table name is needed".into(),
+        ));
+    }
+    ClickHouseQueryBuilder.prepare_table_ref_iden(table, out);
+    Ok(())
+}
+
+impl ChStatement for CreateTable {
+    fn render(&self, sql: &mut impl SqlWriter) -> Result<()> {
+        let mut out = String::from("CREATE TABLE ");
+        if self.if_not_exists {
+            out.push_str("IF NOT EXISTS ");
+        }
+        write_table_name(&mut out, &self.table)?;
+        on_cluster(&mut out, &self.on_cluster);
+        write_columns(&mut out, &self.columns)?;
+        self.storage.write(&mut out)?;
         if let Some(c) = &self.comment {
             out.push_str(" COMMENT ");
             out.push_str(&literal::quote(c));

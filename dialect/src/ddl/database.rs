@@ -1,26 +1,33 @@
 //! CREATE DATABASE and DROP DATABASE.
 
-use sea_query::SqlWriter;
+use sea_query::{Expr, SqlWriter};
 
-use super::on_cluster;
+use super::{inline_expr, on_cluster};
 use crate::error::{Error, Result};
 use crate::literal;
 use crate::select::is_identifier;
 use crate::statement::ChStatement;
 
-/// `CREATE DATABASE [IF NOT EXISTS] name [ON CLUSTER c] [ENGINE = e] [COMMENT '..']`.
+/// `CREATE DATABASE [IF NOT EXISTS] name [ON CLUSTER c] [ENGINE = e[(args)]] [COMMENT '..']`.
 ///
 /// ```
+/// use sea_query::Expr;
 /// use sea_query_clickhouse::{ChStatement, CreateDatabase};
 /// let sql = CreateDatabase::new("analytics").if_not_exists().engine("Atomic").to_sql().unwrap();
 /// assert_eq!(sql, "CREATE DATABASE IF NOT EXISTS `analytics` ENGINE = Atomic");
+/// let replicated = CreateDatabase::new("r")
+///     .engine_with_args("Replicated", ["/clickhouse/r", "{shard}", "{replica}"].map(Expr::val));
+/// assert_eq!(
+///     replicated.to_sql().unwrap(),
+///     "CREATE DATABASE `r` ENGINE = Replicated('/clickhouse/r', '{shard}', '{replica}')"
+/// );
 /// ```
 #[derive(Debug, Clone)]
 pub struct CreateDatabase {
     name: String,
     if_not_exists: bool,
     on_cluster: Option<String>,
-    engine: Option<String>,
+    engine: Option<(String, Option<Vec<Expr>>)>,
     comment: Option<String>,
 }
 
@@ -45,9 +52,21 @@ impl CreateDatabase {
         self.on_cluster = Some(cluster.to_owned());
         self
     }
-    /// `ENGINE = name` (`Atomic`, `Memory`, `Lazy`, ...; a plain name).
+    /// `ENGINE = name` (`Atomic`, `Memory`, ...; a plain name).
     pub fn engine(mut self, engine: &str) -> Self {
-        self.engine = Some(engine.to_owned());
+        self.engine = Some((engine.to_owned(), None));
+        self
+    }
+    /// `ENGINE = name(args)` (`Replicated('/path', '{shard}', '{replica}')`,
+    /// `Filesystem('/dir')`, `MySQL(...)`, ...). The arguments are expressions written inline:
+    /// `Expr::val("text")` for a string, `Expr::cust(..)` for raw text.
+    pub fn engine_with_args<E: Into<Expr>>(
+        mut self,
+        engine: &str,
+        args: impl IntoIterator<Item = E>,
+    ) -> Self {
+        let args = args.into_iter().map(Into::into).collect();
+        self.engine = Some((engine.to_owned(), Some(args)));
         self
     }
     /// `COMMENT 'text'`.
@@ -65,7 +84,7 @@ impl ChStatement for CreateDatabase {
         }
         let _ = literal::write_identifier(&mut out, &self.name);
         on_cluster(&mut out, &self.on_cluster);
-        if let Some(engine) = &self.engine {
+        if let Some((engine, args)) = &self.engine {
             if !is_identifier(engine) {
                 return Err(Error::InvalidInput(format!(
                     "{engine:?} is not an engine name"
@@ -73,6 +92,12 @@ impl ChStatement for CreateDatabase {
             }
             out.push_str(" ENGINE = ");
             out.push_str(engine);
+            if let Some(args) = args {
+                let args: Vec<String> = args.iter().map(inline_expr).collect();
+                out.push('(');
+                out.push_str(&args.join(", "));
+                out.push(')');
+            }
         }
         if let Some(c) = &self.comment {
             out.push_str(" COMMENT ");

@@ -76,7 +76,7 @@ impl ChJoin {
     pub fn full() -> Self {
         Self::new(JoinKind::Full)
     }
-    /// `CROSS JOIN`.
+    /// `CROSS JOIN`: takes no condition (see [`ChSelect::cross_join`](super::ChSelect::cross_join)).
     pub fn cross() -> Self {
         Self::new(JoinKind::Cross)
     }
@@ -111,30 +111,58 @@ impl ChJoin {
         self
     }
 
+    /// The kind without `OUTER` (which changes nothing in ClickHouse).
+    fn base_kind(&self) -> JoinKind {
+        match self.kind {
+            JoinKind::LeftOuter => JoinKind::Left,
+            JoinKind::RightOuter => JoinKind::Right,
+            JoinKind::FullOuter => JoinKind::Full,
+            kind => kind,
+        }
+    }
+
+    /// Refuses the kind and strictness pairs ClickHouse rejects (as 26.9 does): `FULL ANY`,
+    /// `ASOF` other than INNER or LEFT, `SEMI`/`ANTI` other than LEFT or RIGHT, and any
+    /// strictness on CROSS.
     pub(super) fn check(&self) -> Result<()> {
         use JoinKind::*;
         use Strictness::*;
         let ok = matches!(
-            (self.kind, self.strictness),
+            (self.base_kind(), self.strictness),
             (_, None)
-                | (Inner | Left | Right | Full, Some(Any | All))
+                | (Inner | Left | Right, Some(Any))
+                | (Inner | Left | Right | Full, Some(All))
                 | (Inner | Left, Some(Asof))
                 | (Left | Right, Some(Semi | Anti))
         );
         if ok {
             Ok(())
         } else {
-            Err(Error::Unsupported(format!(
-                "{} is not a ClickHouse join",
-                self.keyword()
-            )))
+            let why = match (self.base_kind(), self.strictness) {
+                (Cross, _) => "CROSS JOIN takes no strictness",
+                (Full, Some(Any)) => "ANY FULL JOIN is not implemented by ClickHouse",
+                (_, Some(Asof)) => "ASOF joins are INNER or LEFT",
+                _ => "SEMI and ANTI joins are LEFT or RIGHT",
+            };
+            Err(Error::Unsupported(format!("{} ({why})", self.keyword())))
         }
     }
 
+    /// `[GLOBAL] [ANY|ALL|ASOF|SEMI|ANTI] kind JOIN`: the strictness before the kind, the one
+    /// order every ClickHouse version reads, and the only one with `OUTER`.
     pub(super) fn keyword(&self) -> String {
         let mut out = String::new();
         if self.global {
             out.push_str("GLOBAL ");
+        }
+        if let Some(s) = self.strictness {
+            out.push_str(match s {
+                Strictness::Any => "ANY ",
+                Strictness::All => "ALL ",
+                Strictness::Asof => "ASOF ",
+                Strictness::Semi => "SEMI ",
+                Strictness::Anti => "ANTI ",
+            });
         }
         out.push_str(match self.kind {
             JoinKind::Inner => "INNER",
@@ -146,15 +174,6 @@ impl ChJoin {
             JoinKind::FullOuter => "FULL OUTER",
             JoinKind::Cross => "CROSS",
         });
-        if let Some(s) = self.strictness {
-            out.push_str(match s {
-                Strictness::Any => " ANY",
-                Strictness::All => " ALL",
-                Strictness::Asof => " ASOF",
-                Strictness::Semi => " SEMI",
-                Strictness::Anti => " ANTI",
-            });
-        }
         out.push_str(" JOIN");
         out
     }

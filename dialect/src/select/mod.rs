@@ -3,7 +3,8 @@
 //! The wrapper renders its inner statement with a stateful builder that writes each extra
 //! clause from the hook where it belongs (FINAL/SAMPLE/ARRAY JOIN after FROM, join
 //! strictness at each join, PREWHERE before WHERE, WITH ROLLUP/CUBE/TOTALS after GROUP BY,
-//! LIMIT BY before LIMIT), then SETTINGS and FORMAT. Parameters stay in textual order.
+//! INTERSECT ALL/EXCEPT ALL at each set operation, LIMIT BY before LIMIT), then SETTINGS and
+//! FORMAT. Parameters stay in textual order.
 
 mod join;
 mod settings;
@@ -14,9 +15,10 @@ pub(crate) use settings::{is_identifier, write_settings};
 
 use sea_query::{
     Condition, DynIden, Expr, IntoCondition, IntoIden, IntoTableRef, JoinExpr, JoinType,
-    QueryBuilder, QuotedBuilder, SelectStatement, SqlWriter,
+    QueryBuilder, QuotedBuilder, SelectStatement, SqlWriter, UnionType,
 };
 
+use crate::backend::report::Collect;
 use crate::backend::{ClickHouseQueryBuilder, Ext, ExtBuilder};
 use crate::error::{Error, Result};
 use crate::statement::ChStatement;
@@ -50,17 +52,34 @@ pub enum GroupByModifier {
 #[derive(Debug, Clone)]
 pub struct ChSelect {
     inner: SelectStatement,
-    joins_before: usize,
     final_: bool,
     sample: Option<(f64, Option<f64>)>,
     array_joins: Vec<ArrayJoin>,
-    joins: Vec<(usize, ChJoin, Vec<DynIden>)>,
+    joins: Vec<ClickHouseJoin>,
+    all_set_operations: Vec<usize>,
     prewhere: Option<Condition>,
     group_by_modifier: Option<GroupByModifier>,
     with_totals: bool,
-    limit_by: Option<(u64, Vec<Expr>)>,
+    limit_by: Option<LimitBy>,
     settings: Vec<(String, SettingValue)>,
     format: Option<String>,
+}
+
+/// A join added through [`ChSelect`]: its index among the statement's joins.
+#[derive(Debug, Clone)]
+struct ClickHouseJoin {
+    index: usize,
+    join: ChJoin,
+    using: Vec<DynIden>,
+    has_condition: bool,
+}
+
+/// `LIMIT [offset, ] n BY exprs`.
+#[derive(Debug, Clone)]
+struct LimitBy {
+    n: u64,
+    offset: Option<u64>,
+    by: Vec<Expr>,
 }
 
 impl From<SelectStatement> for ChSelect {
@@ -72,17 +91,13 @@ impl From<SelectStatement> for ChSelect {
 impl ChSelect {
     /// Wraps a sea-query SELECT.
     pub fn new(inner: SelectStatement) -> Self {
-        // Joins already on the statement keep their sea-query rendering: count them.
-        let counter = ExtBuilder::new(Ext::CountJoins);
-        let mut scratch = String::new();
-        counter.prepare_select_statement(&inner, &mut scratch);
         ChSelect {
-            joins_before: counter.joins_seen(),
             inner,
             final_: false,
             sample: None,
             array_joins: Vec::new(),
             joins: Vec::new(),
+            all_set_operations: Vec::new(),
             prewhere: None,
             group_by_modifier: None,
             with_totals: false,
@@ -126,17 +141,44 @@ impl ChSelect {
         self
     }
 
+    /// How many top-level joins and set operations the inner statement has now; the next
+    /// ones added get these indexes.
+    fn counts(&self) -> (usize, usize) {
+        // Anything unsupported is reported again when the statement is rendered.
+        let collect = Collect::begin();
+        let counter = ExtBuilder::new(Ext::Count);
+        let mut scratch = String::new();
+        counter.prepare_select_statement(&self.inner, &mut scratch);
+        let _ = collect.finish();
+        (counter.joins_seen(), counter.set_operations_seen())
+    }
+
     /// Adds a join with ClickHouse kind, strictness and GLOBAL, on a condition.
+    ///
+    /// A CROSS join takes no condition: pass `Condition::all()` (or use
+    /// [`cross_join`](Self::cross_join)); a non-empty one is an error when rendering.
     pub fn join(
         &mut self,
         join: ChJoin,
         table: impl IntoTableRef,
         on: impl IntoCondition,
     ) -> &mut Self {
-        let index = self.joins_before + self.joins.len();
+        let (index, _) = self.counts();
+        let on = on.into_condition();
+        let has_condition = !on.is_empty();
         self.inner.join(JoinType::InnerJoin, table, on);
-        self.joins.push((index, join, Vec::new()));
+        self.joins.push(ClickHouseJoin {
+            index,
+            join,
+            using: Vec::new(),
+            has_condition,
+        });
         self
+    }
+
+    /// `CROSS JOIN table`.
+    pub fn cross_join(&mut self, table: impl IntoTableRef) -> &mut Self {
+        self.join(ChJoin::cross(), table, Condition::all())
     }
 
     /// Adds a join `USING (columns)`.
@@ -146,10 +188,37 @@ impl ChSelect {
         table: impl IntoTableRef,
         columns: impl IntoIterator<Item = I>,
     ) -> &mut Self {
-        let index = self.joins_before + self.joins.len();
+        let (index, _) = self.counts();
         self.inner.cross_join(table);
-        let columns = columns.into_iter().map(IntoIden::into_iden).collect();
-        self.joins.push((index, join, columns));
+        let using = columns.into_iter().map(IntoIden::into_iden).collect();
+        self.joins.push(ClickHouseJoin {
+            index,
+            join,
+            using,
+            has_condition: false,
+        });
+        self
+    }
+
+    /// `INTERSECT ALL (select)`: the rows of both, as often as both have them.
+    ///
+    /// sea-query's own `UnionType::Intersect` is written `INTERSECT DISTINCT`.
+    pub fn intersect_all(&mut self, select: SelectStatement) -> &mut Self {
+        self.set_operation_all(UnionType::Intersect, select)
+    }
+
+    /// `EXCEPT ALL (select)`: the rows of this one, each as often as it has more of them than
+    /// `select`.
+    ///
+    /// sea-query's own `UnionType::Except` is written `EXCEPT DISTINCT`.
+    pub fn except_all(&mut self, select: SelectStatement) -> &mut Self {
+        self.set_operation_all(UnionType::Except, select)
+    }
+
+    fn set_operation_all(&mut self, kind: UnionType, select: SelectStatement) -> &mut Self {
+        let (_, index) = self.counts();
+        self.inner.union(kind, select);
+        self.all_set_operations.push(index);
         self
     }
 
@@ -181,7 +250,27 @@ impl ChSelect {
         n: u64,
         by: impl IntoIterator<Item = E>,
     ) -> &mut Self {
-        self.limit_by = Some((n, by.into_iter().map(Into::into).collect()));
+        self.limit_by = Some(LimitBy {
+            n,
+            offset: None,
+            by: by.into_iter().map(Into::into).collect(),
+        });
+        self
+    }
+
+    /// `LIMIT offset, n BY exprs`: per distinct value of the expressions, skip `offset` rows
+    /// and keep at most `n` (ClickHouse 19.x and later).
+    pub fn limit_by_offset<E: Into<Expr>>(
+        &mut self,
+        offset: u64,
+        n: u64,
+        by: impl IntoIterator<Item = E>,
+    ) -> &mut Self {
+        self.limit_by = Some(LimitBy {
+            n,
+            offset: Some(offset),
+            by: by.into_iter().map(Into::into).collect(),
+        });
         self
     }
 
@@ -192,6 +281,11 @@ impl ChSelect {
     }
 
     /// `FORMAT name` (e.g. `JSONEachRow`).
+    ///
+    /// The server then answers in that format, which only raw output can carry: render the
+    /// statement with [`to_sql`](ChStatement::to_sql) or
+    /// [`build_typed`](ChStatement::build_typed) for a client that returns bytes.
+    /// [`ClientExt`](crate::ClientExt)'s typed queries decode Native and refuse such a statement.
     pub fn format(&mut self, format: &str) -> &mut Self {
         self.format = Some(format.to_owned());
         self
@@ -227,24 +321,47 @@ impl ChSelect {
     }
 
     pub(crate) fn write_join(&self, index: usize, join: &JoinExpr, sql: &mut impl SqlWriter) {
-        let Some((_, kind, using)) = self.joins.iter().find(|(i, ..)| *i == index) else {
+        let Some(ch) = self.joins.iter().find(|j| j.index == index) else {
             return CH.prepare_join_expr(join, sql);
         };
-        let _ = sql.write_str(&kind.keyword());
+        let _ = sql.write_str(&ch.join.keyword());
         let _ = sql.write_str(" ");
         CH.prepare_join_table_ref(join, sql);
-        if !using.is_empty() {
+        if !ch.using.is_empty() {
             let _ = sql.write_str(" USING (");
-            for (i, column) in using.iter().enumerate() {
+            for (i, column) in ch.using.iter().enumerate() {
                 if i > 0 {
                     let _ = sql.write_str(", ");
                 }
                 CH.prepare_iden(column, sql);
             }
             let _ = sql.write_str(")");
+        } else if ch.join.kind == JoinKind::Cross {
+            // A CROSS join has no condition (render refuses a non-empty one).
         } else if let Some(on) = &join.on {
             CH.prepare_join_on(on, sql);
         }
+    }
+
+    /// Writes the top-level set operation number `index`.
+    pub(crate) fn write_set_operation(
+        &self,
+        index: usize,
+        kind: UnionType,
+        select: &SelectStatement,
+        sql: &mut impl SqlWriter,
+    ) {
+        let keyword = match kind {
+            UnionType::Intersect => " INTERSECT ALL (",
+            UnionType::Except => " EXCEPT ALL (",
+            _ => return CH.prepare_union_statement(kind, select, sql),
+        };
+        if !self.all_set_operations.contains(&index) {
+            return CH.prepare_union_statement(kind, select, sql);
+        }
+        let _ = sql.write_str(keyword);
+        CH.prepare_select_statement(select, sql);
+        let _ = sql.write_str(")");
     }
 
     pub(crate) fn write_prewhere(&self, sql: &mut impl SqlWriter) {
@@ -270,8 +387,12 @@ impl ChSelect {
     }
 
     pub(crate) fn write_limit_by(&self, sql: &mut impl SqlWriter) {
-        if let Some((n, by)) = &self.limit_by {
-            let _ = write!(sql, " LIMIT {n} BY ");
+        if let Some(LimitBy { n, offset, by }) = &self.limit_by {
+            match offset {
+                Some(offset) => write!(sql, " LIMIT {offset}, {n} BY "),
+                None => write!(sql, " LIMIT {n} BY "),
+            }
+            .ok();
             for (i, expr) in by.iter().enumerate() {
                 if i > 0 {
                     let _ = sql.write_str(", ");
@@ -283,12 +404,21 @@ impl ChSelect {
 }
 
 impl ChStatement for ChSelect {
+    fn output_format(&self) -> Option<&str> {
+        self.format.as_deref()
+    }
+
     fn render(&self, sql: &mut impl SqlWriter) -> Result<()> {
-        for (_, join, using) in &self.joins {
-            join.check()?;
-            if join.kind == JoinKind::Cross && !using.is_empty() {
-                return Err(Error::Unsupported("CROSS JOIN ... USING".into()));
+        for ch in &self.joins {
+            ch.join.check()?;
+            if ch.join.kind == JoinKind::Cross && (!ch.using.is_empty() || ch.has_condition) {
+                return Err(Error::Unsupported(
+                    "a condition on a CROSS JOIN (ON or USING); use an INNER join for one".into(),
+                ));
             }
+        }
+        if self.limit_by.as_ref().is_some_and(|l| l.by.is_empty()) {
+            return Err(Error::InvalidInput("LIMIT BY without expressions".into()));
         }
         if let Some((k, m)) = self.sample {
             if !(k.is_finite() && k > 0.0) || m.is_some_and(|m| !(m.is_finite() && m >= 0.0)) {
