@@ -28,6 +28,9 @@ pub mod types;
 pub mod value;
 mod wire;
 
+#[cfg(test)]
+mod tests;
+
 pub use chrono_tz::Tz;
 pub use client::{
     Client, ClientBuilder, Command, Connection, Insert, InsertRow, Query, QueryResult, QueryStream,

@@ -44,5 +44,3 @@ pub fn decode_blocks(bytes: &[u8]) -> Result<Vec<Block>> {
     Ok(blocks)
 }
 
-#[cfg(test)]
-mod tests;

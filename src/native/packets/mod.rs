@@ -162,5 +162,3 @@ pub(crate) fn read_server_packet(
     })
 }
 
-#[cfg(test)]
-mod tests;

@@ -4,7 +4,7 @@
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
-use super::*;
+use crate::native::*;
 use crate::column::ColumnData;
 use crate::value::Value;
 
