@@ -44,7 +44,7 @@ fn golden_select_where_order_limit() {
         r#"SELECT `id`, `kind` FROM `t` WHERE `kind` = 'a\'b' OR `score` > 1.6 ORDER BY `id` DESC NULLS LAST LIMIT 2 OFFSET 1"#,
         r#"SELECT `id`, `kind` FROM `t` WHERE `kind` = ? OR `score` > ? ORDER BY `id` DESC NULLS LAST LIMIT 2 OFFSET 1"#,
         r#"SELECT `id`, `kind` FROM `t` WHERE `kind` = {p1:String} OR `score` > {p2:Float64} ORDER BY `id` DESC NULLS LAST LIMIT 2 OFFSET 1"#,
-        r#"[("p1", String([97, 39, 98])), ("p2", Float64(1.6))]"#,
+        r#"[("p1", String("a'b")), ("p2", Float64(1.6))]"#,
     );
 }
 
@@ -66,7 +66,7 @@ fn golden_select_in_subquery() {
         r#"SELECT `id` FROM `t` WHERE `id` IN (SELECT `id` FROM `u` WHERE `name` LIKE 'b%') ORDER BY `id` ASC"#,
         r#"SELECT `id` FROM `t` WHERE `id` IN (SELECT `id` FROM `u` WHERE `name` LIKE ?) ORDER BY `id` ASC"#,
         r#"SELECT `id` FROM `t` WHERE `id` IN (SELECT `id` FROM `u` WHERE `name` LIKE {p1:String}) ORDER BY `id` ASC"#,
-        r#"[("p1", String([98, 37]))]"#,
+        r#"[("p1", String("b%"))]"#,
     );
 }
 
@@ -77,7 +77,7 @@ fn golden_ch_select_final_prewhere() {
         r#"SELECT `id` FROM `t` FINAL PREWHERE `kind` IN ('a', 'b') WHERE `score` >= 1 ORDER BY `id` ASC SETTINGS max_threads = 2"#,
         r#"SELECT `id` FROM `t` FINAL PREWHERE `kind` IN (?, ?) WHERE `score` >= ? ORDER BY `id` ASC SETTINGS max_threads = 2"#,
         r#"SELECT `id` FROM `t` FINAL PREWHERE `kind` IN ({p1:String}, {p2:String}) WHERE `score` >= {p3:Int32} ORDER BY `id` ASC SETTINGS max_threads = 2"#,
-        r#"[("p1", String([97])), ("p2", String([98])), ("p3", Int32(1))]"#,
+        r#"[("p1", String("a")), ("p2", String("b")), ("p3", Int32(1))]"#,
     );
 }
 
@@ -88,7 +88,7 @@ fn golden_ch_select_array_join() {
         r#"SELECT `id`, `tag` FROM `t` ARRAY JOIN `tags` AS `tag` WHERE `tag` <> 'x' ORDER BY `id` ASC, `tag` ASC"#,
         r#"SELECT `id`, `tag` FROM `t` ARRAY JOIN `tags` AS `tag` WHERE `tag` <> ? ORDER BY `id` ASC, `tag` ASC"#,
         r#"SELECT `id`, `tag` FROM `t` ARRAY JOIN `tags` AS `tag` WHERE `tag` <> {p1:String} ORDER BY `id` ASC, `tag` ASC"#,
-        r#"[("p1", String([120]))]"#,
+        r#"[("p1", String("x"))]"#,
     );
 }
 
@@ -209,7 +209,7 @@ fn golden_select_functions() {
         r#"SELECT MAX(lengthUTF8(ifNull(`kind`, 'none'))) AS `len`, countIf(`score` > 1) AS `big`, uniq(`kind`) AS `kinds`, quantile(0.5)(`score`) AS `median`, arraySort(groupArray(`id`)) AS `ids` FROM `t`"#,
         r#"SELECT MAX(lengthUTF8(ifNull(`kind`, ?))) AS `len`, countIf(`score` > ?) AS `big`, uniq(`kind`) AS `kinds`, quantile(0.5)(`score`) AS `median`, arraySort(groupArray(`id`)) AS `ids` FROM `t`"#,
         r#"SELECT MAX(lengthUTF8(ifNull(`kind`, {p1:String}))) AS `len`, countIf(`score` > {p2:Int32}) AS `big`, uniq(`kind`) AS `kinds`, quantile(0.5)(`score`) AS `median`, arraySort(groupArray(`id`)) AS `ids` FROM `t`"#,
-        r#"[("p1", String([110, 111, 110, 101])), ("p2", Int32(1))]"#,
+        r#"[("p1", String("none")), ("p2", Int32(1))]"#,
     );
 }
 
@@ -220,7 +220,7 @@ fn golden_select_if_multiif() {
         r#"SELECT if(`score` > 2, 'hi', 'lo') AS `level`, multiIf(`id` = 1, 'one', `id` = 2, 'two', 'many') AS `name`, toStartOfInterval(toDate(`day`), INTERVAL 1 MONTH) AS `month` FROM `t` ORDER BY `id` ASC"#,
         r#"SELECT if(`score` > ?, ?, ?) AS `level`, multiIf(`id` = ?, ?, `id` = ?, ?, ?) AS `name`, toStartOfInterval(toDate(`day`), INTERVAL 1 MONTH) AS `month` FROM `t` ORDER BY `id` ASC"#,
         r#"SELECT if(`score` > {p1:Int32}, {p2:String}, {p3:String}) AS `level`, multiIf(`id` = {p4:Int32}, {p5:String}, `id` = {p6:Int32}, {p7:String}, {p8:String}) AS `name`, toStartOfInterval(toDate(`day`), INTERVAL 1 MONTH) AS `month` FROM `t` ORDER BY `id` ASC"#,
-        r#"[("p1", Int32(2)), ("p2", String([104, 105])), ("p3", String([108, 111])), ("p4", Int32(1)), ("p5", String([111, 110, 101])), ("p6", Int32(2)), ("p7", String([116, 119, 111])), ("p8", String([109, 97, 110, 121]))]"#,
+        r#"[("p1", Int32(2)), ("p2", String("hi")), ("p3", String("lo")), ("p4", Int32(1)), ("p5", String("one")), ("p6", Int32(2)), ("p7", String("two")), ("p8", String("many"))]"#,
     );
 }
 
@@ -231,7 +231,7 @@ fn golden_insert_rows() {
         r#"INSERT INTO `t` (`id`, `kind`, `score`, `tags`, `day`) VALUES (1, 'a', 1.5, ['x', 'y'], toDate('2024-01-15')), (2, 'b', 2.5, ['y'], toDate('2024-02-15')), (3, 'a\'b', 3.5, [], toDate('2024-02-20'))"#,
         r#"INSERT INTO `t` (`id`, `kind`, `score`, `tags`, `day`) VALUES (?, ?, ?, ['x', 'y'], toDate('2024-01-15')), (?, ?, ?, ['y'], toDate('2024-02-15')), (?, ?, ?, [], toDate('2024-02-20'))"#,
         r#"INSERT INTO `t` (`id`, `kind`, `score`, `tags`, `day`) VALUES ({p1:UInt64}, {p2:String}, {p3:Float64}, ['x', 'y'], toDate('2024-01-15')), ({p4:UInt64}, {p5:String}, {p6:Float64}, ['y'], toDate('2024-02-15')), ({p7:UInt64}, {p8:String}, {p9:Float64}, [], toDate('2024-02-20'))"#,
-        r#"[("p1", UInt64(1)), ("p2", String([97])), ("p3", Float64(1.5)), ("p4", UInt64(2)), ("p5", String([98])), ("p6", Float64(2.5)), ("p7", UInt64(3)), ("p8", String([97, 39, 98])), ("p9", Float64(3.5))]"#,
+        r#"[("p1", UInt64(1)), ("p2", String("a")), ("p3", Float64(1.5)), ("p4", UInt64(2)), ("p5", String("b")), ("p6", Float64(2.5)), ("p7", UInt64(3)), ("p8", String("a'b")), ("p9", Float64(3.5))]"#,
     );
 }
 
@@ -242,7 +242,7 @@ fn golden_delete_kind() {
         r#"DELETE FROM `t` WHERE `kind` = 'b'"#,
         r#"DELETE FROM `t` WHERE `kind` = ?"#,
         r#"DELETE FROM `t` WHERE `kind` = {p1:String}"#,
-        r#"[("p1", String([98]))]"#,
+        r#"[("p1", String("b"))]"#,
     );
 }
 
@@ -253,7 +253,7 @@ fn golden_mutation_update() {
         r#"ALTER TABLE `t` UPDATE `score` = `score` * 2, `note` = 'updated' WHERE `id` = 1"#,
         r#"ALTER TABLE `t` UPDATE `score` = `score` * ?, `note` = ? WHERE `id` = ?"#,
         r#"ALTER TABLE `t` UPDATE `score` = `score` * {p1:Int32}, `note` = {p2:String} WHERE `id` = {p3:UInt64}"#,
-        r#"[("p1", Int32(2)), ("p2", String([117, 112, 100, 97, 116, 101, 100])), ("p3", UInt64(1))]"#,
+        r#"[("p1", Int32(2)), ("p2", String("updated")), ("p3", UInt64(1))]"#,
     );
 }
 

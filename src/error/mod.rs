@@ -250,6 +250,14 @@ impl Error {
         self
     }
 
+    /// The same error, with the server's version where a server exception lacks one.
+    pub(crate) fn with_server_version(mut self, version: &str) -> Error {
+        if let Detail::Server(e) = &mut self.0.detail {
+            *e = std::mem::replace(e, ServerError::new(0, "")).with_server_version(version);
+        }
+        self
+    }
+
     /// The same error, its offset moved by `by` bytes (decode errors from a nested reader).
     pub(crate) fn offset_by(mut self, by: u64) -> Error {
         if let Detail::Decode { offset, .. } = &mut self.0.detail {

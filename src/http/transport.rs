@@ -298,9 +298,13 @@ impl Shared {
                 body.to_vec()
             };
             let text = String::from_utf8_lossy(&body);
-            return Err(exception::parse(&text).unwrap_or_else(|| {
+            let error = exception::parse(&text).unwrap_or_else(|| {
                 Error::http(status.as_u16(), text.chars().take(2000).collect::<String>())
-            }));
+            });
+            return Err(match self.server.get() {
+                Some(info) => error.with_server_version(&info.version),
+                None => error,
+            });
         }
         let default_zone = match response
             .headers()

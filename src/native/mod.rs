@@ -43,4 +43,3 @@ pub fn decode_blocks(bytes: &[u8]) -> Result<Vec<Block>> {
     }
     Ok(blocks)
 }
-

@@ -4,8 +4,8 @@
 use chrono::NaiveDate;
 use chrono_tz::Tz;
 
-use crate::native::*;
 use crate::column::ColumnData;
+use crate::native::*;
 use crate::value::Value;
 
 const SIMPLE_TYPES: &[u8] = include_bytes!("../../testdata/captured/simple_types.bin");

@@ -3,10 +3,10 @@
 //! local 18.16 server. Packets the 18.16 server cannot produce (fields gated above its revision
 //! 54412, ProfileEvents, sparse columns) are built here from the notes' layouts.
 
-use crate::native::Block;
-use crate::native::packets::*;
 use crate::column::Column;
 use crate::compression::Method;
+use crate::native::Block;
+use crate::native::packets::*;
 use crate::types::DataType;
 use crate::value::Value;
 

@@ -22,5 +22,5 @@ pub use from_block::{FromBlock, FromColumn};
 pub(crate) use read::uuid_from_wire;
 pub use row::{FromValue, Row};
 pub(crate) use ser::to_named_values;
-pub use value::{TypedValue, Value};
+pub use value::{ArrayElement, TypedValue, Value};
 pub(crate) use write::push_low_cardinality;

@@ -18,7 +18,10 @@ use crate::types::DataType;
 /// decimals are exact [`Decimal`]s, `String` is raw bytes (ClickHouse strings need not be
 /// UTF-8). To insert, build values with `From` (`Value::from(42u32)`, `Value::from("text")`) or
 /// the variants; the insert converts them to the column's type and rejects what does not fit.
-#[derive(Debug, Clone, PartialEq)]
+///
+/// `Debug` shows a `String` as text when it is UTF-8 (`String("abc")`), as a byte string
+/// otherwise (`String(b"\xff")`).
+#[derive(Clone, PartialEq)]
 #[non_exhaustive]
 pub enum Value {
     /// SQL NULL.
@@ -288,6 +291,61 @@ impl fmt::Display for Value {
     }
 }
 
+/// Bytes shown as text when they are UTF-8, as an escaped byte string otherwise.
+struct ShownBytes<'a>(&'a [u8]);
+
+impl std::fmt::Debug for ShownBytes<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match std::str::from_utf8(self.0) {
+            Ok(text) => std::fmt::Debug::fmt(text, f),
+            Err(_) => write!(f, "b\"{}\"", self.0.escape_ascii()),
+        }
+    }
+}
+
+impl std::fmt::Debug for Value {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        macro_rules! tuple {
+            ($name:literal, $($field:expr),+) => {
+                f.debug_tuple($name)$(.field($field))+.finish()
+            };
+        }
+        match self {
+            Value::Null => f.write_str("Null"),
+            Value::Bool(v) => tuple!("Bool", v),
+            Value::UInt8(v) => tuple!("UInt8", v),
+            Value::UInt16(v) => tuple!("UInt16", v),
+            Value::UInt32(v) => tuple!("UInt32", v),
+            Value::UInt64(v) => tuple!("UInt64", v),
+            Value::UInt128(v) => tuple!("UInt128", v),
+            Value::UInt256(v) => tuple!("UInt256", v),
+            Value::Int8(v) => tuple!("Int8", v),
+            Value::Int16(v) => tuple!("Int16", v),
+            Value::Int32(v) => tuple!("Int32", v),
+            Value::Int64(v) => tuple!("Int64", v),
+            Value::Int128(v) => tuple!("Int128", v),
+            Value::Int256(v) => tuple!("Int256", v),
+            Value::Float32(v) => tuple!("Float32", v),
+            Value::Float64(v) => tuple!("Float64", v),
+            Value::String(v) => tuple!("String", &ShownBytes(v)),
+            Value::Uuid(v) => tuple!("Uuid", v),
+            Value::Date(v) => tuple!("Date", v),
+            Value::Time(v) => tuple!("Time", v),
+            Value::DateTime(v) => tuple!("DateTime", v),
+            Value::Decimal(v) => tuple!("Decimal", v),
+            Value::Enum(label, n) => tuple!("Enum", label, n),
+            Value::Ipv4(v) => tuple!("Ipv4", v),
+            Value::Ipv6(v) => tuple!("Ipv6", v),
+            Value::Array(v) => tuple!("Array", v),
+            Value::Tuple(v) => tuple!("Tuple", v),
+            Value::Map(v) => tuple!("Map", v),
+            Value::Json(v) => tuple!("Json", v),
+            Value::AggregateState(v) => tuple!("AggregateState", &ShownBytes(v)),
+            Value::Typed(v) => tuple!("Typed", v),
+        }
+    }
+}
+
 macro_rules! from_rust {
     ($($rust:ty => $variant:ident),* $(,)?) => {
         $(impl From<$rust> for Value {
@@ -342,9 +400,110 @@ impl<T: Into<Value>> From<Option<T>> for Value {
     }
 }
 
+/// A Rust type whose `Vec`s and slices become `Array` values (every type that converts into a
+/// [`Value`] except `u8`, whose `Vec<u8>` and `&[u8]` are `String` bytes).
+pub trait ArrayElement: Into<Value> {}
+
+macro_rules! array_elements {
+    ($($rust:ty),* $(,)?) => {
+        $(impl ArrayElement for $rust {})*
+    };
+}
+
+array_elements! {
+    bool, u16, u32, u64, u128, U256, i8, i16, i32, i64, i128, I256, f32, f64, Uuid, NaiveDate,
+    DateTime<Tz>, DateTime<chrono::Utc>, Decimal, rust_decimal::Decimal, Ipv4Addr, Ipv6Addr,
+    serde_json::Value, chrono::TimeDelta, String, &str, Value,
+}
+
+impl<T: Into<Value>> ArrayElement for Option<T> {}
+impl<T: ArrayElement> ArrayElement for Vec<T> {}
+
+impl<T: ArrayElement> From<Vec<T>> for Value {
+    fn from(items: Vec<T>) -> Value {
+        Value::Array(items.into_iter().map(Into::into).collect())
+    }
+}
+
+impl<T: ArrayElement + Clone> From<&[T]> for Value {
+    fn from(items: &[T]) -> Value {
+        Value::Array(items.iter().cloned().map(Into::into).collect())
+    }
+}
+
+impl<K: Into<Value>, V: Into<Value>, S> From<std::collections::HashMap<K, V, S>> for Value {
+    /// A `Map` value (in the map's iteration order).
+    fn from(map: std::collections::HashMap<K, V, S>) -> Value {
+        Value::Map(map.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+    }
+}
+
+impl<K: Into<Value>, V: Into<Value>> From<std::collections::BTreeMap<K, V>> for Value {
+    /// A `Map` value, in key order.
+    fn from(map: std::collections::BTreeMap<K, V>) -> Value {
+        Value::Map(map.into_iter().map(|(k, v)| (k.into(), v.into())).collect())
+    }
+}
+
 impl Value {
     /// An `Array` value from anything that converts into values.
     pub fn array<T: Into<Value>>(items: impl IntoIterator<Item = T>) -> Value {
         Value::Array(items.into_iter().map(Into::into).collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_shows_text_as_text() {
+        assert_eq!(format!("{:?}", Value::from("abc")), r#"String("abc")"#);
+        assert_eq!(
+            format!("{:?}", Value::String(vec![0xff, b'a'])),
+            r#"String(b"\xffa")"#
+        );
+        assert_eq!(
+            format!("{:?}", vec![Value::UInt32(2000), Value::Float64(-50.5)]),
+            "[UInt32(2000), Float64(-50.5)]"
+        );
+        assert_eq!(format!("{:?}", Value::Null), "Null");
+        assert_eq!(
+            format!("{:?}", Value::Enum("a".into(), 1)),
+            r#"Enum("a", 1)"#
+        );
+    }
+
+    #[test]
+    fn vectors_slices_options_and_maps_convert() {
+        assert_eq!(
+            Value::from(vec!["a".to_string(), "b".to_string()]),
+            Value::Array(vec![Value::from("a"), Value::from("b")])
+        );
+        assert_eq!(
+            Value::from(&[1u32, 2][..]),
+            Value::Array(vec![Value::UInt32(1), Value::UInt32(2)])
+        );
+        assert_eq!(
+            Value::from(vec![Some(1i64), None]),
+            Value::Array(vec![Value::Int64(1), Value::Null])
+        );
+        assert_eq!(
+            Value::from(vec![vec![1u16], vec![]]),
+            Value::Array(vec![
+                Value::Array(vec![Value::UInt16(1)]),
+                Value::Array(vec![])
+            ])
+        );
+        // Bytes stay bytes.
+        assert_eq!(Value::from(vec![1u8, 2]), Value::String(vec![1, 2]));
+        let map: std::collections::BTreeMap<&str, u8> = [("k", 1), ("j", 2)].into();
+        assert_eq!(
+            Value::from(map),
+            Value::Map(vec![
+                (Value::from("j"), Value::UInt8(2)),
+                (Value::from("k"), Value::UInt8(1))
+            ])
+        );
     }
 }

@@ -18,6 +18,11 @@ use crate::types::DataType;
 
 fn mismatch(data_type: &DataType, value: &Value) -> Error {
     let shown = match value {
+        Value::Null => {
+            return Error::invalid_input(format!(
+                "cannot insert NULL into a column of type {data_type}, which is not Nullable"
+            ));
+        }
         Value::String(_) | Value::Array(_) | Value::Tuple(_) | Value::Map(_) => {
             value.kind().to_owned()
         }
@@ -43,14 +48,89 @@ fn epoch_seconds(data_type: &DataType, value: &Value) -> Result<(i64, u32)> {
     match value {
         Value::DateTime(dt) => Ok((dt.timestamp(), dt.timestamp_subsec_nanos())),
         Value::Date(d) => Ok((days_since_epoch(*d) * 86_400, 0)),
-        // RFC 3339 text (what serde makes of chrono's date-times): the offset fixes the instant.
         Value::String(_) => {
-            let dt = DateTime::parse_from_rfc3339(text(data_type, value)?)
-                .map_err(|_| mismatch(data_type, value))?;
-            Ok((dt.timestamp(), dt.timestamp_subsec_nanos()))
+            let text = text(data_type, value)?;
+            let zone = match data_type {
+                DataType::DateTime { timezone } | DataType::DateTime64 { timezone, .. } => timezone
+                    .as_deref()
+                    .and_then(|z| z.parse::<chrono_tz::Tz>().ok()),
+                _ => None,
+            };
+            date_time_text(text, zone).ok_or_else(|| {
+                let without_zone = if zone.is_none() {
+                    "; text without an offset needs a column that names its zone \
+                     (`DateTime('UTC')`), as the server would read it in its own zone"
+                } else {
+                    ""
+                };
+                Error::invalid_input(format!(
+                    "cannot insert {text:?} into a column of type {data_type}: date-time text is \
+                     read as `YYYY-MM-DD hh:mm:ss[.fraction]` or `YYYY-MM-DDThh:mm:ss[.fraction]` \
+                     with an optional offset (`Z`, `+02:00`), a date `YYYY-MM-DD`, or Unix \
+                     seconds{without_zone}"
+                ))
+            })
         }
         other => Ok((int::<i64>(data_type, other)?, 0)),
     }
+}
+
+/// The instant a date-time text names, as the server's text parser reads it: an offset fixes the
+/// instant; text without one is in `zone` (none: not readable here).
+fn date_time_text(text: &str, zone: Option<chrono_tz::Tz>) -> Option<(i64, u32)> {
+    use chrono::{NaiveDateTime, TimeZone};
+    let text = text.trim();
+    if let Ok(dt) = DateTime::parse_from_rfc3339(text) {
+        return Some((dt.timestamp(), dt.timestamp_subsec_nanos()));
+    }
+    for format in [
+        "%Y-%m-%d %H:%M:%S%.f%:z",
+        "%Y-%m-%d %H:%M:%S%.f%#z",
+        "%Y-%m-%dT%H:%M:%S%.f%#z",
+    ] {
+        if let Ok(dt) = DateTime::parse_from_str(text, format) {
+            return Some((dt.timestamp(), dt.timestamp_subsec_nanos()));
+        }
+    }
+    let utc = text
+        .strip_suffix('Z')
+        .and_then(|t| NaiveDateTime::parse_from_str(t, "%Y-%m-%d %H:%M:%S%.f").ok());
+    if let Some(naive) = utc {
+        let dt = naive.and_utc();
+        return Some((dt.timestamp(), dt.timestamp_subsec_nanos()));
+    }
+    // Unix seconds, with an optional fraction.
+    if let Some((whole, fraction)) = unix_seconds(text) {
+        return Some((whole, fraction));
+    }
+    let naive = ["%Y-%m-%d %H:%M:%S%.f", "%Y-%m-%dT%H:%M:%S%.f"]
+        .iter()
+        .find_map(|f| NaiveDateTime::parse_from_str(text, f).ok())
+        .or_else(|| {
+            NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .and_then(|d| d.and_hms_opt(0, 0, 0))
+        })?;
+    // A time that a zone's clock skips or repeats takes the earlier instant, as the server does.
+    let dt = zone?.from_local_datetime(&naive).earliest()?;
+    Some((dt.timestamp(), dt.timestamp_subsec_nanos()))
+}
+
+/// `1700000000` or `1700000000.25`.
+fn unix_seconds(text: &str) -> Option<(i64, u32)> {
+    let (whole, fraction) = text.split_once('.').unwrap_or((text, ""));
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    if !fraction.bytes().all(|b| b.is_ascii_digit()) || fraction.len() > 9 {
+        return None;
+    }
+    let nanos = if fraction.is_empty() {
+        0
+    } else {
+        format!("{fraction:0<9}").parse().ok()?
+    };
+    Some((whole.parse().ok()?, nanos))
 }
 
 fn decimal(data_type: &DataType, scale: u8, value: &Value) -> Result<I256> {
@@ -586,4 +666,70 @@ pub(crate) fn push_low_cardinality(
     };
     c.push_key(key);
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn date_time_text_in_the_forms_the_server_reads() {
+        let berlin: chrono_tz::Tz = "Europe/Berlin".parse().unwrap();
+        // 2024-01-01 00:00:00 UTC is 1704067200.
+        let utc = Some(chrono_tz::Tz::UTC);
+        assert_eq!(
+            date_time_text("2024-01-01 00:00:00", utc),
+            Some((1_704_067_200, 0))
+        );
+        assert_eq!(
+            date_time_text("2024-01-01T00:00:00", utc),
+            Some((1_704_067_200, 0))
+        );
+        assert_eq!(date_time_text("2024-01-01", utc), Some((1_704_067_200, 0)));
+        assert_eq!(
+            date_time_text("2024-01-01 00:00:00.25", utc),
+            Some((1_704_067_200, 250_000_000))
+        );
+        assert_eq!(
+            date_time_text("2024-01-01 01:00:00", Some(berlin)),
+            Some((1_704_067_200, 0))
+        );
+        // An offset fixes the instant whatever the column's zone; none needed then.
+        for text in [
+            "2024-01-01T02:00:00+02:00",
+            "2024-01-01 02:00:00+02:00",
+            "2024-01-01 02:00:00+0200",
+            "2024-01-01T00:00:00Z",
+            "2024-01-01 00:00:00Z",
+            "1704067200",
+        ] {
+            assert_eq!(
+                date_time_text(text, None),
+                Some((1_704_067_200, 0)),
+                "{text}"
+            );
+        }
+        assert_eq!(
+            date_time_text("1704067200.5", None),
+            Some((1_704_067_200, 500_000_000))
+        );
+        // Without an offset and without a zone, the instant is unknown here.
+        assert_eq!(date_time_text("2024-01-01 00:00:00", None), None);
+        assert_eq!(date_time_text("yesterday", utc), None);
+    }
+
+    #[test]
+    fn errors_name_what_is_accepted() {
+        let mut column = Column::empty(DataType::parse("DateTime").unwrap()).unwrap();
+        let err = column
+            .push_value(&Value::from("2024-01-01 00:00:00"))
+            .unwrap_err();
+        assert!(err.to_string().contains("names its zone"), "{err}");
+        let mut column = Column::empty(DataType::UInt8).unwrap();
+        let err = column.push_value(&Value::Null).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "cannot insert NULL into a column of type UInt8, which is not Nullable"
+        );
+    }
 }

@@ -670,3 +670,88 @@ async fn progress_is_reported_on_both_transports() {
         );
     }
 }
+
+#[tokio::test]
+async fn inserts_take_vectors_maps_and_the_servers_date_time_text() {
+    for (server, client) in both_clients().await {
+        let db = server.fresh_database("vectors_text").await;
+        let table = format!("{db}.t");
+        client
+            .command(format!(
+                "CREATE TABLE {table} (id UInt64, tags Array(String), \
+                 at DateTime('Europe/Berlin'), utc DateTime('UTC')) ENGINE = Memory"
+            ))
+            .await
+            .unwrap();
+        let rows = vec![
+            (
+                1u64,
+                vec!["a".to_string(), "b".to_string()],
+                "2024-01-01 01:00:00",
+                "2024-01-01 00:00:00",
+            ),
+            (2u64, vec![], "2024-07-01T12:30:00+02:00", "1704067200"),
+        ];
+        client
+            .insert(&table, &["id", "tags", "at", "utc"], rows)
+            .await
+            .unwrap();
+        // The server's own reading of the same text is the reference.
+        let same: u64 = client
+            .query(format!(
+                "SELECT count() FROM {table} WHERE \
+                 (id = 1 AND tags = ['a', 'b'] \
+                  AND at = toDateTime('2024-01-01 01:00:00', 'Europe/Berlin') \
+                  AND utc = toDateTime('2024-01-01 00:00:00', 'UTC')) \
+                 OR (id = 2 AND empty(tags) \
+                  AND at = toDateTime('2024-07-01 12:30:00', 'Europe/Berlin') \
+                  AND toUInt32(utc) = 1704067200)"
+            ))
+            .scalar()
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", server.name));
+        assert_eq!(same, 2, "{}", server.name);
+        let rows = client
+            .query(format!("SELECT id, tags FROM {table} ORDER BY id"))
+            .await
+            .unwrap()
+            .result_rows();
+        // Strings print as text.
+        assert_eq!(
+            format!("{rows:?}"),
+            r#"[[UInt64(1), Array([String("a"), String("b")])], [UInt64(2), Array([])]]"#,
+            "{}",
+            server.name
+        );
+        if is_new(&server) {
+            // Fractions, where the server has DateTime64 (not 18.16).
+            let precise = format!("{db}.precise");
+            client
+                .command(format!(
+                    "CREATE TABLE {precise} (at DateTime64(3, 'UTC')) ENGINE = Memory"
+                ))
+                .await
+                .unwrap();
+            client
+                .insert(
+                    &precise,
+                    &["at"],
+                    [("2024-01-01 00:00:00.250",), ("1704067200.5",)],
+                )
+                .await
+                .unwrap();
+            let millis: Vec<u64> = client
+                .query(format!(
+                    "SELECT toUInt64(toUnixTimestamp64Milli(at)) FROM {precise} ORDER BY at"
+                ))
+                .fetch_all::<(u64,)>()
+                .await
+                .unwrap()
+                .into_iter()
+                .map(|(m,)| m)
+                .collect();
+            assert_eq!(millis, [1_704_067_200_250, 1_704_067_200_500]);
+        }
+        client.command(format!("DROP DATABASE {db}")).await.unwrap();
+    }
+}

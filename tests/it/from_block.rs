@@ -296,7 +296,7 @@ async fn mismatches_name_the_column_the_type_and_the_field() {
     );
     let missing = error("SELECT 1 AS m").await;
     assert!(
-        missing.contains("`n`") && missing.contains("\"m\""),
+        missing.contains("no column `n`") && missing.contains("its columns: `m`"),
         "{missing}"
     );
     let decimal = error("SELECT toDecimal32(1, 2) AS n").await;

@@ -161,4 +161,3 @@ pub(crate) fn read_server_packet(
         }
     })
 }
-

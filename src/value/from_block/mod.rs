@@ -202,11 +202,15 @@ fn find(block: &Block, at: ColumnRef) -> Result<(&str, &Column)> {
     index
         .map(|i| (block.names()[i].as_str(), &block.columns()[i]))
         .ok_or_else(|| {
-            let wanted = match at {
-                ColumnRef::Name(name) => format!("a column `{name}`"),
-                ColumnRef::Position(i) => format!("a column at position {i}"),
+            let missing = match at {
+                ColumnRef::Name(name) => format!("no column `{name}`"),
+                ColumnRef::Position(i) => format!("no column at position {i}"),
             };
-            Error::conversion(format!("a block with columns {:?}", block.names()), wanted)
+            let present: Vec<String> = block.names().iter().map(|n| format!("`{n}`")).collect();
+            Error::invalid_input(format!(
+                "the result has {missing} for a field to read (its columns: {})",
+                present.join(", ")
+            ))
         })
 }
 
