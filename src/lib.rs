@@ -1,9 +1,7 @@
-//! A ClickHouse client for Rust: HTTP (and, later, native TCP) transports, the Native columnar
-//! codec, the ClickHouse type grammar, reflection and migrations.
-//!
-//! Bytes flow one way: a transport (`http`) hands response bytes through `compression` to
-//! `native`, which decodes blocks of `column`s; callers read them as columns, rows ([`Row`]),
-//! structs (`#[derive(FromBlock)]`, or serde) or [`Value`]s. Inserts go the other way.
+//! A ClickHouse client for Rust: one [`Client`] over HTTP and the native TCP protocol, the
+//! Native columnar codec for every type, and the ClickHouse type grammar. The sea-query dialect
+//! lives in its own crate, [`sea-query-clickhouse`](https://docs.rs/sea-query-clickhouse), which
+//! builds on this one.
 //!
 //! ```no_run
 //! # async fn run() -> clickhouse_connect::Result<()> {
@@ -15,6 +13,36 @@
 //! # Ok(())
 //! # }
 //! ```
+//!
+//! # Layers
+//!
+//! Data flows one way. A transport (`http` over reqwest, `tcp` over tokio) moves bytes; it
+//! implements one contract (the `request` layer: requests, summaries, progress, server info,
+//! the insert source) and never sees the client above it. Response bytes pass through
+//! [`compression`] to [`native`], which decodes [`Block`]s of [`column`](mod@column)s; callers read them as
+//! columns, rows ([`Row`]), structs (`#[derive(FromBlock)]`, or serde) or [`Value`]s. Inserts go
+//! the other way. [`Client`] and [`Connection`] build requests and hand them to a link of the
+//! transport the URL chose; they never know which one it is.
+//!
+//! # Errors
+//!
+//! Every call returns the one [`Error`]: branch on its [`ErrorKind`], read a server exception
+//! as a [`ServerError`] (code as an [`ErrorCode`], name, message, server version, stack trace,
+//! nested exceptions), ask [`Error::is_retryable`], and follow the cause through `source()`.
+//! No error, `Debug` or `Display` output shows a password.
+//!
+//! # What works on which server
+//!
+//! | feature | HTTP | native TCP |
+//! |---|---|---|
+//! | queries, commands, inserts, streams, cancel, timeouts | every version | every version |
+//! | server-side `{name:Type}` parameters | 19.x and newer (18.x: refused before sending) | revision 54459, ClickHouse 22.8 and newer |
+//! | per-query and client settings | every version | revision 54429, ClickHouse 19.11 and newer (older: use `SETTINGS` in the SQL) |
+//! | progress callbacks | 20.x and newer send `X-ClickHouse-Progress` until the body starts (18.16 sends none) | every version |
+//! | summary (`read_rows`, `written_rows`, ...) | 20.x and newer (`X-ClickHouse-Summary`; 18.16 sends none) | every version (from Progress packets) |
+//! | error names (`UNKNOWN_TABLE`) | from the server where it sends them, else from the table of known codes | the same |
+//! | ClickHouse-framed compressed answers (LZ4) | 20.x and newer; older servers get HTTP gzip | every version |
+//! | JSON columns as text | 25.x and newer (`output_format_native_write_json_as_string`); older JSON object serialization is decoded too | the same |
 
 mod client;
 pub mod column;

@@ -80,6 +80,11 @@ impl Client {
         &self.inner.options
     }
 
+    /// `"http"` or `"native"`, for logs.
+    pub(crate) fn transport_name(&self) -> &'static str {
+        self.inner.transport.name()
+    }
+
     /// A link for one request (bound to `session`, if given).
     pub(crate) async fn connect(&self, session: Option<&str>) -> Result<Box<dyn Link>> {
         self.inner.transport.connect(session).await

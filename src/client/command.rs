@@ -5,8 +5,10 @@ use std::pin::Pin;
 
 use super::options::request_options;
 use super::slot::{Deadline, Target};
+use super::trace::Traced;
 use crate::error::Result;
 use crate::request::{CommandResult, QueryRequest};
+use tracing::Instrument;
 
 /// A statement waiting to be sent; set options, then `.await` it.
 #[must_use = "a command does nothing until it is awaited"]
@@ -25,16 +27,21 @@ impl<'a> Command<'a> {
         }
     }
 
-    async fn run(mut self) -> Result<CommandResult> {
-        let deadline = Deadline::of(self.target.client(), &self.request);
-        let mut slot =
-            Deadline::run(deadline, "connecting", self.target.slot(&self.request)).await?;
-        Deadline::run(
-            deadline,
-            "the command",
-            slot.link().command(&mut self.request),
-        )
-        .await
+    async fn run(self) -> Result<CommandResult> {
+        let Command {
+            target,
+            mut request,
+        } = self;
+        let traced = Traced::new("command", target.client(), &request);
+        let deadline = Deadline::of(target.client(), &request);
+        let result = async {
+            let mut slot = Deadline::run(deadline, "connecting", target.slot(&request)).await?;
+            Deadline::run(deadline, "the command", slot.link().command(&mut request)).await
+        }
+        .instrument(traced.span.clone())
+        .await;
+        traced.done(&result);
+        result
     }
 }
 

@@ -15,12 +15,14 @@ use futures_util::stream::{self, BoxStream, StreamExt};
 
 use super::options::request_options;
 use super::slot::{Deadline, Target};
+use super::trace::Traced;
 use crate::column::Column;
 use crate::error::{Error, Result};
 use crate::native::Block;
 use crate::request::{BlockSource, InsertResult, InsertTarget, QueryRequest};
 use crate::types::DataType;
 use crate::value::Value;
+use tracing::Instrument;
 
 /// A row to insert: `Vec<Value>`, or a tuple of values that convert into [`Value`].
 pub trait InsertRow: Send + 'static {
@@ -180,16 +182,23 @@ impl<'a> Insert<'a> {
                 row_number: 0,
             }),
         };
-        let deadline = Deadline::of(&client, &self.request);
-        let mut slot =
-            Deadline::run(deadline, "connecting", self.target.slot(&self.request)).await?;
-        Deadline::run(
-            deadline,
-            "the insert",
-            slot.link()
-                .insert(&mut self.request, &self.table, blocks.as_mut()),
-        )
-        .await
+        let Insert {
+            target,
+            table,
+            mut request,
+            ..
+        } = self;
+        let traced = Traced::new("insert", &client, &request);
+        let deadline = Deadline::of(&client, &request);
+        let result = async {
+            let mut slot = Deadline::run(deadline, "connecting", target.slot(&request)).await?;
+            let step = slot.link().insert(&mut request, &table, blocks.as_mut());
+            Deadline::run(deadline, "the insert", step).await
+        }
+        .instrument(traced.span.clone())
+        .await;
+        traced.done(&result);
+        result
     }
 }
 

@@ -15,6 +15,7 @@ mod options;
 mod query;
 mod result;
 mod slot;
+mod trace;
 
 pub use builder::ClientBuilder;
 pub use client::Client;

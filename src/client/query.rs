@@ -5,10 +5,12 @@ use std::pin::Pin;
 
 use chrono_tz::Tz;
 use futures_util::Stream;
+use tracing::Instrument;
 
 use super::options::request_options;
 use super::result::QueryResult;
 use super::slot::{Deadline, Slot, Target};
+use super::trace::Traced;
 use crate::error::Result;
 use crate::native::Block;
 use crate::request::{QueryRequest, Summary};
@@ -35,21 +37,36 @@ impl<'a> Query<'a> {
 
     /// Sends the query and returns its blocks as they arrive.
     pub async fn stream(mut self) -> Result<QueryStream<'a>> {
+        let traced = Traced::new("query", self.target.client(), &self.request);
         let deadline = Deadline::of(self.target.client(), &self.request);
-        let mut slot =
-            Deadline::run(deadline, "connecting", self.target.slot(&self.request)).await?;
-        let started = Deadline::run(
-            deadline,
-            "the query",
-            slot.link().send_query(&mut self.request),
-        )
-        .await?;
+        let sent = async {
+            let mut slot =
+                Deadline::run(deadline, "connecting", self.target.slot(&self.request)).await?;
+            let started = Deadline::run(
+                deadline,
+                "the query",
+                slot.link().send_query(&mut self.request),
+            )
+            .await?;
+            Ok((slot, started))
+        }
+        .instrument(traced.span.clone())
+        .await;
+        let (slot, started) = match sent {
+            Ok(sent) => sent,
+            Err(e) => {
+                traced.finish(None, Some(&e));
+                return Err(e);
+            }
+        };
+        traced.query_id(&started.query_id);
         Ok(QueryStream {
             slot,
             query_id: started.query_id,
             done: false,
             deadline,
             zone: self.zone.unwrap_or(started.zone),
+            traced,
         })
     }
 
@@ -173,6 +190,7 @@ pub struct QueryStream<'a> {
     deadline: Option<Deadline>,
     /// The zone for zone-less `DateTime` columns: the caller's, else the server's.
     zone: Tz,
+    traced: Traced,
 }
 
 impl QueryStream<'_> {
@@ -181,9 +199,19 @@ impl QueryStream<'_> {
         if self.done {
             return Ok(None);
         }
-        let result = Deadline::run(self.deadline, "the query", self.slot.link().next_block()).await;
-        if !matches!(result, Ok(Some(_))) {
-            self.done = true;
+        let result = Deadline::run(self.deadline, "the query", self.slot.link().next_block())
+            .instrument(self.traced.span.clone())
+            .await;
+        match &result {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                self.done = true;
+                self.traced.finish(Some(&self.summary()), None);
+            }
+            Err(e) => {
+                self.done = true;
+                self.traced.finish(Some(&self.summary()), Some(e));
+            }
         }
         result
     }

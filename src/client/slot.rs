@@ -55,7 +55,7 @@ impl Slot<'_> {
         }
     }
 
-    pub(crate) fn link(&mut self) -> &mut dyn Link {
+    pub(crate) fn link(&mut self) -> &mut (dyn Link + 'static) {
         match self {
             Slot::Owned(link) => link
                 .as_deref_mut()

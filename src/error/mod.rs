@@ -57,7 +57,7 @@ pub enum ErrorKind {
     Io,
 }
 
-/// Everything that can go wrong in this crate. See the [module docs](self).
+/// Everything that can go wrong in this crate: a kind to branch on, the details, the cause.
 pub struct Error(Box<Inner>);
 
 struct Inner {

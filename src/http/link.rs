@@ -200,11 +200,12 @@ impl Link for HttpLink {
         }
     }
 
+    /// The server's `X-ClickHouse-Summary`, sent with the headers: for an answer that streams,
+    /// what had been read when the body started (a lower bound); `result_rows` is at least the
+    /// rows received.
     fn summary(&self) -> Summary {
         let mut summary = self.summary.unwrap_or_default();
-        if self.summary.is_none() {
-            summary.result_rows = self.rows;
-        }
+        summary.result_rows = summary.result_rows.max(self.rows);
         summary
     }
 

@@ -755,3 +755,65 @@ async fn inserts_take_vectors_maps_and_the_servers_date_time_text() {
         client.command(format!("DROP DATABASE {db}")).await.unwrap();
     }
 }
+
+/// What each server and transport reports for a result that streams in many blocks, declared:
+/// - TCP (18.16): Progress packets all along; the summary counts every row read.
+/// - HTTP 26.9: progress headers and the summary come with the response headers, so for a
+///   streamed body they cover what was read when the body started (a lower bound); with
+///   `wait_end_of_query = 1` the server answers at the end and they are exact.
+/// - HTTP 18.16: no progress headers and no summary header at all.
+///
+/// Everywhere `result_rows` counts at least the rows received.
+#[tokio::test]
+async fn progress_and_summary_of_streamed_results() {
+    use std::sync::{Arc, Mutex};
+    const ROWS: u64 = 3_000_000;
+    for (server, client) in both_clients().await {
+        let name = server.name;
+        let reports: Arc<Mutex<Vec<u64>>> = Arc::default();
+        let record = reports.clone();
+        let mut stream = client
+            .query(format!(
+                "SELECT number FROM system.numbers LIMIT {ROWS} SETTINGS max_block_size = 100000"
+            ))
+            .on_progress(move |p| record.lock().unwrap().push(p.read_rows))
+            .stream()
+            .await
+            .unwrap();
+        let mut received = 0u64;
+        while let Some(block) = stream.next_block().await.unwrap() {
+            received += block.rows() as u64;
+        }
+        let summary = stream.summary();
+        assert_eq!(received, ROWS, "{name}");
+        assert!(summary.result_rows >= ROWS, "{name}: {summary:?}");
+        let reports = reports.lock().unwrap().clone();
+        if is_tcp(&server) {
+            assert!(summary.read_rows >= ROWS, "{name}: {summary:?}");
+            assert!(
+                reports.last().is_some_and(|r| *r >= ROWS),
+                "{name}: {reports:?}"
+            );
+        } else if is_new(&server) {
+            assert!(
+                summary.read_rows <= summary.result_rows,
+                "{name}: {summary:?}"
+            );
+            // Exact when the server answers at the end.
+            let exact = client
+                .command(format!(
+                    "SELECT count() FROM (SELECT number FROM system.numbers LIMIT {ROWS})"
+                ))
+                .await
+                .unwrap();
+            assert!(
+                exact.summary.read_rows >= ROWS,
+                "{name}: {:?}",
+                exact.summary
+            );
+        } else {
+            assert_eq!(summary.read_rows, 0, "{name}: {summary:?}");
+            assert!(reports.is_empty(), "{name}: {reports:?}");
+        }
+    }
+}

@@ -27,7 +27,9 @@ mod from_block;
 mod json_object;
 mod migrations;
 mod roundtrip;
+mod spans;
 mod tcp;
+
 mod timeouts;
 mod timezones;
 mod typed;

@@ -1,7 +1,7 @@
 //! The native TCP protocol's packets, as bytes: what the client writes and what it reads back.
 //!
-//! One file per packet (family). Writers append to a caller's buffer; readers parse from a
-//! [`Reader`] and report [`ReadError::Incomplete`] until a whole packet has arrived. Every
+//! One file per packet (family). Writers append to a caller's buffer; readers parse from
+//! a byte cursor and report "incomplete" until a whole packet has arrived. Every
 //! revision-gated field is present only when the negotiated revision (the smaller of the
 //! client's and the server's) reaches its gate. No sockets here.
 
