@@ -27,7 +27,6 @@ mod from_block;
 mod json_object;
 mod migrations;
 mod roundtrip;
-mod spans;
 mod tcp;
 
 mod timeouts;

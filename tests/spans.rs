@@ -1,12 +1,21 @@
 //! Every query, command and insert is a `clickhouse` span at DEBUG level with its operation,
 //! query id, first SQL line, transport, host, rows, elapsed time and the server's error code.
+//!
+//! A test binary of its own: `tracing` caches per call site whether anyone listens, so a
+//! subscriber set for one test must not share the process with tests that ran without one.
+
+#![allow(unreachable_pub, missing_docs)]
+
+#[path = "it/common.rs"]
+#[allow(dead_code)]
+mod common;
 
 use std::io::Write;
 use std::sync::{Arc, Mutex};
 
 use tracing_subscriber::fmt::format::FmtSpan;
 
-use crate::common::both_clients;
+use common::both_clients;
 
 /// A writer that keeps what the subscriber prints.
 #[derive(Clone, Default)]
