@@ -374,6 +374,8 @@ impl Link for TcpLink {
     }
 
     fn abandon(mut self: Box<Self>) -> BoxFuture<'static, ()> {
+        // The caller has moved on: its pool slot is free at once, whatever draining takes.
+        self.conn.release_slot();
         Box::pin(async move {
             if self.busy && !self.broken {
                 let drained = tokio::time::timeout(DRAIN_LIMIT, self.cancel_and_drain()).await;

@@ -27,7 +27,9 @@ pub(crate) struct Pooled {
     connection: Option<Connection>,
     pool: Arc<Pool>,
     session: Option<String>,
-    _permit: OwnedSemaphorePermit,
+    /// The pool slot this connection holds; released early by a connection that is being
+    /// brought back in sync in the background.
+    permit: Option<OwnedSemaphorePermit>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -86,7 +88,7 @@ impl Pool {
             connection: Some(connection),
             pool: self.clone(),
             session: session.map(str::to_owned),
-            _permit: permit,
+            permit: Some(permit),
         })
     }
 
@@ -137,6 +139,13 @@ impl Pooled {
         let fresh = Connection::connect(&self.pool.options).await?;
         self.connection = Some(fresh);
         Ok(())
+    }
+
+    /// Gives the pool slot back now: the connection no longer counts against the pool's size
+    /// (it is being drained in the background and rejoins the idle connections if there is
+    /// room then).
+    pub(crate) fn release_slot(&mut self) {
+        self.permit = None;
     }
 
     /// Drops the connection instead of returning it (after a protocol error).

@@ -817,3 +817,33 @@ async fn progress_and_summary_of_streamed_results() {
         }
     }
 }
+
+/// 18.16 takes no server-side parameters (over HTTP it fails with `Unknown setting param_x`,
+/// over TCP its protocol has no field for them): the client refuses before sending, and says
+/// what works instead.
+#[tokio::test]
+async fn parameters_are_refused_where_the_server_has_none() {
+    for server in [legacy().await, legacy_tcp().await] {
+        let client = client_for(&server, Compression::Lz4);
+        let err = client
+            .query("SELECT {x:UInt8}")
+            .param("x", 1u8)
+            .await
+            .unwrap_err();
+        assert_eq!(
+            err.kind(),
+            ErrorKind::InvalidInput,
+            "{}: {err:?}",
+            server.name
+        );
+        let text = err.to_string();
+        let needed = if is_tcp(&server) { "22.8" } else { "19.x" };
+        assert!(
+            text.contains(needed) && text.contains("literals") && text.contains("18.16"),
+            "{}: {text}",
+            server.name
+        );
+        // Nothing was left half-done: the next request runs.
+        assert_eq!(client.query("SELECT 1").scalar::<u8>().await.unwrap(), 1);
+    }
+}

@@ -119,3 +119,25 @@ impl ServerHello {
         })
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_password_never_shows() {
+        let hello = ClientHello {
+            client_name: "c".into(),
+            major: 1,
+            minor: 0,
+            database: String::new(),
+            user: "alice".into(),
+            password: "s3cret".into(),
+        };
+        let shown = format!("{hello:?}");
+        assert!(
+            !shown.contains("s3cret") && shown.contains("alice"),
+            "{shown}"
+        );
+    }
+}
