@@ -39,6 +39,9 @@ pub(crate) struct TcpLink {
     on_progress: Option<ProgressCallback>,
 }
 
+/// Asks a server that can (26.5+) to read an INSERT's inline data itself.
+const INLINE_DATA_SETTING: &str = "send_table_structure_on_insert_with_inline_data";
+
 fn increment(p: &packets::Progress) -> Progress {
     Progress {
         read_rows: p.read_rows,
@@ -263,6 +266,64 @@ impl TcpLink {
             .unwrap_or_else(|| self.conn.get().server_info().timezone)
     }
 
+    /// Runs an INSERT whose data is in its text (`VALUES (...)`), if `request` is one and this
+    /// server does not read such data over the native protocol itself: the statement goes
+    /// without the data, and the client reads the data into a block of the columns the server
+    /// names. `None` for any other request (a server that reads the data gets the setting that
+    /// asks it to).
+    async fn inline_insert(&mut self, request: &mut QueryRequest) -> Result<Option<u64>> {
+        let Some(inline) = crate::sql::inline_insert(&request.sql) else {
+            return Ok(None);
+        };
+        let server = self.conn.get().server_info().clone();
+        if server.reads_inline_insert_data() {
+            request.setting(INLINE_DATA_SETTING, 0);
+            return Ok(None);
+        }
+        let advice = |problem: String| {
+            Error::invalid_input(format!(
+                "{problem}; over the native protocol this server ({}) leaves an INSERT's inline \
+                 data to the client, which reads VALUES literals only (ClickHouse 26.5 reads \
+                 the data itself): send the statement over HTTP, write it as INSERT ... SELECT, \
+                 or use the client's insert API",
+                server.version
+            ))
+        };
+        if !inline.format.eq_ignore_ascii_case("Values") {
+            return Err(advice(format!(
+                "the INSERT carries its data in FORMAT {}",
+                inline.format
+            )));
+        }
+        let mut source = super::insert::ValuesSource {
+            data: inline.data.to_owned(),
+            zone: self.zone(),
+            params: request.params.clone(),
+            done: false,
+        };
+        let statement = inline.head.to_owned();
+        let original = std::mem::replace(&mut request.sql, statement);
+        // The parameters are read by the client; the server gets none for this statement.
+        let params = std::mem::take(&mut request.params);
+        let started = self.start(request).await;
+        request.sql = original;
+        request.params = params;
+        started?;
+        match super::insert::send_blocks(self, &mut source).await {
+            Ok(rows) => Ok(Some(rows)),
+            Err(e) => {
+                // The server may be waiting for data blocks: this connection cannot be trusted
+                // with another query.
+                self.break_off();
+                Err(if e.kind() == crate::ErrorKind::InvalidInput {
+                    advice(e.to_string())
+                } else {
+                    e
+                })
+            }
+        }
+    }
+
     /// The pooled connection, for the insert flow.
     pub(crate) fn pooled(&mut self) -> &mut Pooled {
         &mut self.conn
@@ -286,7 +347,10 @@ impl Link for TcpLink {
     }
 
     async fn send_query(&mut self, request: &mut QueryRequest) -> Result<Started> {
-        self.start(request).await?;
+        // An INSERT with inline data runs to its end here: its answer has no blocks.
+        if self.inline_insert(request).await?.is_none() {
+            self.start(request).await?;
+        }
         Ok(Started {
             query_id: request.query_id().to_owned(),
             zone: self.zone(),
@@ -320,6 +384,13 @@ impl Link for TcpLink {
     }
 
     async fn command(&mut self, request: &mut QueryRequest) -> Result<CommandResult> {
+        if self.inline_insert(request).await?.is_some() {
+            return Ok(CommandResult {
+                summary: self.summary(),
+                query_id: request.query_id().to_owned(),
+                output: String::new(),
+            });
+        }
         self.start(request).await?;
         let zone = self.zone();
         let mut lines = Vec::new();
