@@ -51,7 +51,7 @@ mod error;
 mod http;
 pub mod native;
 mod request;
-mod sql;
+pub mod sql;
 mod tcp;
 pub mod types;
 pub mod value;

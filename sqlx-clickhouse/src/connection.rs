@@ -1,0 +1,94 @@
+//! [`ClickHouseConnection`]: one of the driver's connections, for sqlx.
+
+use std::future::Future;
+
+use clickhouse_connect::{Client, Connection as DriverConnection};
+use sqlx_core::connection::{Connection, LogSettings};
+use sqlx_core::error::Error;
+use sqlx_core::transaction::Transaction;
+
+use crate::error::to_sqlx;
+use crate::{ClickHouse, ClickHouseConnectOptions};
+
+/// A connection: the driver's [`Connection`](clickhouse_connect::Connection) (a pooled native
+/// connection, or over HTTP a server session of its own), so settings and temporary tables
+/// persist from one statement to the next.
+pub struct ClickHouseConnection {
+    pub(crate) inner: DriverConnection,
+    pub(crate) client: Client,
+    pub(crate) log_settings: LogSettings,
+    pub(crate) transactions: bool,
+    pub(crate) depth: usize,
+    pub(crate) rollback_pending: bool,
+}
+
+impl std::fmt::Debug for ClickHouseConnection {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("ClickHouseConnection")
+            .field("inner", &self.inner)
+            .field("transaction_depth", &self.depth)
+            .finish()
+    }
+}
+
+impl ClickHouseConnection {
+    /// The driver's connection, for what sqlx does not offer (streams of blocks, inserts of
+    /// blocks, the server's info).
+    pub fn as_driver(&mut self) -> &mut DriverConnection {
+        &mut self.inner
+    }
+
+    /// The driver's client these connections come from.
+    pub fn client(&self) -> &Client {
+        &self.client
+    }
+
+    /// Runs a statement without binds or results (transaction control).
+    pub(crate) async fn run(&mut self, sql: &str) -> Result<(), Error> {
+        self.inner.command(sql).await.map(drop).map_err(to_sqlx)
+    }
+
+    /// Rolls back a transaction whose `Transaction` was dropped without commit or rollback.
+    pub(crate) async fn settle_transaction(&mut self) -> Result<(), Error> {
+        if self.rollback_pending {
+            self.rollback_pending = false;
+            self.depth = 0;
+            self.run("ROLLBACK").await?;
+        }
+        Ok(())
+    }
+}
+
+impl Connection for ClickHouseConnection {
+    type Database = ClickHouse;
+    type Options = ClickHouseConnectOptions;
+
+    async fn close(self) -> Result<(), Error> {
+        self.inner.close().await.map_err(to_sqlx)
+    }
+
+    async fn close_hard(self) -> Result<(), Error> {
+        drop(self.inner);
+        Ok(())
+    }
+
+    async fn ping(&mut self) -> Result<(), Error> {
+        self.inner.ping().await.map_err(to_sqlx)
+    }
+
+    fn begin(
+        &mut self,
+    ) -> impl Future<Output = Result<Transaction<'_, ClickHouse>, Error>> + Send + '_ {
+        Transaction::begin(self, None)
+    }
+
+    fn shrink_buffers(&mut self) {}
+
+    async fn flush(&mut self) -> Result<(), Error> {
+        Ok(())
+    }
+
+    fn should_flush(&self) -> bool {
+        false
+    }
+}
