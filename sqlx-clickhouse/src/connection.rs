@@ -20,7 +20,13 @@ pub struct ClickHouseConnection {
     pub(crate) transactions: bool,
     pub(crate) depth: usize,
     pub(crate) rollback_pending: bool,
+    /// When the connection last answered; a ping within [`FRESH`] of it is not sent.
+    pub(crate) last_answer: std::time::Instant,
 }
+
+/// How long after an answer a connection counts as alive without a ping (sqlx's pool pings on
+/// every acquire and release).
+pub(crate) const FRESH: std::time::Duration = std::time::Duration::from_secs(1);
 
 impl std::fmt::Debug for ClickHouseConnection {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
@@ -72,8 +78,15 @@ impl Connection for ClickHouseConnection {
         Ok(())
     }
 
+    /// A Ping over TCP, `GET /ping` over HTTP; skipped when the connection answered within the
+    /// last second (sqlx's pool pings on every acquire and release).
     async fn ping(&mut self) -> Result<(), Error> {
-        self.inner.ping().await.map_err(to_sqlx)
+        if self.last_answer.elapsed() < FRESH {
+            return Ok(());
+        }
+        self.inner.ping().await.map_err(to_sqlx)?;
+        self.last_answer = std::time::Instant::now();
+        Ok(())
     }
 
     fn begin(

@@ -4,7 +4,7 @@
 use std::sync::Arc;
 
 use chrono_tz::Tz;
-use clickhouse_connect::{Block, DataType, QueryStream};
+use clickhouse_connect::{DataType, QueryStream};
 use futures_core::future::BoxFuture;
 use futures_core::stream::BoxStream;
 use futures_util::{StreamExt, TryStreamExt};
@@ -37,33 +37,39 @@ fn driver_sql(sql: &str, arguments: &Option<ClickHouseArguments>) -> Result<Stri
     }
 }
 
-/// What the stream of one statement is doing (one per statement: the variants' sizes do not
-/// matter).
-#[allow(clippy::large_enum_variant)]
+/// One item of a statement's stream.
+type Item = Result<Either<ClickHouseQueryResult, ClickHouseRow>, Error>;
+
+/// What the stream of one statement is doing. It advances a block at a time: each step gives
+/// the rows of one block (sharing it), and the last step the statement's result.
 enum State<'c> {
     Start {
         conn: &'c mut ClickHouseConnection,
         sql: SqlStr,
         arguments: Option<ClickHouseArguments>,
     },
-    Rows {
-        stream: QueryStream<'c>,
-        block: Option<(Arc<Block>, usize)>,
-        columns: Option<Arc<Columns>>,
-        zone: Tz,
-        logger: QueryLogger,
-        returned: u64,
-    },
+    Rows(Box<Rows<'c>>),
     Done,
 }
 
+struct Rows<'c> {
+    /// When the statement ended well, the connection's last answer is now.
+    last_answer: &'c mut std::time::Instant,
+    stream: QueryStream<'c>,
+    columns: Option<Arc<Columns>>,
+    zone: Tz,
+    logger: QueryLogger,
+    returned: u64,
+}
+
+impl Rows<'_> {
+    fn answered(&mut self) {
+        *self.last_answer = std::time::Instant::now();
+    }
+}
+
 impl<'c> State<'c> {
-    async fn next(
-        self,
-    ) -> Option<(
-        Result<Either<ClickHouseQueryResult, ClickHouseRow>, Error>,
-        State<'c>,
-    )> {
+    async fn next(self) -> Option<(Vec<Item>, State<'c>)> {
         match self {
             State::Done => None,
             State::Start {
@@ -72,83 +78,70 @@ impl<'c> State<'c> {
                 arguments,
             } => {
                 if let Err(e) = conn.settle_transaction().await {
-                    return Some((Err(e), State::Done));
+                    return Some((vec![Err(e)], State::Done));
                 }
                 let logger = QueryLogger::new(sql.clone(), conn.log_settings.clone());
                 let text = match driver_sql(sql.as_str(), &arguments) {
                     Ok(text) => text,
-                    Err(e) => return Some((Err(e), State::Done)),
+                    Err(e) => return Some((vec![Err(e)], State::Done)),
                 };
-                let mut query = conn.inner.query(text);
+                let ClickHouseConnection {
+                    inner, last_answer, ..
+                } = conn;
+                let mut query = inner.query(text);
                 for (i, (value, _)) in arguments.into_iter().flat_map(|a| a.values).enumerate() {
                     query = query.param(format!("p{}", i + 1), value);
                 }
                 match query.stream().await {
                     Ok(stream) => {
                         let zone = stream.default_zone();
-                        Box::pin(
-                            State::Rows {
-                                stream,
-                                block: None,
-                                columns: None,
-                                zone,
-                                logger,
-                                returned: 0,
-                            }
-                            .next(),
-                        )
-                        .await
+                        let rows = Rows {
+                            last_answer,
+                            stream,
+                            columns: None,
+                            zone,
+                            logger,
+                            returned: 0,
+                        };
+                        Box::pin(State::Rows(Box::new(rows)).next()).await
                     }
-                    Err(e) => Some((Err(to_sqlx(e)), State::Done)),
+                    Err(e) => Some((vec![Err(to_sqlx(e))], State::Done)),
                 }
             }
-            State::Rows {
-                mut stream,
-                mut block,
-                mut columns,
-                zone,
-                mut logger,
-                mut returned,
-            } => loop {
-                if let Some((current, index)) = block.take()
-                    && index < current.rows()
-                {
-                    let row = ClickHouseRow {
-                        block: current.clone(),
-                        index,
-                        columns: columns.clone().expect("columns come with the first block"),
-                        zone,
-                    };
-                    logger.increment_rows_returned();
-                    returned += 1;
-                    let next = State::Rows {
-                        stream,
-                        block: Some((current, index + 1)),
-                        columns,
-                        zone,
-                        logger,
-                        returned,
-                    };
-                    return Some((Ok(Either::Right(row)), next));
-                }
-                match stream.next_block().await {
-                    Ok(Some(next)) => {
-                        if columns.is_none() {
-                            columns = Some(Columns::of(&next));
-                        }
-                        block = Some((Arc::new(next), 0));
+            State::Rows(mut rows) => match rows.stream.next_block().await {
+                Ok(Some(block)) => {
+                    let columns = rows
+                        .columns
+                        .get_or_insert_with(|| Columns::of(&block))
+                        .clone();
+                    let block = Arc::new(block);
+                    let items: Vec<Item> = (0..block.rows())
+                        .map(|index| {
+                            Ok(Either::Right(ClickHouseRow {
+                                block: block.clone(),
+                                index,
+                                columns: columns.clone(),
+                                zone: rows.zone,
+                            }))
+                        })
+                        .collect();
+                    for _ in 0..items.len() {
+                        rows.logger.increment_rows_returned();
                     }
-                    Ok(None) => {
-                        let written = stream.summary().written_rows;
-                        logger.increase_rows_affected(written);
-                        let result = ClickHouseQueryResult {
-                            rows_affected: written,
-                            rows_returned: returned,
-                        };
-                        return Some((Ok(Either::Left(result)), State::Done));
-                    }
-                    Err(e) => return Some((Err(to_sqlx(e)), State::Done)),
+                    rows.returned += items.len() as u64;
+                    Some((items, State::Rows(rows)))
                 }
+                Ok(None) => {
+                    rows.answered();
+                    let written = rows.stream.summary().written_rows;
+                    rows.logger.increase_rows_affected(written);
+                    let result = ClickHouseQueryResult {
+                        rows_affected: written,
+                        rows_returned: rows.returned,
+                    };
+                    Some((vec![Ok(Either::Left(result))], State::Done))
+                }
+                Err(e) => Some((vec![Err(to_sqlx(e))], State::Done)),
             },
         }
     }
@@ -177,7 +170,9 @@ impl<'c> Executor<'c> for &'c mut ClickHouseConnection {
             sql,
             arguments,
         };
-        futures_util::stream::unfold(start, |state| state.next()).boxed()
+        futures_util::stream::unfold(start, |state| state.next())
+            .flat_map(futures_util::stream::iter)
+            .boxed()
     }
 
     fn fetch_optional<'e, 'q: 'e, E>(

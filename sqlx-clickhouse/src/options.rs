@@ -148,6 +148,7 @@ impl ConnectOptions for ClickHouseConnectOptions {
             transactions: self.transactions,
             depth: 0,
             rollback_pending: false,
+            last_answer: std::time::Instant::now(),
         })
     }
 

@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use chrono_tz::Tz;
 use clickhouse_connect::Block;
@@ -17,6 +18,9 @@ use crate::{ClickHouse, ClickHouseColumn, ClickHouseValueRef};
 pub(crate) struct Columns {
     pub(crate) columns: Vec<ClickHouseColumn>,
     pub(crate) by_name: HashMap<String, usize>,
+    /// The column found last by name: structs read fields in column order, so the next one is
+    /// usually the column after it.
+    hint: AtomicUsize,
 }
 
 impl Columns {
@@ -47,7 +51,11 @@ impl Columns {
             .iter()
             .map(|c| (c.name.clone(), c.ordinal))
             .collect();
-        Arc::new(Columns { columns, by_name })
+        Arc::new(Columns {
+            columns,
+            by_name,
+            hint: AtomicUsize::new(usize::MAX),
+        })
     }
 }
 
@@ -82,12 +90,27 @@ impl Row for ClickHouseRow {
     }
 }
 
+impl Columns {
+    /// The position of the column `name`: a scan for the few columns most results have (no
+    /// hashing per field of every row), the map for wide ones.
+    pub(crate) fn position(&self, name: &str) -> Option<usize> {
+        let next = self.hint.load(Ordering::Relaxed).wrapping_add(1);
+        let found = match self.columns.get(next) {
+            Some(c) if c.name == name => Some(next),
+            _ if self.columns.len() <= 16 => self.columns.iter().position(|c| c.name == name),
+            _ => self.by_name.get(name).copied(),
+        };
+        if let Some(i) = found {
+            self.hint.store(i, Ordering::Relaxed);
+        }
+        found
+    }
+}
+
 impl ColumnIndex<ClickHouseRow> for &'_ str {
     fn index(&self, row: &ClickHouseRow) -> Result<usize, Error> {
         row.columns
-            .by_name
-            .get(*self)
-            .copied()
+            .position(self)
             .ok_or_else(|| Error::ColumnNotFound((*self).into()))
     }
 }

@@ -20,7 +20,11 @@
 //!
 //! `LowCardinality` and `Nullable` wrappers are seen through when checking a column.
 
+mod cell;
+
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
+
+use cell::FromCell;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use chrono_tz::Tz;
@@ -59,9 +63,10 @@ fn is_integer(t: &DataType) -> bool {
 }
 
 /// Types whose value goes into a [`Value`] with `From` and comes out with the driver's
-/// `FromValue`, with the ClickHouse type they bind as and the column types they read.
+/// `FromValue` (straight from the cell first for the `fast` ones, which [`FromCell`] reads), with
+/// the ClickHouse type they bind as and the column types they read.
 macro_rules! through_value {
-    ($($rust:ty => $bound:expr, |$t:ident| $compatible:expr;)*) => {$(
+    ($($rust:ty => $bound:expr, |$t:ident| $compatible:expr, $speed:ident;)*) => {$(
         impl Type<ClickHouse> for $rust {
             fn type_info() -> ClickHouseTypeInfo {
                 info($bound)
@@ -82,38 +87,45 @@ macro_rules! through_value {
 
         impl<'r> Decode<'r, ClickHouse> for $rust {
             fn decode(value: ClickHouseValueRef<'r>) -> Result<Self, BoxDynError> {
+                through_value!(@$speed $rust, value);
                 Ok(<$rust as FromValue>::from_value(value.value())?)
             }
         }
     )*};
+    (@fast $rust:ty, $value:ident) => {
+        if let Some(read) = <$rust as FromCell>::from_ref(&$value) {
+            return read;
+        }
+    };
+    (@slow $rust:ty, $value:ident) => {};
 }
 
 through_value! {
-    bool => DataType::Bool, |t| matches!(t, DataType::Bool | DataType::UInt8);
-    i8 => DataType::Int8, |t| is_integer(t);
-    i16 => DataType::Int16, |t| is_integer(t);
-    i32 => DataType::Int32, |t| is_integer(t);
-    i64 => DataType::Int64, |t| is_integer(t);
-    i128 => DataType::Int128, |t| is_integer(t);
-    I256 => DataType::Int256, |t| is_integer(t);
-    u8 => DataType::UInt8, |t| is_integer(t) || matches!(t, DataType::Bool);
-    u16 => DataType::UInt16, |t| is_integer(t);
-    u32 => DataType::UInt32, |t| is_integer(t);
-    u64 => DataType::UInt64, |t| is_integer(t);
-    u128 => DataType::UInt128, |t| is_integer(t);
-    U256 => DataType::UInt256, |t| is_integer(t);
-    f32 => DataType::Float32, |t| matches!(t, DataType::Float32 | DataType::BFloat16 | DataType::Float64);
-    f64 => DataType::Float64, |t| matches!(t, DataType::Float32 | DataType::BFloat16 | DataType::Float64);
+    bool => DataType::Bool, |t| matches!(t, DataType::Bool | DataType::UInt8), slow;
+    i8 => DataType::Int8, |t| is_integer(t), fast;
+    i16 => DataType::Int16, |t| is_integer(t), fast;
+    i32 => DataType::Int32, |t| is_integer(t), fast;
+    i64 => DataType::Int64, |t| is_integer(t), fast;
+    i128 => DataType::Int128, |t| is_integer(t), fast;
+    I256 => DataType::Int256, |t| is_integer(t), slow;
+    u8 => DataType::UInt8, |t| is_integer(t) || matches!(t, DataType::Bool), fast;
+    u16 => DataType::UInt16, |t| is_integer(t), fast;
+    u32 => DataType::UInt32, |t| is_integer(t), fast;
+    u64 => DataType::UInt64, |t| is_integer(t), fast;
+    u128 => DataType::UInt128, |t| is_integer(t), fast;
+    U256 => DataType::UInt256, |t| is_integer(t), slow;
+    f32 => DataType::Float32, |t| matches!(t, DataType::Float32 | DataType::BFloat16 | DataType::Float64), fast;
+    f64 => DataType::Float64, |t| matches!(t, DataType::Float32 | DataType::BFloat16 | DataType::Float64), fast;
     String => DataType::String,
-        |t| matches!(t, DataType::String | DataType::FixedString(_) | DataType::Enum8(_) | DataType::Enum16(_) | DataType::Json(_));
-    NaiveDate => DataType::Date, |t| matches!(t, DataType::Date | DataType::Date32);
-    Uuid => DataType::Uuid, |t| matches!(t, DataType::Uuid);
-    Ipv4Addr => DataType::IPv4, |t| matches!(t, DataType::IPv4);
-    Ipv6Addr => DataType::IPv6, |t| matches!(t, DataType::IPv6);
+        |t| matches!(t, DataType::String | DataType::FixedString(_) | DataType::Enum8(_) | DataType::Enum16(_) | DataType::Json(_)), fast;
+    NaiveDate => DataType::Date, |t| matches!(t, DataType::Date | DataType::Date32), slow;
+    Uuid => DataType::Uuid, |t| matches!(t, DataType::Uuid), slow;
+    Ipv4Addr => DataType::IPv4, |t| matches!(t, DataType::IPv4), slow;
+    Ipv6Addr => DataType::IPv6, |t| matches!(t, DataType::IPv6), slow;
     DateTime<Tz> => DataType::DateTime64 { precision: 9, timezone: None },
-        |t| matches!(t, DataType::DateTime { .. } | DataType::DateTime64 { .. });
+        |t| matches!(t, DataType::DateTime { .. } | DataType::DateTime64 { .. }), slow;
     DateTime<Utc> => DataType::DateTime64 { precision: 9, timezone: None },
-        |t| matches!(t, DataType::DateTime { .. } | DataType::DateTime64 { .. });
+        |t| matches!(t, DataType::DateTime { .. } | DataType::DateTime64 { .. }), fast;
 }
 
 /// The decimal type a value needs: its scale, the widest precision.
@@ -400,36 +412,28 @@ impl<'r> Decode<'r, ClickHouse> for Value {
 }
 
 /// Element types of arrays (`Vec<T>`): every type here but `u8`, whose `Vec<u8>` is bytes.
-pub trait ClickHouseHasArrayType: Type<ClickHouse> {}
+pub trait ClickHouseHasArrayType: Type<ClickHouse> + Sized {
+    /// The elements of an `Array` cell read straight from its column, where this type can be.
+    #[doc(hidden)]
+    fn array(_value: &ClickHouseValueRef<'_>) -> Option<Result<Vec<Self>, BoxDynError>> {
+        None
+    }
+}
 
 macro_rules! array_elements {
-    ($($rust:ty),*) => {$(impl ClickHouseHasArrayType for $rust {})*};
+    (fast: $($fast:ty),*; slow: $($slow:ty),*) => {
+        $(impl ClickHouseHasArrayType for $fast {
+            fn array(value: &ClickHouseValueRef<'_>) -> Option<Result<Vec<Self>, BoxDynError>> {
+                cell::array::<$fast>(value)
+            }
+        })*
+        $(impl ClickHouseHasArrayType for $slow {})*
+    };
 }
 
 array_elements!(
-    bool,
-    i8,
-    i16,
-    i32,
-    i64,
-    i128,
-    I256,
-    u16,
-    u32,
-    u64,
-    u128,
-    U256,
-    f32,
-    f64,
-    String,
-    NaiveDate,
-    Uuid,
-    Ipv4Addr,
-    Ipv6Addr,
-    DateTime<Tz>,
-    DateTime<Utc>,
-    rust_decimal::Decimal,
-    Value
+    fast: i8, i16, i32, i64, i128, u16, u32, u64, u128, f32, f64, String, DateTime<Utc>;
+    slow: bool, I256, U256, NaiveDate, Uuid, Ipv4Addr, Ipv6Addr, DateTime<Tz>, rust_decimal::Decimal, Value
 );
 impl<T: ClickHouseHasArrayType> ClickHouseHasArrayType for Option<T> {}
 impl<T: ClickHouseHasArrayType> ClickHouseHasArrayType for Vec<T> {}
@@ -464,6 +468,9 @@ where
     T: ClickHouseHasArrayType + FromValue,
 {
     fn decode(value: ClickHouseValueRef<'r>) -> Result<Self, BoxDynError> {
+        if let Some(read) = T::array(&value) {
+            return read;
+        }
         Ok(<Vec<T> as FromValue>::from_value(value.value())?)
     }
 }
