@@ -57,6 +57,16 @@ impl ClickHouseConnectOptions {
         self
     }
 
+    /// The same server, with no database named (the user's default).
+    pub fn without_database(mut self) -> Self {
+        self.url.set_path("/");
+        self.builder = ClientBuilder::default()
+            .dsn(self.url.as_str())
+            .unwrap_or(self.builder);
+        self.client = Arc::default();
+        self
+    }
+
     /// The database the URL names, if any.
     pub fn get_database(&self) -> Option<&str> {
         Some(self.url.path().trim_start_matches('/')).filter(|d| !d.is_empty())
