@@ -48,6 +48,7 @@ mod client;
 pub mod column;
 pub mod compression;
 mod error;
+mod hosts;
 mod http;
 pub mod native;
 mod request;
@@ -68,6 +69,8 @@ pub use column::Column;
 pub use compression::Compression;
 pub use error::{Error, ErrorCode, ErrorKind, Result, ServerError};
 pub use native::Block;
-pub use request::{CommandResult, InsertResult, Progress, ServerInfo, Summary};
+pub use request::{
+    CommandResult, HostOrder, HostOutcome, HostStatus, InsertResult, Progress, ServerInfo, Summary,
+};
 pub use types::{DataType, TypeParseError};
 pub use value::{FromBlock, Row, Value};

@@ -1,8 +1,6 @@
 //! `#[sqlx::test]` support: each test gets a fresh database on the server `DATABASE_URL` names,
 //! dropped when the test passes.
 
-use std::future::Future;
-
 use sqlx_core::connection::{ConnectOptions, Connection};
 use sqlx_core::error::Error;
 use sqlx_core::executor::Executor;
@@ -29,10 +27,8 @@ fn quote_identifier(name: &str) -> String {
 }
 
 impl TestSupport for ClickHouse {
-    fn test_context(
-        args: &TestArgs,
-    ) -> impl Future<Output = Result<TestContext<Self>, Error>> + Send + '_ {
-        async move {
+    async fn test_context(args: &TestArgs) -> Result<TestContext<Self>, Error> {
+        {
             let master = master()?;
             let db_name = Self::db_name(args);
             let mut conn = master.connect().await?;
@@ -50,8 +46,8 @@ impl TestSupport for ClickHouse {
         }
     }
 
-    fn cleanup_test(db_name: &str) -> impl Future<Output = Result<(), Error>> + Send + '_ {
-        async move {
+    async fn cleanup_test(db_name: &str) -> Result<(), Error> {
+        {
             let mut conn = master()?.connect().await?;
             conn.execute(AssertSqlSafe(format!(
                 "DROP DATABASE IF EXISTS {}",
@@ -62,8 +58,8 @@ impl TestSupport for ClickHouse {
         }
     }
 
-    fn cleanup_test_dbs() -> impl Future<Output = Result<Option<usize>, Error>> + Send + 'static {
-        async move {
+    async fn cleanup_test_dbs() -> Result<Option<usize>, Error> {
+        {
             let mut conn = master()?.connect().await?;
             let names: Vec<String> = sqlx_core::query_scalar::query_scalar(
                 "SELECT name FROM system.databases WHERE startsWith(name, '_sqlx_test_')",
@@ -82,10 +78,8 @@ impl TestSupport for ClickHouse {
         }
     }
 
-    fn snapshot(
-        _conn: &mut ClickHouseConnection,
-    ) -> impl Future<Output = Result<FixtureSnapshot<Self>, Error>> + Send + '_ {
-        async move {
+    async fn snapshot(_conn: &mut ClickHouseConnection) -> Result<FixtureSnapshot<Self>, Error> {
+        {
             Err(Error::Protocol(
                 "fixture snapshots are not supported for ClickHouse".into(),
             ))

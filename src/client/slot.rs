@@ -24,6 +24,25 @@ impl<'a> Target<'a> {
         }
     }
 
+    /// How many links the request may try: more than one only for a client of several hosts
+    /// (a caller's connection stays on its host) and a request safe to repeat.
+    pub(crate) fn attempts(&self, request: &QueryRequest, safe_by_default: bool) -> usize {
+        match self {
+            Target::Client(client) if request.idempotent.unwrap_or(safe_by_default) => {
+                client.host_count().max(1)
+            }
+            _ => 1,
+        }
+    }
+
+    /// The target of a further attempt (only a client target makes more than one).
+    pub(crate) fn again(&self) -> Option<Target<'static>> {
+        match self {
+            Target::Client(client) => Some(Target::Client(client.clone())),
+            Target::Connection(_) => None,
+        }
+    }
+
     /// The link the request runs on.
     pub(crate) async fn slot(self, request: &QueryRequest) -> Result<Slot<'a>> {
         match self {
@@ -84,6 +103,12 @@ pub(crate) fn let_go(link: Box<dyn Link>) {
     if let Ok(handle) = tokio::runtime::Handle::try_current() {
         handle.spawn(link.abandon());
     }
+}
+
+/// Whether a failed attempt may go to another host: the connection failed (refused, reset,
+/// TLS or handshake failure) before an answer came.
+pub(crate) fn may_retry(error: &Error) -> bool {
+    error.is_connect_failure()
 }
 
 /// The instant a request must be done by, and the limit it came from.

@@ -64,6 +64,8 @@ struct Inner {
     kind: ErrorKind,
     detail: Detail,
     source: Option<Cause>,
+    /// The failure came while connecting (a connect or handshake timeout, say).
+    connecting: bool,
 }
 
 enum Detail {
@@ -95,6 +97,7 @@ impl Error {
             kind,
             detail,
             source: None,
+            connecting: false,
         }))
     }
 
@@ -128,6 +131,13 @@ impl Error {
 
     pub(crate) fn timeout(message: impl Into<String>) -> Error {
         Error::message(ErrorKind::Timeout, message)
+    }
+
+    /// A connect or handshake that did not finish in time: a timeout, and a connection failure.
+    pub(crate) fn connect_timeout(message: impl Into<String>) -> Error {
+        let mut error = Error::message(ErrorKind::Timeout, message);
+        error.0.connecting = true;
+        error
     }
 
     pub(crate) fn protocol(message: impl Into<String>) -> Error {
@@ -223,6 +233,13 @@ impl Error {
     /// request may or may not have reached the server.
     pub fn is_connection(&self) -> bool {
         self.0.kind == ErrorKind::Connection
+    }
+
+    /// Whether no connection could be made, or it broke: [`is_connection`](Self::is_connection),
+    /// or a connect or handshake that timed out. A client of several hosts passes such a host
+    /// over and sends a request that is safe to repeat to the next one.
+    pub fn is_connect_failure(&self) -> bool {
+        self.is_connection() || self.0.connecting
     }
 
     /// Whether trying the same request again later may succeed: connection failures, timeouts,

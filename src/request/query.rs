@@ -35,6 +35,10 @@ pub(crate) struct QueryRequest {
     pub(crate) progress: Option<ProgressCallback>,
     /// How long the whole request may take, instead of the client's request timeout.
     pub(crate) timeout: Option<Duration>,
+    /// Whether the request may be sent again (to another host) after a connection failure;
+    /// `None`: the builder's default (queries yes, commands no, inserts with a deduplication
+    /// token).
+    pub(crate) idempotent: Option<bool>,
 }
 
 impl QueryRequest {

@@ -88,6 +88,17 @@ impl ServerInfo {
         (self.major, self.minor) >= (26, 5)
     }
 
+    /// `insert_deduplication_token`: ClickHouse 22.2 on. (Older servers deduplicate a retried
+    /// insert into a Replicated table by the blocks' contents alone.)
+    pub(crate) fn takes_insert_deduplication_token(&self) -> bool {
+        (self.major, self.minor) >= (22, 2)
+    }
+
+    /// Asynchronous inserts (`async_insert`, `wait_for_async_insert`): ClickHouse 21.11 on.
+    pub(crate) fn takes_async_insert(&self) -> bool {
+        (self.major, self.minor) >= (21, 11)
+    }
+
     /// Server-side parameters over HTTP (`param_<name>`): ClickHouse 19.x on (18.x reads them
     /// as unknown settings).
     pub(crate) fn takes_http_parameters(&self) -> bool {

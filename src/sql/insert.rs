@@ -94,6 +94,13 @@ fn with_data<'a>(sql: &'a str, head_end: usize, format: &'a str) -> Option<Inlin
     })
 }
 
+/// Whether `sql` runs `ON CLUSTER` (the words as code, not inside strings or comments).
+pub(crate) fn is_on_cluster(sql: &str) -> bool {
+    let code: Vec<_> = tokens(sql).filter(|t| !t.is_blank()).collect();
+    code.windows(2)
+        .any(|w| w[0].is_word(sql, "ON") && w[1].is_word(sql, "CLUSTER"))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -144,5 +151,15 @@ mod tests {
         assert_eq!(parts("INSERT INTO t (a) WITH 1 AS x SELECT x"), None);
         assert_eq!(parts("SELECT 'INSERT INTO t VALUES (1)'"), None);
         assert_eq!(parts("INSERT INTO t FORMAT Native"), None);
+    }
+
+    #[test]
+    fn on_cluster_is_found_as_code_only() {
+        assert!(is_on_cluster(
+            "CREATE TABLE t ON CLUSTER c (x UInt8) ENGINE = Memory"
+        ));
+        assert!(is_on_cluster("drop table t on  /* c */ cluster c"));
+        assert!(!is_on_cluster("SELECT 'ON CLUSTER'"));
+        assert!(!is_on_cluster("SELECT 1 -- ON CLUSTER"));
     }
 }

@@ -11,5 +11,5 @@ mod insert;
 mod lexer;
 mod placeholders;
 
-pub(crate) use insert::inline_insert;
+pub(crate) use insert::{inline_insert, is_on_cluster};
 pub use placeholders::{bind_placeholders, parameter_placeholders, without_parameters};

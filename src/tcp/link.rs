@@ -357,8 +357,15 @@ impl Link for TcpLink {
         })
     }
 
+    /// The next block of rows: the header block the server sends first (no rows, only the
+    /// names and types) is not part of the result.
     async fn next_block(&mut self) -> Result<Option<Block>> {
-        self.next_data().await
+        loop {
+            match self.next_data().await? {
+                Some(block) if block.rows() == 0 => continue,
+                other => return Ok(other),
+            }
+        }
     }
 
     fn summary(&self) -> Summary {
@@ -389,6 +396,7 @@ impl Link for TcpLink {
                 summary: self.summary(),
                 query_id: request.query_id().to_owned(),
                 output: String::new(),
+                hosts: Vec::new(),
             });
         }
         self.start(request).await?;
@@ -408,6 +416,7 @@ impl Link for TcpLink {
             summary: self.summary(),
             query_id: request.query_id().to_owned(),
             output: lines.join("\n"),
+            hosts: Vec::new(),
         })
     }
 

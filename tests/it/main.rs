@@ -17,6 +17,7 @@
 #![allow(unreachable_pub, missing_docs)]
 
 mod client;
+mod cluster;
 mod common;
 mod conformance;
 mod connection;
