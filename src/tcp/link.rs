@@ -37,6 +37,10 @@ pub(crate) struct TcpLink {
     /// The session zone the server last announced.
     timezone: Option<Tz>,
     on_progress: Option<ProgressCallback>,
+    /// The request just sent on a connection that had waited in the pool, kept until its first
+    /// answer: if that connection turns out dead (the server restarted), it goes again, once, on
+    /// a fresh one.
+    resend: Option<(Vec<u8>, bool)>,
 }
 
 /// Asks a server that can (26.5+) to read an INSERT's inline data itself.
@@ -64,6 +68,7 @@ impl TcpLink {
             rows: 0,
             timezone: None,
             on_progress: None,
+            resend: None,
         }
     }
 
@@ -158,9 +163,21 @@ impl TcpLink {
         packets::write_data(&mut out, &Block::new(), revision, options.compression)?;
         self.busy = true;
         conn.clean = false;
-        if let Err(e) = conn.send(&out).await {
-            self.break_off();
-            return Err(e);
+        let reused = self.conn.reused();
+        if let Err(e) = self.conn.get().send(&out).await {
+            if !(reused && e.is_connection()) {
+                self.break_off();
+                return Err(e);
+            }
+            // A pooled connection that died while it waited: once more, on a fresh one.
+            self.conn.reconnect().await?;
+            self.conn
+                .get()
+                .send(&out)
+                .await
+                .inspect_err(|_| self.break_off())?;
+        } else if reused {
+            self.resend = Some((out, compressed));
         }
         self.answering = Some(compressed);
         self.progress = Progress::default();
@@ -175,12 +192,32 @@ impl TcpLink {
         while let Some(compressed) = self.answering {
             let packet = match self.conn.get().read_packet(compressed).await {
                 Ok(p) => p,
+                Err(e) if e.is_connection() && self.resend.is_some() => {
+                    // The pooled connection was dead before the server saw the request: the
+                    // request goes again, once, on a fresh connection.
+                    let (out, compressed) = self.resend.take().expect("checked above");
+                    tracing::debug!(error = %e, "a pooled connection was dead; sending again");
+                    if let Err(e) = self.conn.reconnect().await {
+                        self.break_off();
+                        return Err(e);
+                    }
+                    let conn = self.conn.get();
+                    conn.clean = false;
+                    if let Err(e) = conn.send(&out).await {
+                        self.break_off();
+                        return Err(e);
+                    }
+                    self.answering = Some(compressed);
+                    continue;
+                }
                 Err(e) => {
                     // A broken or desynchronised connection never goes back to the pool.
                     self.break_off();
                     return Err(e);
                 }
             };
+            // The server answered: the request is no longer sent again.
+            self.resend = None;
             match packet {
                 ServerPacket::Data(DataKind::Data, block) => {
                     if block.column_count() == 0 && block.rows() == 0 {

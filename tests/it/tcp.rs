@@ -333,3 +333,66 @@ async fn every_error_class_leaves_the_connection_in_sync() {
     drop(conn);
     server.run(&format!("DROP DATABASE {db}"), &[]).await;
 }
+
+/// A proxy to `target` whose connections can all be cut at once (`cut.notify_waiters()`), as a
+/// server restart cuts them; new connections go through.
+async fn restartable_proxy(target: String, cut: std::sync::Arc<tokio::sync::Notify>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let target = target.clone();
+            let cut = cut.clone();
+            tokio::spawn(async move {
+                let Ok(mut upstream) = TcpStream::connect(target).await else {
+                    return;
+                };
+                tokio::select! {
+                    _ = tokio::io::copy_bidirectional(&mut client, &mut upstream) => {}
+                    () = cut.notified() => {}
+                }
+                // Both sockets close here.
+            });
+        }
+    });
+    format!("tcp://127.0.0.1:{}", address.port())
+}
+
+/// Pooled connections that died while they waited (the server restarted less than a second
+/// ago, so the pool's check on checkout does not run) cost no query: each request goes again,
+/// once, on a fresh connection.
+#[tokio::test]
+async fn pooled_connections_cut_by_a_restart_cost_no_query() {
+    let server = legacy_tcp().await;
+    let target = server.client_url.trim_start_matches("tcp://").to_owned();
+    let cut = std::sync::Arc::new(tokio::sync::Notify::new());
+    let proxy = restartable_proxy(target, cut.clone()).await;
+    let client = Client::builder().url(proxy).pool_size(8).build().unwrap();
+    // Eight connections in the pool.
+    let warm: Vec<_> = (0..8u8)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move { client.query(format!("SELECT {i}")).scalar::<u8>().await })
+        })
+        .collect();
+    for task in warm {
+        task.await.unwrap().unwrap();
+    }
+    cut.notify_waiters();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    // Each query takes a dead pooled connection first.
+    let runs: Vec<_> = (0..8u8)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move { client.query(format!("SELECT {i}")).scalar::<u8>().await })
+        })
+        .collect();
+    for (i, run) in runs.into_iter().enumerate() {
+        assert_eq!(run.await.unwrap().unwrap(), i as u8);
+    }
+    // A command and an insert on a cut connection go again too.
+    cut.notify_waiters();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let answer = client.command("SELECT 41 + 1").await.unwrap();
+    assert_eq!(answer.scalar(), Some("42"));
+}
