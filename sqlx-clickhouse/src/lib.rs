@@ -43,6 +43,7 @@ mod connection;
 mod database;
 mod error;
 mod executor;
+mod migrate;
 mod options;
 mod query_result;
 mod row;

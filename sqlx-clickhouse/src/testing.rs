@@ -22,9 +22,7 @@ fn master() -> Result<ClickHouseConnectOptions, Error> {
     Ok(url.parse::<ClickHouseConnectOptions>()?.without_database())
 }
 
-fn quote_identifier(name: &str) -> String {
-    format!("`{}`", name.replace('\\', "\\\\").replace('`', "\\`"))
-}
+use crate::migrate::quote_identifier;
 
 impl TestSupport for ClickHouse {
     async fn test_context(args: &TestArgs) -> Result<TestContext<Self>, Error> {

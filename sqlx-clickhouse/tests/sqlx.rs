@@ -550,3 +550,43 @@ async fn describe_gives_columns_nullability_and_parameters() {
         other => panic!("{other:?}"),
     }
 }
+
+#[tokio::test]
+async fn databases_are_created_tested_and_dropped() {
+    use sqlx::migrate::MigrateDatabase;
+    for engine in engines() {
+        let db = format!("sqlx_migrate_db_{}", std::process::id());
+        let sep = if engine.url.ends_with('/') { "" } else { "/" };
+        let url = format!("{}{sep}{db}", engine.url);
+        ClickHouse::drop_database(&url).await.unwrap();
+        assert!(
+            !ClickHouse::database_exists(&url).await.unwrap(),
+            "{}",
+            engine.name
+        );
+        ClickHouse::create_database(&url).await.unwrap();
+        assert!(
+            ClickHouse::database_exists(&url).await.unwrap(),
+            "{}",
+            engine.name
+        );
+        // A pool in it.
+        let pool = ClickHousePoolOptions::new()
+            .max_connections(1)
+            .connect(&url)
+            .await
+            .unwrap();
+        let current: String = sqlx::query_scalar("SELECT currentDatabase()")
+            .fetch_one(&pool)
+            .await
+            .unwrap();
+        assert_eq!(current, db, "{}", engine.name);
+        pool.close().await;
+        ClickHouse::drop_database(&url).await.unwrap();
+        assert!(
+            !ClickHouse::database_exists(&url).await.unwrap(),
+            "{}",
+            engine.name
+        );
+    }
+}
