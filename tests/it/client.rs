@@ -612,23 +612,7 @@ async fn cancelling_over_http_kills_the_query() {
         .unwrap();
     assert!(stream.next_block().await.unwrap().is_some());
     stream.cancel().await.unwrap();
-    let started = std::time::Instant::now();
-    loop {
-        let running = server
-            .run(
-                "SELECT count() FROM system.processes WHERE query_id = 'http-cancel-explicit'",
-                &[],
-            )
-            .await;
-        if running.trim() == "0" {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "the query still runs"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    server.assert_gone("http-cancel-explicit").await;
 }
 
 #[tokio::test]

@@ -1,44 +1,13 @@
 //! The native transport's own behaviour against the 18.16 server: cancellation that stops the
 //! server's work, timeouts, broken connections, handshake failures, the pool.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clickhouse_connect::Client;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::common::{Server, legacy_tcp};
-
-/// Waits until `query_id` is gone from `system.processes` (asked over HTTP); fails after 10 s.
-async fn assert_gone(server: &Server, query_id: &str) {
-    let started = Instant::now();
-    loop {
-        let running = server
-            .run(
-                &format!("SELECT count() FROM system.processes WHERE query_id = '{query_id}'"),
-                &[],
-            )
-            .await;
-        if running.trim() == "0" {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "query {query_id} is still running on the server"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn assert_running(server: &Server, query_id: &str) {
-    let running = server
-        .run(
-            &format!("SELECT count() FROM system.processes WHERE query_id = '{query_id}'"),
-            &[],
-        )
-        .await;
-    assert_eq!(running.trim(), "1", "query {query_id} should be running");
-}
 
 fn client(server: &Server) -> Client {
     Client::builder()
@@ -62,9 +31,9 @@ async fn cancel_stops_the_server_and_keeps_the_connection() {
         .await
         .unwrap();
     assert!(stream.next_block().await.unwrap().is_some());
-    assert_running(&server, "tcp-cancel-explicit").await;
+    server.assert_running("tcp-cancel-explicit").await;
     stream.cancel().await.unwrap();
-    assert_gone(&server, "tcp-cancel-explicit").await;
+    server.assert_gone("tcp-cancel-explicit").await;
     // The drained connection is reused for the next query.
     assert_eq!(client.query("SELECT 7").scalar::<u8>().await.unwrap(), 7);
 }
@@ -80,9 +49,9 @@ async fn dropping_a_stream_cancels_the_query() {
         .await
         .unwrap();
     assert!(stream.next_block().await.unwrap().is_some());
-    assert_running(&server, "tcp-cancel-drop").await;
+    server.assert_running("tcp-cancel-drop").await;
     drop(stream);
-    assert_gone(&server, "tcp-cancel-drop").await;
+    server.assert_gone("tcp-cancel-drop").await;
     assert_eq!(client.query("SELECT 8").scalar::<u8>().await.unwrap(), 8);
 }
 
@@ -100,7 +69,7 @@ async fn a_timeout_cancels_the_query() {
         .await
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
-    assert_gone(&server, "tcp-timeout").await;
+    server.assert_gone("tcp-timeout").await;
     assert_eq!(client.query("SELECT 9").scalar::<u8>().await.unwrap(), 9);
 }
 
