@@ -4,7 +4,7 @@ use std::future::{Future, IntoFuture};
 use std::pin::Pin;
 
 use super::options::request_options;
-use super::slot::{Deadline, Target, may_retry};
+use super::slot::{Deadline, Target, attempts};
 use super::trace::Traced;
 use crate::error::Result;
 use crate::error::ServerError;
@@ -38,23 +38,14 @@ impl<'a> Command<'a> {
         // A command may write: it goes to another host only when marked idempotent.
         let attempts = target.attempts(&request, false);
         let result = async {
-            let mut target = Some(target);
-            let mut attempt = 0;
-            loop {
-                attempt += 1;
-                let current = target.take().expect("a target for every attempt");
-                let next = current.again();
-                let result = async {
+            attempts!(target, attempts, |current| {
+                async {
                     let mut slot =
                         Deadline::run(deadline, "connecting", current.slot(&request)).await?;
                     Deadline::run(deadline, "the command", slot.link().command(&mut request)).await
                 }
-                .await;
-                match result {
-                    Err(e) if attempt < attempts && may_retry(&e) => target = next,
-                    other => return other,
-                }
-            }
+                .await
+            })
         }
         .instrument(traced.span.clone())
         .await;

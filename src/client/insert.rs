@@ -14,7 +14,7 @@ use futures_util::future::BoxFuture;
 use futures_util::stream::{self, BoxStream, StreamExt};
 
 use super::options::request_options;
-use super::slot::{Deadline, Target, may_retry};
+use super::slot::{Deadline, Target, attempts};
 use super::trace::Traced;
 use crate::column::Column;
 use crate::error::{Error, Result};
@@ -208,35 +208,29 @@ impl<'a> Insert<'a> {
         let traced = Traced::new("insert", &client, &request);
         let deadline = Deadline::of(&client, &request);
         let result = async {
-            let mut target = Some(target);
-            let mut attempt = 0;
-            loop {
-                attempt += 1;
-                let current = target.take().expect("a target for every attempt");
-                let next = current.again();
-                let result = async {
-                    let mut slot =
-                        Deadline::run(deadline, "connecting", current.slot(&request)).await?;
-                    let server =
-                        Deadline::run(deadline, "connecting", slot.link().server_info()).await?;
-                    insert_options(
-                        &server,
-                        &mut request,
-                        deduplication_token.as_deref(),
-                        async_insert,
-                    )?;
-                    let step = slot.link().insert(&mut request, &table, blocks.as_mut());
-                    Deadline::run(deadline, "the insert", step).await
-                }
-                .await;
-                match result {
-                    Err(e) if attempt < attempts && may_retry(&e) => {
-                        blocks.rewind();
-                        target = next;
+            attempts!(
+                target,
+                attempts,
+                |current| {
+                    async {
+                        let mut slot =
+                            Deadline::run(deadline, "connecting", current.slot(&request)).await?;
+                        let server =
+                            Deadline::run(deadline, "connecting", slot.link().server_info())
+                                .await?;
+                        insert_options(
+                            &server,
+                            &mut request,
+                            deduplication_token.as_deref(),
+                            async_insert,
+                        )?;
+                        let step = slot.link().insert(&mut request, &table, blocks.as_mut());
+                        Deadline::run(deadline, "the insert", step).await
                     }
-                    other => return other,
-                }
-            }
+                    .await
+                },
+                before_retry { blocks.rewind(); }
+            )
         }
         .instrument(traced.span.clone())
         .await;

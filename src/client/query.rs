@@ -10,7 +10,7 @@ use tracing::Instrument;
 use super::Client;
 use super::options::request_options;
 use super::result::QueryResult;
-use super::slot::{Deadline, Slot, Target, may_retry};
+use super::slot::{Deadline, Slot, Target, attempts, may_retry};
 use super::trace::Traced;
 use crate::error::Result;
 use crate::native::Block;
@@ -185,25 +185,16 @@ async fn send<'a>(
     request: &mut QueryRequest,
     deadline: Option<Deadline>,
 ) -> Result<(Slot<'a>, Started)> {
-    let attempts = target.attempts(request, true);
-    let mut target = Some(target);
-    let mut attempt = 0;
-    loop {
-        attempt += 1;
-        let current = target.take().expect("a target for every attempt");
-        let next = current.again();
-        let result = async {
+    let count = target.attempts(request, true);
+    attempts!(target, count, |current| {
+        async {
             let mut slot = Deadline::run(deadline, "connecting", current.slot(request)).await?;
             let started =
                 Deadline::run(deadline, "the query", slot.link().send_query(request)).await?;
             Ok((slot, started))
         }
-        .await;
-        match result {
-            Err(e) if attempt < attempts && may_retry(&e) => target = next,
-            other => return other,
-        }
-    }
+        .await
+    })
 }
 
 /// What a stream needs to send its query again, to another host, while no block has come.

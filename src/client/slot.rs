@@ -105,6 +105,31 @@ pub(crate) fn let_go(link: Box<dyn Link>) {
     }
 }
 
+/// Runs an attempt of a request (`$attempt`, an expression that may use `$current`, the
+/// [`Target`] of this attempt) until it succeeds, fails in a way another host cannot help, or
+/// `$count` attempts are spent; `$before_retry` runs before each further attempt.
+macro_rules! attempts {
+    ($target:expr, $count:expr, |$current:ident| $attempt:expr $(, before_retry $before:block)?) => {{
+        let count: usize = $count;
+        let mut target = Some($target);
+        let mut attempt = 0usize;
+        loop {
+            attempt += 1;
+            let $current = target.take().expect("a target for every attempt");
+            let next = $current.again();
+            match $attempt {
+                Err(e) if attempt < count && $crate::client::slot::may_retry(&e) => {
+                    $($before)?
+                    target = next;
+                }
+                other => break other,
+            }
+        }
+    }};
+}
+
+pub(crate) use attempts;
+
 /// Whether a failed attempt may go to another host: the connection failed (refused, reset,
 /// TLS or handshake failure) before an answer came.
 pub(crate) fn may_retry(error: &Error) -> bool {
