@@ -49,6 +49,7 @@ pub mod column;
 pub mod compression;
 mod error;
 mod http;
+pub mod migrate;
 pub mod native;
 mod request;
 mod tcp;
