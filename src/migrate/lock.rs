@@ -9,8 +9,10 @@
 //!    while one exists, it waits (bounded) and reports the holder;
 //! 2. when none exists, it appends a claim of its own (owner id, host, pid, `expires_at =
 //!    now() + lease`), then reads the live claims again;
-//! 3. if its claim is the only live one, the lock is its; otherwise it withdraws the claim (a
-//!    `released` row) and starts over after a random pause.
+//! 3. if its claim is the only live one, the lock is its; otherwise the first live claim (the
+//!    oldest, then the smallest id) stays and looks again, and every other runner withdraws its
+//!    claim (a `released` row) and waits again, so runners that claimed at the same moment do
+//!    not take turns withdrawing forever.
 //!
 //! Two runners cannot both win: the one whose read came second sees the other's claim, which
 //! was appended before the first one's read (reads see every acknowledged insert on a single
@@ -232,36 +234,32 @@ impl LockTable {
                 seq: Arc::new(AtomicU64::new(0)),
             };
             claim.write(conn, false).await?;
-            let live = read_live(conn, &self.table, &options.name).await?;
-            let mine = live.iter().any(|h| h.claim == claim.claim);
-            let others = live.iter().any(|h| h.claim != claim.claim);
-            if mine && !others {
-                emit(
-                    events,
-                    Event::LockAcquired {
-                        owner: owner.clone(),
-                    },
-                );
-                return Ok(Lease::start(
-                    conn.client().clone(),
-                    claim,
-                    env.session_settings.clone(),
-                ));
-            }
-            // A tie (or our claim already expired): withdraw and try again a little later.
-            claim.write(conn, true).await?;
-            if started.elapsed() >= options.wait {
-                let holder = live.into_iter().find(|h| h.claim != claim.claim);
-                return Err(Error::timeout(match holder {
-                    Some(h) => format!(
-                        "the migrations lock `{}` in {} is held by {}; gave up after waiting {:?}",
-                        options.name, self.table, h, options.wait
-                    ),
-                    None => format!(
-                        "could not take the migrations lock `{}` in {} within {:?}",
-                        options.name, self.table, options.wait
-                    ),
-                }));
+            // Several runners claimed at once: the first live claim (oldest, then smallest id)
+            // stays and looks again, the others withdraw; only a claim that is the one live
+            // claim wins. (New runners do not claim while any claim is live, so this ends.)
+            loop {
+                let live = read_live(conn, &self.table, &options.name).await?;
+                if live.len() == 1 && live[0].claim == claim.claim {
+                    emit(
+                        events,
+                        Event::LockAcquired {
+                            owner: owner.clone(),
+                        },
+                    );
+                    return Ok(Lease::start(
+                        conn.client().clone(),
+                        claim,
+                        env.session_settings.clone(),
+                    ));
+                }
+                let first = live.first().is_some_and(|h| h.claim == claim.claim);
+                if !first || started.elapsed() >= options.wait {
+                    claim.write(conn, true).await?;
+                    break;
+                }
+                tokio::time::sleep(options.poll / 4).await;
+                // Still first: keep the claim live while the others withdraw.
+                claim.write(conn, false).await?;
             }
             tokio::time::sleep(jitter(options.poll)).await;
         }

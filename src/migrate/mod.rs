@@ -124,10 +124,3 @@ pub use source::{
 };
 pub use split::{SplitError, SplitErrorKind, Statement, split};
 pub use sql::TableName;
-
-/// Embeds a migrations folder at compile time: `migrate!("./migrations")` (relative to the
-/// crate's `Cargo.toml`) is a [`Migrator`] with the folder's files in the binary. The file names
-/// are checked when compiling; the files' contents are tracked (a changed file rebuilds), a new
-/// file is seen on the next build that compiles the macro's crate (add
-/// `println!("cargo:rerun-if-changed=migrations");` to a build script to rebuild on new files).
-pub use clickhouse_connect_derive::migrate;
