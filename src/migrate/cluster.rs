@@ -74,6 +74,8 @@ pub(crate) struct Environment {
     pub(crate) mutation_fail_reason: bool,
     /// `system.distributed_ddl_queue` exists with its `settings` column (21.x and newer).
     pub(crate) ddl_queue: bool,
+    /// The history table and its lock table both exist.
+    pub(crate) tables_exist: bool,
     /// `SET`s for every connection of the runner: on a cluster, majority quorum inserts and
     /// sequentially consistent reads, so the lock and the history read what was written on
     /// another replica.
@@ -92,7 +94,10 @@ impl Environment {
             "SELECT {db} AS db, \
              (SELECT count() FROM system.databases WHERE name = {db} AND engine = 'Replicated') AS replicated, \
              (SELECT count() FROM system.columns WHERE database = 'system' AND table = 'mutations' AND name = 'latest_fail_reason') AS fail_reason, \
-             (SELECT count() FROM system.columns WHERE database = 'system' AND table = 'distributed_ddl_queue' AND name IN ('settings', 'exception_text')) AS ddl_queue"
+             (SELECT count() FROM system.columns WHERE database = 'system' AND table = 'distributed_ddl_queue' AND name IN ('settings', 'exception_text')) AS ddl_queue, \
+             (SELECT count() FROM system.tables WHERE database = {db} AND name IN ({}, {})) AS tables",
+            quote(&table.name),
+            quote(&table.with_suffix("_lock").name)
         );
         let result = conn
             .query(sql)
@@ -107,6 +112,7 @@ impl Environment {
         let replicated: u64 = row.get(1)?;
         let fail_reason: u64 = row.get(2)?;
         let ddl_queue: u64 = row.get(3)?;
+        let tables: u64 = row.get(4)?;
         let mode = if replicated > 0 {
             ClusterMode::ReplicatedDatabase {
                 name: cluster.map_or_else(|| database.clone(), str::to_owned),
@@ -143,6 +149,7 @@ impl Environment {
             database,
             mutation_fail_reason: fail_reason > 0,
             ddl_queue: ddl_queue == 2,
+            tables_exist: tables == 2,
             session_settings,
         })
     }
@@ -726,6 +733,7 @@ mod tests {
             database: "db".into(),
             mutation_fail_reason: true,
             ddl_queue: true,
+            tables_exist: false,
             session_settings: Vec::new(),
         };
         let t = TableName::new("h");

@@ -271,7 +271,12 @@ impl History {
         Ok(self.read(conn, Some(version)).await?.pop())
     }
 
-    async fn read(&self, conn: &mut Connection, version: Option<i64>) -> Result<Vec<HistoryEntry>> {
+    /// Every version's latest row, the table known to exist.
+    pub(crate) async fn read(
+        &self,
+        conn: &mut Connection,
+        version: Option<i64>,
+    ) -> Result<Vec<HistoryEntry>> {
         let filter = version.map_or_else(String::new, |v| format!(" WHERE version = {v}"));
         let sql = format!(
             "SELECT version, argMax(description, seq), toUInt32(argMax(installed_on, seq)), \
@@ -372,9 +377,12 @@ impl History {
     ) -> Result<Duration> {
         let env = Environment::detect(conn, &self.table, options.cluster.as_deref()).await?;
         env.prepare(conn).await?;
-        self.apply_in(conn, &env, migration, options, lease).await
+        let prior = self.entry(conn, migration.version).await?;
+        self.apply_in(conn, &env, migration, options, lease, prior)
+            .await
     }
 
+    /// [`apply`](Self::apply) with the environment detected and the version's record read.
     pub(crate) async fn apply_in(
         &self,
         conn: &mut Connection,
@@ -382,6 +390,7 @@ impl History {
         migration: &Migration,
         options: &ApplyOptions,
         lease: Option<&Lease>,
+        prior: Option<HistoryEntry>,
     ) -> Result<Duration> {
         if !migration.kind.is_up() {
             return Err(Error::invalid_input(format!(
@@ -390,7 +399,6 @@ impl History {
             )));
         }
         let statements = statements_of(migration)?;
-        let prior = self.entry(conn, migration.version).await?;
         let (done, hashes, seq) = match &prior {
             None => (0, Vec::new(), 0),
             Some(e) => match e.state {
@@ -456,9 +464,12 @@ impl History {
     ) -> Result<Duration> {
         let env = Environment::detect(conn, &self.table, options.cluster.as_deref()).await?;
         env.prepare(conn).await?;
-        self.revert_in(conn, &env, down, options, lease).await
+        let prior = self.entry(conn, down.version).await?;
+        self.revert_in(conn, &env, down, options, lease, prior)
+            .await
     }
 
+    /// [`revert`](Self::revert) with the environment detected and the version's record read.
     pub(crate) async fn revert_in(
         &self,
         conn: &mut Connection,
@@ -466,6 +477,7 @@ impl History {
         down: &Migration,
         options: &ApplyOptions,
         lease: Option<&Lease>,
+        prior: Option<HistoryEntry>,
     ) -> Result<Duration> {
         if down.kind != MigrationKind::ReversibleDown {
             return Err(Error::invalid_input(format!(
@@ -474,7 +486,7 @@ impl History {
             )));
         }
         let statements = statements_of(down)?;
-        let Some(prior) = self.entry(conn, down.version).await? else {
+        let Some(prior) = prior else {
             return Err(not_applied(down));
         };
         let (done, hashes) = match prior.state {

@@ -18,8 +18,11 @@
 //! was appended before the first one's read (reads see every acknowledged insert on a single
 //! server; on a cluster the runner's connections use quorum inserts and sequentially consistent
 //! reads). While it holds the lock, a runner renews its claim in the background every third of
-//! the lease; a renewal that finds less than a second left (a renewal was missed) marks the
-//! lease lost, and the runner stops before its next statement. A runner that dies stops
+//! the lease. The holder also keeps its own clock: a claim is surely live until the send time of
+//! its last successful write plus the lease minus a second, so when renewals do not get through
+//! (a stalled server, a paused process) the runner stops before its next statement instead of
+//! going on under a lease another runner may have taken; a renewal that finds the claim expired
+//! or released marks the lease lost too. A runner that dies stops
 //! renewing: its claim expires after the lease, and the next runner takes over.
 //!
 //! Expiry uses the server's clock (`now()`, whole seconds), so hosts with skewed clocks agree.
@@ -232,8 +235,9 @@ impl LockTable {
                 pid,
                 lease: options.lease,
                 seq: Arc::new(AtomicU64::new(0)),
+                valid_until: Arc::new(Mutex::new(None)),
             };
-            claim.write(conn, false).await?;
+            claim.write(&mut Via::Conn(conn), false).await?;
             // Several runners claimed at once: the first live claim (oldest, then smallest id)
             // stays and looks again, the others withdraw; only a claim that is the one live
             // claim wins. (New runners do not claim while any claim is live, so this ends.)
@@ -254,12 +258,12 @@ impl LockTable {
                 }
                 let first = live.first().is_some_and(|h| h.claim == claim.claim);
                 if !first || started.elapsed() >= options.wait {
-                    claim.write(conn, true).await?;
+                    claim.write(&mut Via::Conn(conn), true).await?;
                     break;
                 }
                 tokio::time::sleep(options.poll / 4).await;
                 // Still first: keep the claim live while the others withdraw.
-                claim.write(conn, false).await?;
+                claim.write(&mut Via::Conn(conn), false).await?;
             }
             tokio::time::sleep(jitter(options.poll)).await;
         }
@@ -270,6 +274,29 @@ impl LockTable {
 fn jitter(poll: Duration) -> Duration {
     let random = (uuid::Uuid::new_v4().as_u128() % 1000) as u32;
     poll / 4 + (poll * 3 / 4) * random / 1000
+}
+
+/// Where a claim's requests go: the runner's connection, or the client (renewals on a single
+/// server, which need no session).
+enum Via<'a> {
+    Conn(&'a mut Connection),
+    Client(&'a Client),
+}
+
+impl Via<'_> {
+    async fn command(&mut self, sql: String) -> Result<()> {
+        match self {
+            Via::Conn(c) => c.command(sql).await.map(drop),
+            Via::Client(c) => c.command(sql).await.map(drop),
+        }
+    }
+
+    async fn query(&mut self, sql: String) -> Result<crate::QueryResult> {
+        match self {
+            Via::Conn(c) => c.query(sql).fetch().await,
+            Via::Client(c) => c.query(sql).fetch().await,
+        }
+    }
 }
 
 async fn read_live(conn: &mut Connection, table: &TableName, name: &str) -> Result<Vec<Holder>> {
@@ -316,11 +343,15 @@ struct Claim {
     lease: Duration,
     /// The last `seq` written for this claim.
     seq: Arc<AtomicU64>,
+    /// Until when the claim is surely live, by this process's clock: the send time of the last
+    /// successful write, plus the lease, minus a second (the server counts whole seconds).
+    valid_until: Arc<Mutex<Option<Instant>>>,
 }
 
 impl Claim {
     /// Appends a row: the claim (renewed until `now() + lease`), or its release.
-    async fn write(&self, conn: &mut Connection, released: bool) -> Result<()> {
+    async fn write(&self, via: &mut Via<'_>, released: bool) -> Result<()> {
+        let sent = Instant::now();
         let seq = next_seq(self.seq.load(Ordering::SeqCst));
         self.seq.fetch_max(seq, Ordering::SeqCst);
         let sql = format!(
@@ -335,14 +366,35 @@ impl Claim {
             whole_seconds(self.lease),
             u8::from(released)
         );
-        conn.command(sql)
+        via.command(sql)
             .await
-            .map(drop)
-            .map_err(|e| e.context(format!("writing to the lock table {}", self.table)))
+            .map_err(|e| e.context(format!("writing to the lock table {}", self.table)))?;
+        if let Ok(mut valid) = self.valid_until.lock() {
+            *valid = if released {
+                None
+            } else {
+                let until = sent + self.lease.saturating_sub(Duration::from_secs(1));
+                Some(valid.map_or(until, |v| v.max(until)))
+            };
+        }
+        Ok(())
+    }
+
+    /// An error unless the claim is surely live by this process's clock.
+    fn check_valid(&self) -> Result<()> {
+        let until = self.valid_until.lock().ok().and_then(|v| *v);
+        match until {
+            Some(until) if Instant::now() < until => Ok(()),
+            _ => Err(Error::invalid_input(format!(
+                "the migrations lock `{}` in {} may have been lost: no renewal of owner {}'s \
+                 claim got through within its lease of {:?}; another runner may hold it now",
+                self.name, self.table, self.owner, self.lease
+            ))),
+        }
     }
 
     /// Seconds left on this claim by the server's clock (negative when expired or released).
-    async fn seconds_left(&self, conn: &mut Connection) -> Result<i64> {
+    async fn seconds_left(&self, via: &mut Via<'_>) -> Result<i64> {
         let sql = format!(
             "SELECT toInt64(argMax(expires_at, seq)) - toInt64(now()), argMax(released, seq) \
              FROM {} WHERE name = {} AND claim = {}",
@@ -350,7 +402,7 @@ impl Claim {
             quote(&self.name),
             quote(&self.claim)
         );
-        let result = conn.query(sql).fetch().await?;
+        let result = via.query(sql).await?;
         let Some(row) = result.rows().next() else {
             return Ok(-1);
         };
@@ -360,8 +412,8 @@ impl Claim {
     }
 
     /// Extends the claim, unless it is (nearly) gone: then the lease is lost.
-    async fn renew(&self, conn: &mut Connection) -> Result<()> {
-        let left = self.seconds_left(conn).await?;
+    async fn renew(&self, via: &mut Via<'_>) -> Result<()> {
+        let left = self.seconds_left(via).await?;
         if left < 1 {
             return Err(Error::invalid_input(format!(
                 "the migrations lock `{}` in {} was lost: the claim of owner {} expired \
@@ -369,7 +421,7 @@ impl Claim {
                 self.name, self.table, self.owner
             )));
         }
-        self.write(conn, false).await
+        self.write(via, false).await
     }
 }
 
@@ -391,28 +443,32 @@ impl Lease {
             let lost = lost.clone();
             let every = claim.lease / 3;
             tokio::spawn(async move {
-                // A connection of its own (the runner's is busy with statements), opened again
-                // after an error.
+                // On a cluster, a connection of its own with the quorum settings (opened at
+                // once, and again after an error); on a single server, plain client requests.
                 let mut conn: Option<Connection> = None;
                 loop {
-                    tokio::time::sleep(every).await;
-                    let result = async {
-                        if conn.is_none() {
+                    if !settings.is_empty() && conn.is_none() {
+                        let opened = async {
                             let mut c = client.connection().await?;
                             for (name, value) in &settings {
                                 c.command(format!("SET {name} = {value}")).await?;
                             }
-                            conn = Some(c);
+                            Ok::<_, Error>(c)
                         }
-                        let c = conn.as_mut().expect("opened above");
-                        claim.renew(c).await
+                        .await;
+                        conn = opened.ok();
                     }
-                    .await;
+                    tokio::time::sleep(every).await;
+                    let result = match conn.as_mut() {
+                        Some(c) => claim.renew(&mut Via::Conn(c)).await,
+                        None if settings.is_empty() => claim.renew(&mut Via::Client(&client)).await,
+                        None => Err(Error::connection("no connection for the lock renewal")),
+                    };
                     match result {
                         Ok(()) => {}
                         Err(e) if e.is_retryable() => {
-                            // Try again at the next tick; a missed renewal shows in the
-                            // seconds left.
+                            // Try again at the next tick (the lease's own clock tells the
+                            // runner when too many were missed).
                             conn = None;
                         }
                         Err(e) => {
@@ -442,18 +498,20 @@ impl Lease {
         &self.claim.claim
     }
 
-    /// An error if the lease was lost (a renewal found the claim expired or released).
+    /// An error if the lease may be lost: a renewal found the claim expired or released, or no
+    /// renewal got through for nearly a lease (by this process's clock), so another runner may
+    /// have taken over. A runner checks it before every statement.
     pub fn check(&self) -> Result<()> {
         match self.lost.lock().ok().and_then(|l| l.clone()) {
             Some(reason) => Err(Error::invalid_input(reason)),
-            None => Ok(()),
+            None => self.claim.check_valid(),
         }
     }
 
     /// Renews the claim now (the background task does this on its own).
     pub async fn renew(&self, conn: &mut Connection) -> Result<()> {
         self.check()?;
-        self.claim.renew(conn).await
+        self.claim.renew(&mut Via::Conn(conn)).await
     }
 
     /// Stops the renewals and gives the lock back.
@@ -464,7 +522,7 @@ impl Lease {
     /// Stops the renewals and writes the release (may be called again after a failure).
     pub(crate) async fn give_back(&mut self, conn: &mut Connection) -> Result<()> {
         self.stop().await;
-        self.claim.write(conn, true).await
+        self.claim.write(&mut Via::Conn(conn), true).await
     }
 
     /// Stops the renewals and waits until none is under way, so no renewal lands after the

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::cluster::{Environment, substitute_cluster};
+use super::cluster::{ClusterMode, Environment, substitute_cluster};
 use super::event::{Event, emit};
 use super::history::{Force, History, HistoryEntry, State, by_version, statements_of};
 use super::lock::{Lease, LockOptions};
@@ -379,11 +379,15 @@ impl Migrator {
         )
         .await?;
         env.prepare(&mut conn).await?;
-        self.history
-            .ensure_in(&mut conn, &env, &self.options)
-            .await?;
         let lock_table = self.history.lock_table();
-        lock_table.ensure_in(&mut conn, &env, &self.options).await?;
+        // On a single server, tables that exist need no CREATE; on a cluster the CREATE ... ON
+        // CLUSTER also makes them on hosts that lack them.
+        if !(env.tables_exist && env.mode == ClusterMode::Single) {
+            self.history
+                .ensure_in(&mut conn, &env, &self.options)
+                .await?;
+            lock_table.ensure_in(&mut conn, &env, &self.options).await?;
+        }
         let mut lease = match &self.lock {
             Some(lock) => Some(
                 lock_table
@@ -496,7 +500,7 @@ impl Migrator {
         lease: Option<&Lease>,
         target: i64,
     ) -> Result<Report> {
-        let entries = by_version(self.history.entries(conn).await?);
+        let entries = by_version(self.history.read(conn, None).await?);
         self.validate(&entries)?;
         let mut report = Report::default();
         for migration in self.migrations.iter().filter(|m| m.kind.is_up()) {
@@ -511,7 +515,7 @@ impl Migrator {
                 report.resumed.push(migration.version);
             }
             self.history
-                .apply_in(conn, env, migration, options, lease)
+                .apply_in(conn, env, migration, options, lease, entry.cloned())
                 .await?;
             report.versions.push(migration.version);
         }
@@ -526,7 +530,7 @@ impl Migrator {
         lease: Option<&Lease>,
         target: i64,
     ) -> Result<Report> {
-        let entries = by_version(self.history.entries(conn).await?);
+        let entries = by_version(self.history.read(conn, None).await?);
         let mut plan = Vec::new();
         for entry in entries.values().rev() {
             if entry.version <= target || entry.state == State::Reverted {
@@ -558,15 +562,16 @@ impl Migrator {
                     }
                 }
             }
-            plan.push((entry.version, down, entry.state));
+            plan.push((down, entry.clone()));
         }
         let mut report = Report::default();
-        for (version, down, state) in plan {
-            if state != State::Applied {
+        for (down, entry) in plan {
+            let version = entry.version;
+            if entry.state != State::Applied {
                 report.resumed.push(version);
             }
             self.history
-                .revert_in(conn, env, down, options, lease)
+                .revert_in(conn, env, down, options, lease, Some(entry))
                 .await?;
             report.versions.push(version);
         }

@@ -13,8 +13,9 @@ use std::time::{Duration, Instant};
 use clickhouse_connect::ErrorKind;
 use clickhouse_connect::migrate::{ApplyOptions, Event, History, LockOptions, Migrator};
 
-use super::{Dir, client_in, migrator, number, quick_lock};
-use crate::common::{Server, both_clients, engine};
+use super::every_server;
+use super::{Dir, client_in, lock_with_lease, migrator, number};
+use crate::common::{Server, engine};
 
 const CHILD: &str = "CHC_MIGRATE_CHILD";
 
@@ -32,10 +33,11 @@ fn lock_set(dir: &Dir) {
     .write("3_more.sql", "INSERT INTO log SELECT 3;");
 }
 
-/// Starts this test binary again as one runner over `dir` in `database`.
-fn spawn_child(server: &Server, database: &str, dir: &Dir) -> Child {
+/// Starts this test binary again as one runner over `dir` in `database`, with a lease of
+/// `lease_secs`.
+fn spawn_child(server: &Server, database: &str, dir: &Dir, lease_secs: u64) -> Child {
     let spec = format!(
-        "{}\n{database}\n{}",
+        "{}\n{database}\n{}\n{lease_secs}",
         server.client_url,
         dir.path().display()
     );
@@ -61,17 +63,18 @@ fn spawn_child(server: &Server, database: &str, dir: &Dir) -> Child {
 async fn child_runner() {
     if let Ok(spec) = std::env::var(CHILD) {
         let mut parts = spec.lines();
-        let (url, database, dir) = (
+        let (url, database, dir, lease) = (
             parts.next().unwrap(),
             parts.next().unwrap(),
             parts.next().unwrap(),
+            parts.next().unwrap().parse().unwrap(),
         );
         let client = clickhouse_connect::Client::builder()
             .url(url)
             .database(database)
             .build()
             .unwrap();
-        let migrator = Migrator::new(dir).unwrap().lock(quick_lock());
+        let migrator = Migrator::new(dir).unwrap().lock(lock_with_lease(lease));
         let report = migrator.run(&client).await.unwrap();
         let versions: Vec<String> = report.versions.iter().map(i64::to_string).collect();
         println!(
@@ -107,12 +110,14 @@ async fn child_runner() {
 
 #[tokio::test]
 async fn eight_runners_at_once_threads_and_processes_apply_each_migration_once() {
-    for (server, _) in both_clients().await {
+    every_server(|server| async move {
         let db = server.fresh_database("migrate_eight").await;
         let dir = Dir::new("eight");
         lock_set(&dir);
         let started = Instant::now();
-        let children: Vec<Child> = (0..4).map(|_| spawn_child(&server, &db, &dir)).collect();
+        let children: Vec<Child> = (0..4)
+            .map(|_| spawn_child(&server, &db, &dir, 10))
+            .collect();
         let barrier = Arc::new(Barrier::new(4));
         let threads: Vec<_> = (0..4)
             .map(|_| {
@@ -135,7 +140,7 @@ async fn eight_runners_at_once_threads_and_processes_apply_each_migration_once()
                         let sink = events.clone();
                         let migrator = Migrator::new(path)
                             .unwrap()
-                            .lock(quick_lock())
+                            .lock(lock_with_lease(10))
                             .on_event(move |e| sink.0.lock().unwrap().push(e.clone()));
                         barrier.wait();
                         let report = migrator.run(&client).await;
@@ -220,12 +225,13 @@ async fn eight_runners_at_once_threads_and_processes_apply_each_migration_once()
         assert!(holders.is_empty(), "{}: {holders:?}", server.name);
         eprintln!("{}: eight runners in {took:?}", server.name);
         server.run(&format!("DROP DATABASE {db}"), &[]).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_runner_killed_mid_migration_leaves_a_lease_the_next_takes_over() {
-    for (server, _) in both_clients().await {
+    every_server(|server| async move {
         let db = server.fresh_database("migrate_killed").await;
         let client = client_in(&server, &db);
         let dir = Dir::new("killed");
@@ -234,7 +240,8 @@ async fn a_runner_killed_mid_migration_leaves_a_lease_the_next_takes_over() {
             "CREATE TABLE k (v Int64) ENGINE = MergeTree ORDER BY v;\nINSERT INTO k SELECT 1;\n\
              SELECT sleep(3);\nINSERT INTO k SELECT 2;",
         );
-        let mut child = spawn_child(&server, &db, &dir);
+        // A lease of 4 s, renewed every 1.3 s.
+        let mut child = spawn_child(&server, &db, &dir, 4);
         let pid = child.id();
         // Wait until the child recorded the INSERT and sits in the sleep.
         let deadline = Instant::now() + Duration::from_secs(30);
@@ -304,12 +311,13 @@ async fn a_runner_killed_mid_migration_leaves_a_lease_the_next_takes_over() {
         assert_ne!(entry.owner, holder.owner);
         assert!(entry.success);
         server.run(&format!("DROP DATABASE {db}"), &[]).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_held_lock_is_renewed_and_makes_others_wait_then_fail_naming_the_holder() {
-    for (server, _) in both_clients().await {
+    every_server(|server| async move {
         let db = server.fresh_database("migrate_held").await;
         let client = client_in(&server, &db);
         let dir = Dir::new("held");
@@ -322,14 +330,14 @@ async fn a_held_lock_is_renewed_and_makes_others_wait_then_fail_naming_the_holde
             .unwrap();
         let lease = history
             .lock_table()
-            .acquire(&mut conn, &quick_lock(), &ApplyOptions::default())
+            .acquire(&mut conn, &lock_with_lease(4), &ApplyOptions::default())
             .await
             .unwrap();
 
         let (migrator, _) = migrator(&dir);
         let migrator = migrator.lock(LockOptions {
             wait: Duration::from_millis(700),
-            ..quick_lock()
+            ..lock_with_lease(3)
         });
         let started = Instant::now();
         let e = migrator.run(&client).await.unwrap_err();
@@ -345,8 +353,8 @@ async fn a_held_lock_is_renewed_and_makes_others_wait_then_fail_naming_the_holde
         );
         assert!(!super::table_exists(&server, &db, "a").await);
 
-        // Renewed in the background: still held after more than its 3 s lease.
-        tokio::time::sleep(Duration::from_millis(3500)).await;
+        // Renewed in the background: still held after more than its 4 s lease.
+        tokio::time::sleep(Duration::from_millis(4500)).await;
         let holders = history
             .lock_table()
             .holders(&mut conn, "migrations")
@@ -367,5 +375,6 @@ async fn a_held_lock_is_renewed_and_makes_others_wait_then_fail_naming_the_holde
         );
         assert_eq!(migrator.run(&client).await.unwrap().versions, [1]);
         server.run(&format!("DROP DATABASE {db}"), &[]).await;
-    }
+    })
+    .await;
 }

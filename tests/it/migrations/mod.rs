@@ -62,17 +62,24 @@ pub fn client_in(server: &Server, database: &str) -> Client {
         .expect("a client")
 }
 
-/// Short leases and polls, so lock tests stay fast.
-pub fn quick_lock() -> LockOptions {
+/// Quick polls and a lease of `lease_secs`: short in the tests of expiry, so they stay fast;
+/// longer elsewhere, so a loaded machine (the 26.9 engine answers slowly when every test runs
+/// at once) never makes a runner give up its lease.
+pub fn lock_with_lease(lease_secs: u64) -> LockOptions {
     LockOptions {
-        lease: Duration::from_secs(3),
+        lease: Duration::from_secs(lease_secs),
         wait: Duration::from_secs(60),
         poll: Duration::from_millis(300),
         ..LockOptions::default()
     }
 }
 
-/// A migrator over `dir` with quick polls and a short lease, recording its events.
+/// The lock options of tests that do not wait for an expiry.
+pub fn quick_lock() -> LockOptions {
+    lock_with_lease(30)
+}
+
+/// A migrator over `dir` with quick polls, recording its events.
 pub fn migrator(dir: &Dir) -> (Migrator, Events) {
     let events = Events::default();
     let sink = events.clone();
@@ -101,6 +108,21 @@ impl Events {
     pub fn clear(&self) {
         self.0.lock().unwrap().clear();
     }
+}
+
+/// Runs `test` on every engine and transport at once (the 26.9 engine over HTTP, the 18.16
+/// server over HTTP and TCP): the engines work in parallel, so the test takes the time of the
+/// slowest instead of the sum.
+pub async fn every_server<F, Fut>(test: F)
+where
+    F: Fn(Server) -> Fut,
+    Fut: std::future::Future<Output = ()>,
+{
+    let servers = crate::common::both_clients()
+        .await
+        .into_iter()
+        .map(|(s, _)| s);
+    futures_util::future::join_all(servers.map(test)).await;
 }
 
 /// A number from the server (raw HTTP, beside the client under test).

@@ -9,12 +9,12 @@ use std::time::Duration;
 use clickhouse_connect::ErrorKind;
 use clickhouse_connect::migrate::{Event, RetryPolicy};
 
+use super::every_server;
 use super::{Dir, client_in, migrator, number, table_exists};
-use crate::common::both_clients;
 
 #[tokio::test]
 async fn a_mutation_is_waited_for() {
-    for (server, _) in both_clients().await {
+    every_server(|server| async move {
         let db = server.fresh_database("migrate_mutation").await;
         let client = client_in(&server, &db);
         let dir = Dir::new("mutation");
@@ -72,13 +72,14 @@ async fn a_mutation_is_waited_for() {
         assert!(waits[0][0].0.starts_with("mutation_"), "{waits:?}");
         assert!(waits[0][0].1 > 0, "{waits:?}");
         server.run(&format!("DROP DATABASE {db}"), &[]).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_failing_mutation_fails_the_statement_within_its_bound() {
     // 18.16's system.mutations has no latest_fail_reason: there the bound is what stops it.
-    for (server, _) in both_clients().await {
+    every_server(|server| async move {
         let db = server.fresh_database("migrate_bad_mutation").await;
         let client = client_in(&server, &db);
         let dir = Dir::new("bad_mutation");
@@ -123,12 +124,13 @@ async fn a_failing_mutation_fails_the_statement_within_its_bound() {
             .post(&[], format!("KILL MUTATION WHERE database = '{db}'"))
             .await;
         server.run(&format!("DROP DATABASE {db}"), &[]).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_transient_error_is_retried() {
-    for (server, _) in both_clients().await {
+    every_server(|server| async move {
         let db = server.fresh_database("migrate_retry").await;
         let client = client_in(&server, &db);
         let params = [("database", db.as_str())];
@@ -203,12 +205,13 @@ async fn a_transient_error_is_retried() {
         );
         assert_eq!(retries[0].0, 1);
         server.run(&format!("DROP DATABASE {db}"), &[]).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn an_error_that_is_not_transient_is_not_retried() {
-    for (server, _) in both_clients().await {
+    every_server(|server| async move {
         let db = server.fresh_database("migrate_no_retry").await;
         let client = client_in(&server, &db);
         let dir = Dir::new("no_retry");
@@ -223,12 +226,13 @@ async fn an_error_that_is_not_transient_is_not_retried() {
                 .any(|e| matches!(e, Event::Retrying { .. }))
         );
         server.run(&format!("DROP DATABASE {db}"), &[]).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn cluster_placeholders_on_a_single_server() {
-    for (server, _) in both_clients().await {
+    every_server(|server| async move {
         let db = server.fresh_database("migrate_cluster").await;
         let client = client_in(&server, &db);
         let dir = Dir::new("cluster");
@@ -274,5 +278,6 @@ async fn cluster_placeholders_on_a_single_server() {
         );
         assert!(!table_exists(&server, &db, "_sqlx_migrations").await);
         server.run(&format!("DROP DATABASE {db}"), &[]).await;
-    }
+    })
+    .await;
 }

@@ -6,8 +6,8 @@ use std::path::PathBuf;
 use clickhouse_connect::ErrorKind;
 use clickhouse_connect::migrate::{Event, Force, History, Migrator, State, Status};
 
+use super::every_server;
 use super::{Dir, client_in, migrator, number, table_exists};
-use crate::common::both_clients;
 
 /// Three migrations: a simple one and two reversible ones.
 fn three(dir: &Dir) {
@@ -42,7 +42,7 @@ async fn has_column(server: &crate::common::Server, db: &str, table: &str, colum
 
 #[tokio::test]
 async fn run_rerun_run_to_undo_info_check() {
-    for (server, _) in both_clients().await {
+    every_server(|server| async move {
         let db = server.fresh_database("migrate_cycle").await;
         let client = client_in(&server, &db);
         let dir = Dir::new("cycle");
@@ -169,7 +169,8 @@ async fn run_rerun_run_to_undo_info_check() {
             "1\t1\t96\n2\t1\t96\n3\t1\t96\n"
         );
         server.run(&format!("DROP DATABASE {db}"), &[]).await;
-    }
+    })
+    .await;
 }
 
 /// The repository's `migrations/` folder (what `examples/migrate.rs` runs) applies and reverts
@@ -201,7 +202,7 @@ async fn the_repository_migrations_run_and_undo() {
 
 #[tokio::test]
 async fn a_failed_statement_is_recorded_and_the_fixed_file_resumes() {
-    for (server, _) in both_clients().await {
+    every_server(|server| async move {
         let db = server.fresh_database("migrate_resume").await;
         let client = client_in(&server, &db);
         let dir = Dir::new("resume");
@@ -301,12 +302,13 @@ async fn a_failed_statement_is_recorded_and_the_fixed_file_resumes() {
         assert!(table_exists(&server, &db, "b").await);
         assert!(migrator.check(&client).await.unwrap().is_up_to_date());
         server.run(&format!("DROP DATABASE {db}"), &[]).await;
-    }
+    })
+    .await;
 }
 
 #[tokio::test]
 async fn a_changed_applied_statement_is_refused_by_name() {
-    for (server, _) in both_clients().await {
+    every_server(|server| async move {
         let db = server.fresh_database("migrate_changed").await;
         let client = client_in(&server, &db);
         let dir = Dir::new("changed");
@@ -378,7 +380,8 @@ async fn a_changed_applied_statement_is_refused_by_name() {
         assert_eq!(report.resumed, [1]);
         assert_eq!(number(&server, &db, "SELECT count() FROM t").await, 2);
         server.run(&format!("DROP DATABASE {db}"), &[]).await;
-    }
+    })
+    .await;
 }
 
 fn migrator_again(dir: &Dir) -> (Migrator, super::Events) {
@@ -387,7 +390,7 @@ fn migrator_again(dir: &Dir) -> (Migrator, super::Events) {
 
 #[tokio::test]
 async fn applied_versions_without_files_are_refused_unless_ignored() {
-    for (server, _) in both_clients().await {
+    every_server(|server| async move {
         let db = server.fresh_database("migrate_missing").await;
         let client = client_in(&server, &db);
         let dir = Dir::new("missing");
@@ -416,7 +419,8 @@ async fn applied_versions_without_files_are_refused_unless_ignored() {
         assert_eq!(migrator.run(&client).await.unwrap().versions, [3]);
         assert!(migrator.check(&client).await.unwrap().is_up_to_date());
         server.run(&format!("DROP DATABASE {db}"), &[]).await;
-    }
+    })
+    .await;
 }
 
 /// A file the naive `split(';')` breaks: semicolons in strings and comments, escapes, nested
@@ -424,7 +428,7 @@ async fn applied_versions_without_files_are_refused_unless_ignored() {
 /// 26.x; 18.16 has none).
 #[tokio::test]
 async fn tricky_files_split_as_the_server_reads_them() {
-    for (server, _) in both_clients().await {
+    every_server(|server| async move {
         let db = server.fresh_database("migrate_tricky").await;
         let client = client_in(&server, &db);
         let dir = Dir::new("tricky");
@@ -476,5 +480,6 @@ async fn tricky_files_split_as_the_server_reads_them() {
             server.name
         );
         server.run(&format!("DROP DATABASE {db}"), &[]).await;
-    }
+    })
+    .await;
 }
