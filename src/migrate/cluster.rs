@@ -345,13 +345,11 @@ pub fn substitute_cluster(sql: &str, mode: &ClusterMode) -> String {
 /// mutations the runner waits for.
 pub(crate) fn mutation_target(sql: &str) -> Option<TableName> {
     let w = words(sql);
-    let mut i = if w.len() >= 2 && is_word(&w[0], "ALTER") && is_word(&w[1], "TABLE") {
-        2
-    } else if w.len() >= 2 && is_word(&w[0], "DELETE") && is_word(&w[1], "FROM") {
-        2
-    } else {
+    let starts = |a: &str, b: &str| w.len() >= 2 && is_word(&w[0], a) && is_word(&w[1], b);
+    if !(starts("ALTER", "TABLE") || starts("DELETE", "FROM")) {
         return None;
-    };
+    }
+    let mut i = 2;
     if w.len() > i + 1 && is_word(&w[i], "IF") && is_word(&w[i + 1], "EXISTS") {
         i += 2;
     }
