@@ -107,3 +107,74 @@ pub(crate) fn expand(path: Option<LitStr>) -> syn::Result<Tokens> {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn folder(files: &[(&str, &str)]) -> PathBuf {
+        static N: std::sync::atomic::AtomicU32 = std::sync::atomic::AtomicU32::new(0);
+        let dir = std::env::temp_dir().join(format!(
+            "chc-derive-migrate-{}-{}",
+            std::process::id(),
+            N.fetch_add(1, std::sync::atomic::Ordering::Relaxed)
+        ));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("sub")).unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.join(name), text).unwrap();
+        }
+        dir
+    }
+
+    fn expand_dir(dir: &std::path::Path) -> syn::Result<Tokens> {
+        // An absolute path replaces the manifest folder.
+        expand(Some(LitStr::new(dir.to_str().unwrap(), Span::call_site())))
+    }
+
+    #[test]
+    fn embeds_the_migration_files_in_order() {
+        let dir = folder(&[
+            ("2_b.up.sql", "SELECT 2"),
+            ("2_b.down.sql", "SELECT -2"),
+            ("1_a.sql", "SELECT 1"),
+            ("README.md", "no"),
+            ("notes.sql", "no version"),
+        ]);
+        let tokens = expand_dir(&dir).unwrap().to_string();
+        let a = tokens.find("\"1_a.sql\"").unwrap();
+        let down = tokens.find("\"2_b.down.sql\"").unwrap();
+        let up = tokens.find("\"2_b.up.sql\"").unwrap();
+        assert!(a < down && down < up, "{tokens}");
+        assert_eq!(tokens.matches("include_str").count(), 3);
+        assert!(!tokens.contains("README") && !tokens.contains("notes"));
+        assert!(tokens.contains("Migrator :: embedded"), "{tokens}");
+        std::fs::remove_dir_all(dir).unwrap();
+    }
+
+    #[test]
+    fn bad_folders_are_compile_errors() {
+        let cases: [(&[(&str, &str)], &str); 4] = [
+            (&[("v1_a.sql", "")], "expected an integer version"),
+            (
+                &[("1_a.sql", ""), ("1_b.up.sql", "")],
+                "both a simple and a reversible",
+            ),
+            (&[("1_a.down.sql", "")], "has a .down.sql but no .up.sql"),
+            (
+                &[("1_a.sql", ""), ("01_b.sql", "")],
+                "version 1 is given twice",
+            ),
+        ];
+        for (files, message) in cases {
+            let dir = folder(files);
+            let e = expand_dir(&dir).unwrap_err().to_string();
+            assert!(e.contains(message), "{files:?}: {e}");
+            std::fs::remove_dir_all(dir).unwrap();
+        }
+        let e = expand(Some(LitStr::new("/no/such/folder", Span::call_site())))
+            .unwrap_err()
+            .to_string();
+        assert!(e.contains("cannot read the folder /no/such/folder"), "{e}");
+    }
+}

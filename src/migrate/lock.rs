@@ -555,6 +555,42 @@ mod tests {
         }
     }
 
+    fn claim(lease: Duration) -> Claim {
+        Claim {
+            table: TableName::new("l"),
+            name: "migrations".into(),
+            claim: "c".into(),
+            owner: "o".into(),
+            host: "h".into(),
+            pid: 1,
+            lease,
+            seq: Arc::new(AtomicU64::new(0)),
+            valid_until: Arc::new(Mutex::new(None)),
+        }
+    }
+
+    #[test]
+    fn a_claim_is_trusted_until_its_last_write_plus_the_lease_minus_a_second() {
+        let c = claim(Duration::from_secs(3));
+        // Never written (or released): not valid.
+        assert!(c.check_valid().is_err());
+        *c.valid_until.lock().unwrap() = Some(Instant::now() + Duration::from_secs(2));
+        assert!(c.check_valid().is_ok());
+        *c.valid_until.lock().unwrap() = Some(Instant::now() - Duration::from_millis(1));
+        let e = c.check_valid().unwrap_err();
+        assert!(e.to_string().contains("may have been lost"), "{e}");
+        let lease = Lease {
+            claim: c.clone(),
+            renewer: None,
+            lost: Arc::new(Mutex::new(Some("renewal found it released".into()))),
+        };
+        *c.valid_until.lock().unwrap() = Some(Instant::now() + Duration::from_secs(2));
+        assert_eq!(
+            lease.check().unwrap_err().to_string(),
+            "renewal found it released"
+        );
+    }
+
     #[test]
     fn holders_name_who_and_where() {
         let h = Holder {

@@ -83,6 +83,16 @@
 //! the server reports as failing fails the statement). Transient errors are retried with
 //! backoff ([`RetryPolicy`]).
 //!
+//! # Known limits
+//!
+//! - Over native TCP, a server that waits for the client to send an `INSERT`'s data (the 18.16
+//!   server does) never finishes an `INSERT ... VALUES (...)` statement until the client
+//!   converts inline data itself (issue 21); use `INSERT ... SELECT` in such files, or HTTP.
+//! - The cluster paths (`ON CLUSTER` bookkeeping on three replicas, a `Replicated` database,
+//!   `system.distributed_ddl_queue` after a timeout, quorum settings for the lock) are unit-tested
+//!   and run on single servers only as far as those can show them; their integration tests need
+//!   the local cluster (`scripts/dev-cluster`).
+//!
 //! # For a sqlx `Migrate` implementation
 //!
 //! Everything works on one [`Connection`](crate::Connection):
