@@ -76,6 +76,9 @@ pub(crate) struct Environment {
     pub(crate) ddl_queue: bool,
     /// The history table and its lock table both exist.
     pub(crate) tables_exist: bool,
+    /// The server has `clusterAllReplicas` (20.x and newer): mutations are watched on every
+    /// replica; older servers watch the local replica only.
+    pub(crate) all_replicas: bool,
     /// `SET`s for every connection of the runner: on a cluster, majority quorum inserts and
     /// sequentially consistent reads, so the lock and the history read what was written on
     /// another replica.
@@ -95,7 +98,8 @@ impl Environment {
              (SELECT count() FROM system.databases WHERE name = {db} AND engine = 'Replicated') AS replicated, \
              (SELECT count() FROM system.columns WHERE database = 'system' AND table = 'mutations' AND name = 'latest_fail_reason') AS fail_reason, \
              (SELECT count() FROM system.columns WHERE database = 'system' AND table = 'distributed_ddl_queue' AND name IN ('settings', 'exception_text')) AS ddl_queue, \
-             (SELECT count() FROM system.tables WHERE database = {db} AND name IN ({}, {})) AS tables",
+             (SELECT count() FROM system.tables WHERE database = {db} AND name IN ({}, {})) AS tables, \
+             (SELECT count() FROM system.table_functions WHERE name = 'clusterAllReplicas') AS all_replicas",
             quote(&table.name),
             quote(&table.with_suffix("_lock").name)
         );
@@ -113,6 +117,7 @@ impl Environment {
         let fail_reason: u64 = row.get(2)?;
         let ddl_queue: u64 = row.get(3)?;
         let tables: u64 = row.get(4)?;
+        let all_replicas: u64 = row.get(5)?;
         let mode = if replicated > 0 {
             ClusterMode::ReplicatedDatabase {
                 name: cluster.map_or_else(|| database.clone(), str::to_owned),
@@ -150,6 +155,7 @@ impl Environment {
             mutation_fail_reason: fail_reason > 0,
             ddl_queue: ddl_queue == 2,
             tables_exist: tables == 2,
+            all_replicas: all_replicas > 0,
             session_settings,
         })
     }
@@ -732,6 +738,7 @@ mod tests {
             mutation_fail_reason: true,
             ddl_queue: true,
             tables_exist: false,
+            all_replicas: true,
             session_settings: Vec::new(),
         };
         let t = TableName::new("h");

@@ -219,6 +219,12 @@ pub(crate) async fn run_statement(
                 let entry = e
                     .server()
                     .and_then(|s| cluster::ddl_entry_from_message(&s.message));
+                if !env.ddl_queue {
+                    return Err(e.context(
+                        "the ON CLUSTER task keeps running on the hosts that did not finish, and \
+                         this server has no system.distributed_ddl_queue to watch it (before 21.x)",
+                    ));
+                }
                 let (Some(entry), Some(name)) = (entry, cluster_name(env)) else {
                     return Err(e.context(
                         "the ON CLUSTER task keeps running on the hosts that did not finish, \
@@ -283,7 +289,8 @@ fn cluster_name(env: &Environment) -> Option<&str> {
     }
 }
 
-/// Waits until `table` has no unfinished mutation (on every replica, on a cluster), reporting
+/// Waits until `table` has no unfinished mutation (on every replica of a cluster where the server
+/// has `clusterAllReplicas`, else on this one), reporting
 /// the parts left; a mutation the server reports as failing fails the statement.
 pub(crate) async fn wait_mutations(
     conn: &mut Connection,
@@ -292,11 +299,12 @@ pub(crate) async fn wait_mutations(
     table: &TableName,
     at: At,
 ) -> Result<()> {
-    let source = match &env.mode {
-        ClusterMode::OnCluster { name } | ClusterMode::ReplicatedDatabase { name } => {
+    let source = match (&env.mode, env.all_replicas) {
+        (ClusterMode::OnCluster { name } | ClusterMode::ReplicatedDatabase { name }, true) => {
             format!("clusterAllReplicas({}, system.mutations)", quote(name))
         }
-        ClusterMode::Single => "system.mutations".to_owned(),
+        // One server, or a server without clusterAllReplicas (before 20.x): this replica.
+        _ => "system.mutations".to_owned(),
     };
     let fail_reason = if env.mutation_fail_reason {
         "latest_fail_reason"
