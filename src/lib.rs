@@ -50,6 +50,7 @@ pub mod compression;
 mod error;
 mod hosts;
 mod http;
+pub mod migrate;
 pub mod native;
 mod request;
 pub mod sql;
@@ -62,6 +63,13 @@ mod wire;
 mod tests;
 
 pub use chrono_tz::Tz;
+/// Embeds a migrations folder (sqlx's format) at compile time: `migrate!("./migrations")`
+/// (relative to the crate's `Cargo.toml`; `migrate!()` reads `./migrations`) is a
+/// [`migrate::Migrator`] over the files, carried in the binary. File names are checked while
+/// compiling; an edited file rebuilds (`include_str!`), a new file is seen when the calling
+/// crate recompiles (a build script with `cargo:rerun-if-changed=migrations` makes that
+/// automatic).
+pub use clickhouse_connect_derive::migrate;
 pub use client::{
     Client, ClientBuilder, Command, Connection, Insert, InsertRow, Query, QueryResult, QueryStream,
 };

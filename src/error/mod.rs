@@ -66,6 +66,8 @@ struct Inner {
     source: Option<Cause>,
     /// The failure came while connecting (a connect or handshake timeout, say).
     connecting: bool,
+    /// What the caller was doing, outermost first (`migration 3, statement 2 (line 7)`).
+    context: Option<String>,
 }
 
 enum Detail {
@@ -98,6 +100,7 @@ impl Error {
             detail,
             source: None,
             connecting: false,
+            context: None,
         }))
     }
 
@@ -108,6 +111,17 @@ impl Error {
     /// Keeps `cause` as this error's [`source`](std::error::Error::source).
     pub(crate) fn with_source(mut self, cause: impl Into<Cause>) -> Error {
         self.0.source = Some(cause.into());
+        self
+    }
+
+    /// The same error (kind, server exception, cause unchanged), its message preceded by what
+    /// the caller was doing.
+    pub(crate) fn context(mut self, context: impl Into<String>) -> Error {
+        let context = context.into();
+        self.0.context = Some(match self.0.context.take() {
+            Some(inner) => format!("{context}: {inner}"),
+            None => context,
+        });
         self
     }
 
@@ -294,6 +308,9 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(context) = &self.0.context {
+            write!(f, "{context}: ")?;
+        }
         match &self.0.detail {
             Detail::Message(message) => match self.0.kind {
                 ErrorKind::Config => write!(f, "configuration: {message}"),
@@ -329,6 +346,9 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Error");
         d.field("kind", &self.0.kind);
+        if let Some(context) = &self.0.context {
+            d.field("context", context);
+        }
         match &self.0.detail {
             Detail::Server(e) => d.field("server", e),
             _ => d.field("message", &self.to_string()),
@@ -401,6 +421,20 @@ mod tests {
         assert_eq!(e.http_status(), Some(503));
         assert!(!Error::http(400, "bad").is_retryable());
         assert!(!Error::invalid_input("x").is_retryable());
+    }
+
+    #[test]
+    fn context_precedes_the_message_and_keeps_the_kind() {
+        let e = Error::server_exception(ServerError::new(517, "busy"))
+            .context("statement 2")
+            .context("migration 3");
+        assert_eq!(e.kind(), ErrorKind::Server);
+        assert!(e.is_retryable());
+        assert_eq!(e.server_code(), Some(517));
+        assert!(
+            e.to_string().starts_with("migration 3: statement 2: "),
+            "{e}"
+        );
     }
 
     #[test]
