@@ -50,6 +50,7 @@ pub mod compression;
 mod error;
 mod http;
 pub mod native;
+pub mod reflect;
 mod request;
 mod tcp;
 pub mod types;
