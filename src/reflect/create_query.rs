@@ -11,7 +11,7 @@
 use super::lexer::{self, Kind, Tokens};
 use super::schema::{
     ColumnDefault, Constraint, ConstraintKind, DefaultKind, Dictionary, DictionaryAttribute,
-    DictionaryCall, Projection, SkipIndex,
+    DictionaryCall, Projection, SkipIndex, TableSetting,
 };
 use crate::error::{Error, Result};
 
@@ -550,7 +550,7 @@ fn dictionary_clause(p: &Parser<'_>, i: usize, out: &mut Statement) -> Result<us
             args: Vec::new(),
         },
         range: None,
-        settings: None,
+        settings: Vec::new(),
         attributes: Vec::new(),
     });
     if all.are_words(i, &["PRIMARY", "KEY"]) {
@@ -576,7 +576,16 @@ fn dictionary_clause(p: &Parser<'_>, i: usize, out: &mut Statement) -> Result<us
         "LAYOUT" => dictionary.layout = call(p, inner)?,
         "LIFETIME" => dictionary.lifetime = Some(inner.to_owned()),
         "RANGE" => dictionary.range = Some(inner.to_owned()),
-        "SETTINGS" => dictionary.settings = Some(inner.to_owned()),
+        "SETTINGS" => {
+            for part in lexer::split_top_level(inner).map_err(|e| p.error(&e.0))? {
+                let (name, value) = part
+                    .split_once('=')
+                    .ok_or_else(|| p.error("a dictionary setting without `=`"))?;
+                dictionary
+                    .settings
+                    .push(TableSetting::new(name.trim(), value.trim()));
+            }
+        }
         _ => return Err(p.error(&format!("unexpected `{}`", all.text_of(i)))),
     }
     Ok(after)

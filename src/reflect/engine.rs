@@ -151,9 +151,21 @@ impl TableEngine {
             "Merge" | "Buffer" => Some(0),
             "Distributed" => Some(1),
             "Dictionary" => {
+                // `Dictionary(db.name)`, or as the server keeps it, `Dictionary('db.name')`.
                 if let Some(arg) = self.args.first_mut() {
-                    *arg = lexer::rename_database(arg, from, to)
-                        .map_err(|e| Error::invalid_input(e.0))?;
+                    match lexer_string(arg) {
+                        Some(text) => {
+                            if let Some(name) =
+                                text.strip_prefix(from).and_then(|r| r.strip_prefix('.'))
+                            {
+                                *arg = crate::types::quote(&format!("{to}.{name}"));
+                            }
+                        }
+                        None => {
+                            *arg = lexer::rename_database(arg, from, to)
+                                .map_err(|e| Error::invalid_input(e.0))?;
+                        }
+                    }
                 }
                 None
             }
@@ -346,13 +358,11 @@ fn variant(name: &str, args: &[String]) -> Option<MergeTreeVariant> {
 pub(crate) struct Storage {
     pub(crate) engine: Option<TableEngine>,
     pub(crate) partition_key: Option<String>,
-    pub(crate) primary_key: Option<Vec<String>>,
-    pub(crate) sorting_key: Vec<String>,
+    pub(crate) primary_key: Option<String>,
+    pub(crate) order_by: Option<String>,
     pub(crate) sampling_key: Option<String>,
     pub(crate) ttl: Option<String>,
     pub(crate) settings: Vec<TableSetting>,
-    /// Clauses reflection does not model, as written (`COMMENT` is not among them).
-    pub(crate) unknown: Vec<String>,
 }
 
 /// The clause keywords of `engine_full`, in the order the server writes them.
@@ -366,10 +376,12 @@ const CLAUSES: [&[&str]; 6] = [
 ];
 
 /// A key's expressions: `(a, b)` and `tuple(a, b)` give `[a, b]`, `tuple()` gives `[]`, `a`
-/// gives `[a]`.
-pub(crate) fn key_list(text: &str) -> Result<Vec<String>> {
+/// gives `[a]` (and text that is not SQL, itself).
+pub(crate) fn key_list(text: &str) -> Vec<String> {
     let text = text.trim();
-    let tokens = lexer::tokenize(text).map_err(|e| bad(text, &e.0))?;
+    let Ok(tokens) = lexer::tokenize(text) else {
+        return vec![text.to_owned()];
+    };
     let all = Tokens {
         text,
         tokens: &tokens,
@@ -384,7 +396,7 @@ pub(crate) fn key_list(text: &str) -> Result<Vec<String>> {
     } else {
         None
     };
-    Ok(match range {
+    match range {
         Some((a, b)) => all
             .split_commas(a, b)
             .into_iter()
@@ -392,7 +404,7 @@ pub(crate) fn key_list(text: &str) -> Result<Vec<String>> {
             .collect(),
         None if text.is_empty() => Vec::new(),
         None => vec![text.to_owned()],
-    })
+    }
 }
 
 /// Parses `engine_full`: the engine and its clauses.
@@ -424,8 +436,8 @@ pub(crate) fn parse_storage(text: &str) -> Result<Storage> {
         let value = all.slice(body, end).to_owned();
         match clause {
             0 => storage.partition_key = Some(value),
-            1 => storage.primary_key = Some(key_list(&value)?),
-            2 => storage.sorting_key = key_list(&value)?,
+            1 => storage.primary_key = Some(value),
+            2 => storage.order_by = Some(value),
             3 => storage.sampling_key = Some(value),
             4 => storage.ttl = Some(value),
             _ => {
@@ -548,8 +560,12 @@ mod tests {
         )
         .unwrap();
         assert_eq!(s.partition_key.as_deref(), Some("id % 4"));
-        assert_eq!(s.primary_key, Some(vec!["id".to_owned()]));
-        assert_eq!(s.sorting_key, ["id", "s"]);
+        assert_eq!(s.primary_key.as_deref(), Some("id"));
+        assert_eq!(s.order_by.as_deref(), Some("(id, s)"));
+        assert_eq!(key_list("(id, s)"), ["id", "s"]);
+        assert_eq!(key_list("(id)"), ["id"]);
+        assert_eq!(key_list("tuple(a, (b, c))"), ["a", "(b, c)"]);
+        assert_eq!(key_list("(a, b).1"), ["(a, b).1"]);
         assert_eq!(s.sampling_key.as_deref(), Some("id"));
         assert_eq!(
             s.ttl.as_deref(),
@@ -562,12 +578,7 @@ mod tests {
                 TableSetting::new("storage_policy", "'default'")
             ]
         );
-        assert_eq!(
-            parse_storage("MergeTree ORDER BY tuple()")
-                .unwrap()
-                .sorting_key,
-            Vec::<String>::new()
-        );
+        assert_eq!(key_list("tuple()"), Vec::<String>::new());
         assert_eq!(
             parse_storage("Memory").unwrap().engine.unwrap().name,
             "Memory"
@@ -587,6 +598,12 @@ mod tests {
         let mut e = TableEngine::parse("Dictionary(db.d)").unwrap();
         e.rename_database("db", "x").unwrap();
         assert_eq!(e.to_sql(), "Dictionary(x.d)");
+        let mut e = TableEngine::parse("Dictionary('db.d')").unwrap();
+        e.rename_database("db", "x").unwrap();
+        assert_eq!(e.to_sql(), "Dictionary('x.d')");
+        let mut e = TableEngine::parse("Dictionary('dbx.d')").unwrap();
+        e.rename_database("db", "x").unwrap();
+        assert_eq!(e.to_sql(), "Dictionary('dbx.d')");
         let mut e =
             TableEngine::parse("Buffer(other, t, 1, 10, 100, 10000, 1000000, 10000000, 100000000)")
                 .unwrap();

@@ -95,6 +95,15 @@ fn flag(row: &Row<'_>, i: usize) -> Result<bool> {
     Ok(row.get::<u64>(i)? != 0)
 }
 
+/// An index expression of several parts as the one tuple it is (`system.data_skipping_indices`
+/// writes `(a, b)` as `a, b`).
+fn one_expression(text: String) -> String {
+    match super::lexer::split_top_level(&text) {
+        Ok(parts) if parts.len() > 1 => format!("({text})"),
+        _ => text,
+    }
+}
+
 fn none_if_empty(text: String) -> Option<String> {
     (!text.is_empty()).then_some(text)
 }
@@ -218,7 +227,7 @@ pub(crate) async fn read(client: &Client, filter: &Filter) -> Result<Vec<TableSc
                 .or_default()
                 .push(SkipIndex {
                     name: text(&row, 2)?,
-                    expression: text(&row, 3)?,
+                    expression: one_expression(text(&row, 3)?),
                     index_type: text(&row, 4)?,
                     granularity: row.get::<u64>(5)?,
                 });
@@ -329,6 +338,20 @@ fn assemble(
         column.keys = row.keys;
         columns.push(column);
     }
+    if statement.creates == Creates::Dictionary {
+        // `system.columns` lists a dictionary's structure (range columns and keys first) and
+        // no defaults; the statement has both as declared.
+        for column in &mut columns {
+            column.default = declared
+                .get(column.name.as_str())
+                .and_then(|d| d.default.clone());
+        }
+        let order = |name: &str| statement.columns.iter().position(|d| d.name == name);
+        columns.sort_by_key(|c| order(&c.name));
+        for (i, column) in columns.iter_mut().enumerate() {
+            column.position = i as u64 + 1;
+        }
+    }
     let hidden_columns: Vec<String> = statement
         .columns
         .iter()
@@ -387,7 +410,7 @@ fn assemble(
         kind,
         engine: storage.engine,
         partition_key: storage.partition_key,
-        sorting_key: storage.sorting_key,
+        order_by: storage.order_by,
         primary_key: storage.primary_key,
         sampling_key: storage.sampling_key,
         ttl: storage.ttl,

@@ -4,7 +4,7 @@
 
 use uuid::Uuid;
 
-use super::engine::TableEngine;
+use super::engine::{TableEngine, key_list};
 use super::lexer;
 use crate::error::{Error, Result};
 use crate::types::DataType;
@@ -84,8 +84,8 @@ pub struct Dictionary {
     pub layout: DictionaryCall,
     /// `RANGE(...)`, as written inside the brackets (`MIN start MAX end`).
     pub range: Option<String>,
-    /// `SETTINGS(...)`, as written inside the brackets.
-    pub settings: Option<String>,
+    /// `SETTINGS(...)`.
+    pub settings: Vec<TableSetting>,
     /// Per-attribute options (`EXPRESSION`, `HIERARCHICAL`, `INJECTIVE`, `IS_OBJECT_ID`).
     pub attributes: Vec<DictionaryAttribute>,
 }
@@ -327,14 +327,15 @@ pub struct TableSchema {
     /// The storage engine (for a materialized view with storage of its own, that storage's);
     /// `None` for plain views, dictionaries and materialized views `TO` a table.
     pub engine: Option<TableEngine>,
-    /// `PARTITION BY`.
+    /// `PARTITION BY`, as written.
     pub partition_key: Option<String>,
-    /// `ORDER BY`, one expression per element (empty for `tuple()` or no key).
-    pub sorting_key: Vec<String>,
-    /// `PRIMARY KEY` when the statement gives one apart from `ORDER BY` (the effective primary
-    /// key is then this, else the sorting key: see [`TableSchema::effective_primary_key`]).
-    pub primary_key: Option<Vec<String>>,
-    /// `SAMPLE BY`.
+    /// `ORDER BY`, as written (`id`, `(id)`, `(a, b)`, `tuple()`); its expressions one by one
+    /// are [`TableSchema::sorting_key`].
+    pub order_by: Option<String>,
+    /// `PRIMARY KEY` when the statement gives one apart from `ORDER BY`, as written; the
+    /// effective key is [`TableSchema::effective_primary_key`].
+    pub primary_key: Option<String>,
+    /// `SAMPLE BY`, as written.
     pub sampling_key: Option<String>,
     /// The table `TTL` (all its rules, as written).
     pub ttl: Option<String>,
@@ -366,9 +367,17 @@ impl TableSchema {
         self.columns.iter().find(|c| c.name == name)
     }
 
-    /// The primary key: `PRIMARY KEY` if given, else the sorting key.
-    pub fn effective_primary_key(&self) -> &[String] {
-        self.primary_key.as_deref().unwrap_or(&self.sorting_key)
+    /// The sorting key's expressions (`ORDER BY (a, b)` gives `[a, b]`, `tuple()` none).
+    pub fn sorting_key(&self) -> Vec<String> {
+        self.order_by.as_deref().map(key_list).unwrap_or_default()
+    }
+
+    /// The primary key's expressions: `PRIMARY KEY` if given, else the sorting key.
+    pub fn effective_primary_key(&self) -> Vec<String> {
+        match &self.primary_key {
+            Some(key) => key_list(key),
+            None => self.sorting_key(),
+        }
     }
 
     /// Whether every column is known (no [`hidden_columns`](Self::hidden_columns)).
@@ -423,6 +432,10 @@ impl TableSchema {
                         && lexer_string(value).as_deref() == Some(from)
                     {
                         *value = crate::types::quote(database);
+                    } else if key.eq_ignore_ascii_case("query") {
+                        if let Some(query) = lexer_string(value) {
+                            *value = crate::types::quote(&rename(&query)?);
+                        }
                     }
                 }
             }
@@ -449,5 +462,52 @@ pub(crate) fn lexer_string(text: &str) -> Option<String> {
     match tokens.as_slice() {
         [t] if t.kind == lexer::Kind::String => Some(lexer::unquote(&text[t.span.clone()])),
         _ => None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::reflect::create_query;
+
+    #[test]
+    fn dictionary_sources_move_with_their_database() {
+        let statement = create_query::parse(
+            "CREATE DICTIONARY a.d (`k` UInt64) PRIMARY KEY k SOURCE(CLICKHOUSE(QUERY 'SELECT k FROM a.t' DB 'a')) LIFETIME(0) LAYOUT(FLAT())",
+            "a.d",
+        )
+        .unwrap();
+        let schema = TableSchema {
+            database: "a".into(),
+            name: "d".into(),
+            uuid: None,
+            kind: TableKind::Dictionary(statement.dictionary.unwrap()),
+            engine: None,
+            partition_key: None,
+            order_by: None,
+            primary_key: None,
+            sampling_key: None,
+            ttl: None,
+            settings: Vec::new(),
+            comment: None,
+            columns: Vec::new(),
+            skip_indexes: Vec::new(),
+            projections: Vec::new(),
+            constraints: Vec::new(),
+            query: None,
+            hidden_columns: Vec::new(),
+            create_table_query: String::new(),
+        };
+        let moved = schema.in_database("b").unwrap();
+        let TableKind::Dictionary(d) = &moved.kind else {
+            panic!()
+        };
+        assert_eq!(
+            d.source.args,
+            [
+                ("QUERY".to_owned(), "'SELECT k FROM b.t'".to_owned()),
+                ("DB".to_owned(), "'b'".to_owned())
+            ]
+        );
     }
 }
