@@ -22,12 +22,13 @@
 
 mod catalog;
 mod create_query;
-// pub mod diff;
+mod diff;
 mod engine;
 mod lexer;
 mod read;
 mod schema;
 
+pub use diff::{Change, ChangeClass, ChangeKind, ColumnProperty, SchemaDiff, diff};
 pub use engine::{EngineKind, MergeTreeEngine, MergeTreeVariant, Replication, TableEngine};
 pub use schema::{
     ColumnDefault, ColumnSchema, Constraint, ConstraintKind, DefaultKind, Dictionary,

@@ -19,7 +19,7 @@ use crate::statement::ChStatement;
 
 /// SQL text from the schema, checked to be one balanced piece (no `;`, no bracket or quote
 /// left open) before it is written raw.
-fn sql(text: &str, what: &str) -> Result<Expr> {
+pub(crate) fn sql(text: &str, what: &str) -> Result<Expr> {
     checked(text, what).map(|t| Expr::cust(t.to_owned()))
 }
 

@@ -11,14 +11,16 @@ mod create_table;
 mod database;
 mod dictionary;
 mod from_schema;
+mod plan;
 mod view;
 
-pub use alter::AlterTable;
+pub use alter::{AlterTable, ColumnProperty};
 pub use column::{ChColumn, ChType, ValueKind};
 pub use create_table::{CreateTable, Engine};
 pub use database::{CreateDatabase, DropDatabase};
 pub use dictionary::{CreateDictionary, DictAttribute, Lifetime};
 pub use from_schema::CreateStatement;
+pub use plan::{AlterPlan, AlterStep};
 pub use view::{CreateView, DropView};
 
 use sea_query::{Expr, QueryBuilder};
