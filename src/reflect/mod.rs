@@ -21,6 +21,8 @@
 //! ```
 
 mod catalog;
+#[cfg(feature = "codegen")]
+pub mod codegen;
 mod create_query;
 mod diff;
 mod engine;

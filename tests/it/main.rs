@@ -26,6 +26,7 @@ mod errors;
 mod from_block;
 mod json_object;
 mod migrations;
+mod reflect;
 mod roundtrip;
 mod tcp;
 
