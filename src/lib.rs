@@ -44,6 +44,9 @@
 //! | ClickHouse-framed compressed answers (LZ4) | 20.x and newer; older servers get HTTP gzip | every version |
 //! | JSON columns as text | 25.x and newer (`output_format_native_write_json_as_string`); older JSON object serialization is decoded too | the same |
 
+// `#[derive(FromBlock)]` names the crate `::clickhouse_connect`; reflect/ uses it too.
+extern crate self as clickhouse_connect;
+
 mod client;
 pub mod column;
 pub mod compression;
