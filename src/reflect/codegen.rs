@@ -357,6 +357,30 @@ fn mapped_nested(t: &DataType, serde: bool) -> Result<Mapped> {
     mapped(t, serde, true)
 }
 
+/// How deeply a type nests other types.
+fn nesting(t: &DataType) -> usize {
+    use DataType as T;
+    match t {
+        T::Nullable(inner) | T::LowCardinality(inner) | T::Array(inner) => 1 + nesting(inner),
+        T::Map(k, v) => 1 + nesting(k).max(nesting(v)),
+        T::Tuple(elements) => {
+            1 + elements
+                .iter()
+                .map(|e| nesting(&e.data_type))
+                .max()
+                .unwrap_or(0)
+        }
+        T::Nested(fields) => {
+            2 + fields
+                .iter()
+                .map(|f| nesting(&f.data_type))
+                .max()
+                .unwrap_or(0)
+        }
+        _ => 0,
+    }
+}
+
 /// The columns that become fields, with their field names.
 fn fields<'s>(schema: &'s TableSchema, options: &Options) -> Vec<(&'s ColumnSchema, String)> {
     let columns: Vec<&ColumnSchema> = schema
@@ -496,6 +520,10 @@ fn row_struct_tokens(schema: &TableSchema, options: &Options) -> Result<TokenStr
         }
         if serde && mapped.borrows && options.derives.contains(&Derive::Deserialize) {
             attrs.extend(quote!(#[serde(borrow)]));
+        }
+        if nesting(&column.data_type) >= 4 {
+            // Deep tuples and maps are what the column holds; clippy would ask for an alias.
+            attrs.extend(quote!(#[allow(clippy::type_complexity)]));
         }
         let field = ident(&field);
         field_tokens.push(quote! {

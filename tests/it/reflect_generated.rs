@@ -253,6 +253,7 @@ pub struct Structured {
     /// `pairs` `Array(Tuple(k String, v Nullable(Int64)))`
     pub pairs: Vec<(String, Option<i64>)>,
     /// `deep` `Tuple(a Tuple(b UInt8, c Map(String, Tuple(d String, e Array(UInt8)))), f String)`
+    #[allow(clippy::type_complexity)]
     pub deep: (
         (u8, std::collections::HashMap<String, (String, Vec<u8>)>),
         String,
