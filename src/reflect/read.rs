@@ -1,7 +1,7 @@
 //! The reflection queries (one per system table for everything asked, never one per table)
 //! and the assembly of their rows into [`TableSchema`]s.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 
 use uuid::Uuid;
 
@@ -303,10 +303,10 @@ pub(crate) async fn read(client: &Client, filter: &Filter) -> Result<Vec<TableSc
         projections = Some(map);
     }
 
-    let inner_names: HashMap<Key, ()> = tables
+    let inner_names: HashSet<Key> = tables
         .iter()
         .filter(|t| t.name.starts_with(".inner"))
-        .map(|t| ((t.database.clone(), t.name.clone()), ()))
+        .map(|t| (t.database.clone(), t.name.clone()))
         .collect();
     let mut out = Vec::new();
     for table in &tables {
@@ -342,7 +342,7 @@ fn assemble(
     rows: Vec<ColumnRow>,
     indexes: Option<Vec<SkipIndex>>,
     projections: Option<Vec<Projection>>,
-    inner_names: &HashMap<Key, ()>,
+    inner_names: &HashSet<Key>,
 ) -> Result<TableSchema> {
     let what = format!("{}.{}", table.database, table.name);
     let statement: Statement = create_query::parse(&table.create_table_query, &what)?;
@@ -421,9 +421,10 @@ fn assemble(
                         table.uuid.map(|u| format!(".inner_id.{u}")),
                         Some(format!(".inner.{}", table.name)),
                     ];
-                    let inner = candidates.into_iter().flatten().find(|name| {
-                        inner_names.contains_key(&(table.database.clone(), name.clone()))
-                    });
+                    let inner = candidates
+                        .into_iter()
+                        .flatten()
+                        .find(|name| inner_names.contains(&(table.database.clone(), name.clone())));
                     ViewTarget::Inner { table: inner }
                 }
             };
@@ -509,7 +510,7 @@ mod tests {
             comment: None,
         };
         let rows = vec![row("id", "UInt64", 1), row("v", "UInt8", 3)];
-        let schema = assemble(&table, rows, None, None, &HashMap::new()).unwrap();
+        let schema = assemble(&table, rows, None, None, &HashSet::new()).unwrap();
         assert_eq!(schema.hidden_columns, ["secret"]);
         assert!(!schema.is_complete());
         assert_eq!(
@@ -535,7 +536,7 @@ mod tests {
             vec![row("x", "Futuristic(1)", 1)],
             None,
             None,
-            &HashMap::new(),
+            &HashSet::new(),
         )
         .unwrap_err();
         assert!(err.to_string().contains("db.t.x"), "{err}");
