@@ -3,14 +3,18 @@
 //! generated structs compiled here and reading rows). The DDL round trips of the whole corpus
 //! are in the dialect's tests (`dialect/tests/reflect_roundtrip.rs`).
 
+#[cfg(feature = "codegen")]
+use clickhouse_connect::Client;
+use clickhouse_connect::ErrorKind;
+#[cfg(feature = "codegen")]
 use clickhouse_connect::reflect::codegen::{self, Derive, Options};
 use clickhouse_connect::reflect::{
     DefaultKind, EngineKind, MergeTreeVariant, TableKind, TableSchema, ViewTarget,
 };
-use clickhouse_connect::{Client, ErrorKind};
 
 use crate::common::{Server, client_for, engine, legacy, legacy_tcp};
 
+#[cfg(feature = "codegen")]
 #[path = "reflect_generated.rs"]
 mod generated;
 
@@ -292,6 +296,7 @@ async fn reflects_databases_views_and_keys_on_26_9() {
     drop(&server, &db).await;
 }
 
+#[cfg(feature = "codegen")]
 /// The tables whose Rust is generated into `reflect_generated.rs`, from their corpus files.
 const GENERATED: [(&str, &str); 7] = [
     ("06_defaults", "defaults"),
@@ -303,10 +308,12 @@ const GENERATED: [(&str, &str); 7] = [
     ("31_geo", "shapes"),
 ];
 
+#[cfg(feature = "codegen")]
 fn generation_options() -> Options {
     Options::default().derive(Derive::Deserialize)
 }
 
+#[cfg(feature = "codegen")]
 /// The generated source of every table of `GENERATED`, reflected on 26.9 (moved to a
 /// database named `app`, so the text does not depend on the test's database).
 async fn generate(client: &Client, db: &str) -> String {
@@ -329,11 +336,13 @@ async fn generate(client: &Client, db: &str) -> String {
     out
 }
 
+#[cfg(feature = "codegen")]
 async fn generated_tables(server: &Server, test: &str) -> String {
     let files: Vec<&str> = GENERATED.iter().map(|(f, _)| *f).collect();
     with_corpus(server, test, &files, &[]).await
 }
 
+#[cfg(feature = "codegen")]
 /// Formats `source` with rustfmt (edition 2024), which the test suite's toolchain has.
 fn rustfmt(source: &str) -> String {
     use std::io::Write;
@@ -359,6 +368,7 @@ fn rustfmt(source: &str) -> String {
     String::from_utf8(out.stdout).expect("text")
 }
 
+#[cfg(feature = "codegen")]
 #[tokio::test]
 async fn generated_source_is_current_and_rustfmt_clean() {
     let server = engine().await;
@@ -386,6 +396,7 @@ async fn generated_source_is_current_and_rustfmt_clean() {
     );
 }
 
+#[cfg(feature = "codegen")]
 #[tokio::test]
 async fn codegen_snapshots() {
     let server = engine().await;
@@ -445,6 +456,7 @@ async fn codegen_snapshots() {
     assert_eq!(err.kind(), ErrorKind::InvalidInput);
 }
 
+#[cfg(feature = "codegen")]
 #[tokio::test]
 async fn generated_structs_read_rows() {
     use generated::*;
