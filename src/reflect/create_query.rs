@@ -139,8 +139,12 @@ impl<'a> Parser<'a> {
     }
 }
 
-/// Parses a statement; `what` names it in errors (`db.table`).
+/// Parses a statement; `what` names it in errors (`db.table`). Tables of some database
+/// engines (`MySQL`, `PostgreSQL`, ...) have no statement: they are `Other`.
 pub(crate) fn parse(text: &str, what: &str) -> Result<Statement> {
+    if text.trim().is_empty() {
+        return Ok(Statement::other(Creates::Other(String::new())));
+    }
     let tokens = lexer::tokenize(text).map_err(|e| {
         Error::protocol(format!(
             "cannot read the CREATE statement of {what}: {}",
@@ -730,6 +734,10 @@ mod tests {
         .unwrap_err();
         assert!(err.to_string().contains("a.b"), "{err}");
         assert!(parse("SELECT 1", "a.b").is_err());
+        assert_eq!(
+            parse("", "a.b").unwrap().creates,
+            Creates::Other(String::new())
+        );
         assert!(matches!(
             parse("CREATE LIVE VIEW a.lv AS SELECT 1", "a.lv").unwrap().creates,
             Creates::Other(ref w) if w == "LIVE VIEW"
