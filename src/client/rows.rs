@@ -16,7 +16,7 @@ use crate::native::Block;
 pub(super) type DecodeBlock<T> = fn(&Block, Tz) -> (Vec<T>, Option<Error>);
 
 type NextBlock<'a> =
-    Pin<Box<dyn Future<Output = (QueryStream<'a>, Result<Option<Block>>)> + Send + 'a>>;
+    Pin<Box<dyn Future<Output = (Box<QueryStream<'a>>, Result<Option<Block>>)> + Send + 'a>>;
 
 /// The rows of a query as `T`, from [`Query::fetch_stream`](super::Query::fetch_stream).
 ///
@@ -35,7 +35,7 @@ pub struct RowStream<'a, T> {
 
 enum State<'a> {
     /// Waiting for the caller to want the next block.
-    Idle(QueryStream<'a>),
+    Idle(Box<QueryStream<'a>>),
     /// Reading the next block.
     Reading(NextBlock<'a>),
     /// The result ended, or failed.
@@ -45,7 +45,7 @@ enum State<'a> {
 impl<'a, T> RowStream<'a, T> {
     pub(super) fn new(stream: QueryStream<'a>, decode: DecodeBlock<T>) -> Self {
         RowStream {
-            state: State::Idle(stream),
+            state: State::Idle(Box::new(stream)),
             rows: Vec::new().into_iter(),
             failed: None,
             decode,
