@@ -89,4 +89,4 @@ pub use request::{
     CommandResult, HostOrder, HostOutcome, HostStatus, InsertResult, Progress, ServerInfo, Summary,
 };
 pub use types::{DataType, TypeParseError};
-pub use value::{FromBlock, Row, Value};
+pub use value::{FromBlock, Row, ToBlock, Value};
