@@ -246,6 +246,7 @@ impl<'a> Insert<'a> {
             Source::Block(block) => Box::new(OneBlock(Some(block))),
             Source::Rows(rows) => Box::new(BlockBuilder {
                 rows,
+                sizes: Vec::new(),
                 max_rows: options.insert_block_rows,
                 max_bytes: options.insert_block_bytes,
                 row_number: 0,
@@ -415,6 +416,8 @@ impl BlockSource for OneBlock {
 /// Pulls rows into blocks of the target columns.
 struct BlockBuilder {
     rows: Rows,
+    /// What the previous block's columns held: the next block's get that room up front.
+    sizes: Vec<crate::column::Capacity>,
     max_rows: usize,
     max_bytes: usize,
     row_number: u64,
@@ -435,6 +438,11 @@ impl BlockBuilder {
             .iter()
             .map(|(_, t)| Column::empty(t.clone()))
             .collect::<Result<_>>()?;
+        if self.sizes.len() == columns.len() {
+            for (column, size) in columns.iter_mut().zip(&self.sizes) {
+                column.reserve(size);
+            }
+        }
         let mut count = 0;
         while count < self.max_rows {
             let appended = match &mut self.rows {
@@ -468,6 +476,7 @@ impl BlockBuilder {
         if count == 0 {
             return Ok(None);
         }
+        self.sizes = columns.iter().map(Column::capacity).collect();
         let mut block = Block::new();
         for (column, (name, _)) in columns.into_iter().zip(targets) {
             block.push(name.clone(), column)?;

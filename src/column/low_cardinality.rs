@@ -87,7 +87,7 @@ pub struct LowCardinalityColumn {
     dictionary: Box<Column>,
     keys: LowCardinalityKeys,
     /// Encoded dictionary values to their keys, built on the first append.
-    lookup: Option<HashMap<Vec<u8>, usize>>,
+    lookup: Option<HashMap<Vec<u8>, usize, foldhash::fast::RandomState>>,
 }
 
 impl PartialEq for LowCardinalityColumn {
@@ -123,7 +123,7 @@ impl LowCardinalityColumn {
         let dictionary = &self.dictionary;
         let start = usize::from(self.nullable);
         let lookup = self.lookup.get_or_insert_with(|| {
-            let mut map = HashMap::new();
+            let mut map = HashMap::with_hasher(foldhash::fast::RandomState::default());
             let mut bytes = Vec::new();
             for i in start..dictionary.len() {
                 bytes.clear();
@@ -149,6 +149,14 @@ impl LowCardinalityColumn {
 
     /// Appends a row with dictionary index `key`, widening the keys when needed.
     pub(crate) fn push_key(&mut self, key: usize) {
+        // The keys' width fits nearly always: push in place.
+        match &mut self.keys {
+            LowCardinalityKeys::U8(k) if key <= u8::MAX as usize => return k.push(key as u8),
+            LowCardinalityKeys::U16(k) if key <= u16::MAX as usize => return k.push(key as u16),
+            LowCardinalityKeys::U32(k) if key <= u32::MAX as usize => return k.push(key as u32),
+            LowCardinalityKeys::U64(k) => return k.push(key as u64),
+            _ => {}
+        }
         let keys = std::mem::replace(&mut self.keys, LowCardinalityKeys::U8(Vec::new()));
         self.keys = match keys {
             LowCardinalityKeys::U8(mut k) if key <= u8::MAX as usize => {

@@ -74,10 +74,23 @@ impl StringColumn {
         &self.wire
     }
 
+    /// Makes room for `rows` more rows of `bytes` bytes in all (length prefixes included).
+    pub(crate) fn reserve(&mut self, rows: usize, bytes: usize) {
+        self.bounds.reserve(rows);
+        self.wire.reserve(bytes);
+    }
+
     /// Appends a row.
+    #[inline]
     pub fn push(&mut self, value: &[u8]) {
-        put_varuint(&mut self.wire, value.len() as u64);
-        self.long_rows |= value.len() >= 0x80;
+        if value.len() < 0x80 {
+            // A one-byte length prefix: the common case, without the general encoder.
+            self.wire.reserve(value.len() + 1);
+            self.wire.push(value.len() as u8);
+        } else {
+            put_varuint(&mut self.wire, value.len() as u64);
+            self.long_rows = true;
+        }
         self.wire.extend_from_slice(value);
         self.bounds.push(self.wire.len());
     }

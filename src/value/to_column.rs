@@ -149,11 +149,20 @@ pub(crate) fn push_bytes(column: &mut Column, v: &[u8], text: bool) -> Result<()
 
 /// The dictionary key of `v` in a `LowCardinality(String)` column, added when new.
 fn push_low_cardinality_string(c: &mut LowCardinalityColumn, v: &[u8]) {
-    // The lookup key is the value as the dictionary stores it: a length prefix, the bytes.
-    let mut encoded = Vec::with_capacity(v.len() + 2);
-    crate::wire::put_varuint(&mut encoded, v.len() as u64);
-    encoded.extend_from_slice(v);
-    let key = match c.find(&encoded) {
+    // The lookup key is the value as the dictionary stores it: a length prefix, the bytes
+    // (built on the stack for short values: no allocation per row).
+    let mut stack = [0u8; 64];
+    let mut heap = Vec::new();
+    let encoded: &[u8] = if v.len() < 0x80 && v.len() < stack.len() {
+        stack[0] = v.len() as u8;
+        stack[1..=v.len()].copy_from_slice(v);
+        &stack[..=v.len()]
+    } else {
+        crate::wire::put_varuint(&mut heap, v.len() as u64);
+        heap.extend_from_slice(v);
+        &heap
+    };
+    let key = match c.find(encoded) {
         Some(key) => key,
         None => {
             if c.is_nullable() && c.dictionary().is_empty() {
@@ -166,7 +175,7 @@ fn push_low_cardinality_string(c: &mut LowCardinalityColumn, v: &[u8]) {
             if let (_, ColumnData::String(d)) = c.dictionary_mut().parts_mut() {
                 d.push(v);
             }
-            c.remember(encoded, key);
+            c.remember(encoded.to_vec(), key);
             key
         }
     };
@@ -201,7 +210,17 @@ pub(crate) fn push_null(column: &mut Column) -> Result<()> {
         (_, ColumnData::Nullable(c)) => {
             let (nulls, values) = c.parts_mut();
             nulls.push(1);
-            values.push_default()
+            // The value under a NULL is the type's default: the common layouts directly.
+            match values.parts_mut() {
+                (DataType::String, ColumnData::String(s)) => s.push(b""),
+                (DataType::UInt64, ColumnData::UInt64(v)) => v.push(0),
+                (DataType::Int64, ColumnData::Int64(v)) => v.push(0),
+                (DataType::UInt32, ColumnData::UInt32(v)) => v.push(0),
+                (DataType::Int32, ColumnData::Int32(v)) => v.push(0),
+                (DataType::Float64, ColumnData::Float64(v)) => v.push(0.0),
+                _ => return values.push_default(),
+            }
+            Ok(())
         }
         _ => push_slow(column, Value::Null),
     }
