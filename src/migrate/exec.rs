@@ -18,7 +18,9 @@ use crate::types::quote;
 ///
 /// Retried: server errors that say "not now" ([`Error::is_retryable`]: `CANNOT_ASSIGN_ALTER`
 /// (517), too many simultaneous queries, too many parts, Keeper trouble, a read-only replica,
-/// ...) and connection failures. Not retried: client-side timeouts, because the statement may
+/// a quorum write still waiting for its replicas (286), ...), a replica that has not fetched the
+/// last quorum write yet (`REPLICA_IS_NOT_IN_QUORUM`, 289: on a cluster the runner reads with
+/// `select_sequential_consistency`), and connection failures. Not retried: client-side timeouts, because the statement may
 /// still be running on the server and a second copy of a non-idempotent statement (an `INSERT`)
 /// would do its work twice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,8 +61,18 @@ impl RetryPolicy {
 
     /// Whether `error` is worth another try of a migration statement.
     pub fn retries(error: &Error) -> bool {
-        error.is_retryable() && error.kind() != ErrorKind::Timeout
+        transient(error) && error.kind() != ErrorKind::Timeout
     }
+}
+
+/// `REPLICA_IS_NOT_IN_QUORUM`: a sequentially consistent read on a replica that has not fetched
+/// the last quorum write yet; it will.
+const REPLICA_IS_NOT_IN_QUORUM: i32 = 289;
+
+/// Whether the runner's own requests (bookkeeping, lock, watching) try `error` again: what the
+/// driver classes as retryable, and a replica not yet in the quorum.
+pub(crate) fn transient(error: &Error) -> bool {
+    error.is_retryable() || error.server_code() == Some(REPLICA_IS_NOT_IN_QUORUM)
 }
 
 /// How statements are run: retries, bounds on waits, the cluster, progress callbacks. Shared
@@ -379,7 +391,7 @@ pub(crate) async fn query_retrying(
         attempt += 1;
         match conn.query(sql).fetch().await {
             Ok(v) => return Ok(v),
-            Err(e) if e.is_retryable() && attempt < policy.attempts => {
+            Err(e) if transient(&e) && attempt < policy.attempts => {
                 tokio::time::sleep(policy.delay(attempt)).await;
             }
             Err(e) => return Err(e),
@@ -399,7 +411,7 @@ pub(crate) async fn command_retrying(
         attempt += 1;
         match conn.command(sql).await {
             Ok(_) => return Ok(()),
-            Err(e) if e.is_retryable() && attempt < policy.attempts => {
+            Err(e) if transient(&e) && attempt < policy.attempts => {
                 tokio::time::sleep(policy.delay(attempt)).await;
             }
             Err(e) => return Err(e),
@@ -430,6 +442,9 @@ mod tests {
         assert!(RetryPolicy::retries(&server(252)));
         assert!(!RetryPolicy::retries(&server(60)));
         assert!(!RetryPolicy::retries(&server(159)));
+        // A replica behind the quorum (on a cluster the runner reads sequentially consistent).
+        assert!(RetryPolicy::retries(&server(289)));
+        assert!(RetryPolicy::retries(&server(286)));
         assert!(RetryPolicy::retries(&Error::connection("refused")));
         // The statement may still run on the server: never sent twice.
         assert!(!RetryPolicy::retries(&Error::timeout("slow")));
