@@ -22,6 +22,12 @@ pub struct ClickHouseConnection {
     pub(crate) rollback_pending: bool,
     /// When the connection last answered; a ping within [`FRESH`] of it is not sent.
     pub(crate) last_answer: std::time::Instant,
+    /// How sqlx's `Migrator` applies migrations here.
+    pub(crate) migrate: clickhouse_connect::migrate::ApplyOptions,
+    /// How sqlx's `Migrator` takes its lock.
+    pub(crate) migrate_lock: clickhouse_connect::migrate::LockOptions,
+    /// The migrations lock, between sqlx's `lock` and `unlock`.
+    pub(crate) lease: Option<clickhouse_connect::migrate::Lease>,
 }
 
 /// How long after an answer a connection counts as alive without a ping (sqlx's pool pings on
@@ -69,7 +75,8 @@ impl Connection for ClickHouseConnection {
     type Database = ClickHouse;
     type Options = ClickHouseConnectOptions;
 
-    async fn close(self) -> Result<(), Error> {
+    async fn close(mut self) -> Result<(), Error> {
+        crate::migrate::release_lock(&mut self).await;
         self.inner.close().await.map_err(to_sqlx)
     }
 
@@ -80,7 +87,11 @@ impl Connection for ClickHouseConnection {
 
     /// A Ping over TCP, `GET /ping` over HTTP; skipped when the connection answered within the
     /// last second (sqlx's pool pings on every acquire and release).
+    ///
+    /// A migrations lock still held is released first: sqlx's `Migrator` returns early on an
+    /// error without calling `unlock`, and the pool pings the connection when it comes back.
     async fn ping(&mut self) -> Result<(), Error> {
+        crate::migrate::release_lock(self).await;
         if self.last_answer.elapsed() < FRESH {
             return Ok(());
         }

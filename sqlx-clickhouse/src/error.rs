@@ -10,14 +10,23 @@ use sqlx_core::error::{DatabaseError, Error, ErrorKind};
 
 /// An exception the server raised, as a sqlx `DatabaseError`: `code()` is the ClickHouse code
 /// (`"60"`), `message()` the server's message; it derefs to the driver's [`ServerError`] (name,
-/// server version, stack trace, nested exceptions).
+/// server version, stack trace, nested exceptions). Its `Display` shows what the driver was
+/// doing first where it said (`migration 3 (add price), statement 2 (line 7): ...`).
 #[derive(Debug)]
-pub struct ClickHouseDatabaseError(pub(crate) Box<ServerError>);
+pub struct ClickHouseDatabaseError {
+    server: Box<ServerError>,
+    context: Option<String>,
+}
 
 impl ClickHouseDatabaseError {
     /// The driver's server error.
     pub fn server_error(&self) -> &ServerError {
-        &self.0
+        &self.server
+    }
+
+    /// What the driver was doing when the server refused (a migration's statement, say).
+    pub fn context(&self) -> Option<&str> {
+        self.context.as_deref()
     }
 }
 
@@ -25,29 +34,32 @@ impl std::ops::Deref for ClickHouseDatabaseError {
     type Target = ServerError;
 
     fn deref(&self) -> &ServerError {
-        &self.0
+        &self.server
     }
 }
 
 impl fmt::Display for ClickHouseDatabaseError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        fmt::Display::fmt(&self.0, f)
+        if let Some(context) = &self.context {
+            write!(f, "{context}: ")?;
+        }
+        fmt::Display::fmt(&self.server, f)
     }
 }
 
 impl StdError for ClickHouseDatabaseError {
     fn source(&self) -> Option<&(dyn StdError + 'static)> {
-        self.0.source()
+        self.server.source()
     }
 }
 
 impl DatabaseError for ClickHouseDatabaseError {
     fn message(&self) -> &str {
-        &self.0.message
+        &self.server.message
     }
 
     fn code(&self) -> Option<Cow<'_, str>> {
-        Some(Cow::Owned(self.0.code().to_string()))
+        Some(Cow::Owned(self.server.code().to_string()))
     }
 
     fn as_error(&self) -> &(dyn StdError + Send + Sync + 'static) {
@@ -73,7 +85,10 @@ impl DatabaseError for ClickHouseDatabaseError {
 /// driver's error stays reachable as the source where sqlx's variant has one.
 pub(crate) fn to_sqlx(e: clickhouse_connect::Error) -> Error {
     if let Some(server) = e.server() {
-        return Error::Database(Box::new(ClickHouseDatabaseError(Box::new(server.clone()))));
+        return Error::Database(Box::new(ClickHouseDatabaseError {
+            server: Box::new(server.clone()),
+            context: e.context_text().map(str::to_owned),
+        }));
     }
     match e.kind() {
         DriverKind::Connection => Error::Io(std::io::Error::new(

@@ -5,6 +5,7 @@ use std::str::FromStr;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
+use clickhouse_connect::migrate::{ApplyOptions, LockOptions};
 use clickhouse_connect::{Client, ClientBuilder};
 use log::LevelFilter;
 use sqlx_core::connection::{ConnectOptions, LogSettings};
@@ -20,6 +21,8 @@ use crate::error::to_sqlx;
 ///
 /// - `transactions=experimental`: let `begin()` use the server's experimental transactions
 ///   (by default `begin()` is an error; see [`ClickHouseTransactionManager`](crate::ClickHouseTransactionManager)).
+/// - `migrations_cluster=NAME`: sqlx's `Migrator` keeps its history and lock tables `ON CLUSTER
+///   NAME`, replicated, so every host sees one history (see [`migrations`](Self::migrations)).
 ///
 /// The connections of one set of options share one driver `Client` (and its native connection
 /// pool or HTTP connections); sqlx's pool decides how many are open. Over HTTP each sqlx
@@ -31,6 +34,8 @@ pub struct ClickHouseConnectOptions {
     builder: ClientBuilder,
     pub(crate) transactions: bool,
     pub(crate) log_settings: LogSettings,
+    pub(crate) migrate: ApplyOptions,
+    pub(crate) migrate_lock: LockOptions,
     client: Arc<OnceLock<Client>>,
 }
 
@@ -39,6 +44,8 @@ impl std::fmt::Debug for ClickHouseConnectOptions {
         f.debug_struct("ClickHouseConnectOptions")
             .field("url", &self.to_url_lossy().as_str())
             .field("transactions", &self.transactions)
+            .field("migrate", &self.migrate)
+            .field("migrate_lock", &self.migrate_lock)
             .finish_non_exhaustive()
     }
 }
@@ -78,6 +85,21 @@ impl ClickHouseConnectOptions {
         self
     }
 
+    /// How sqlx's `Migrator` applies migrations on these connections: cluster, mutation and
+    /// `ON CLUSTER` waits, retries, progress events (the driver's migrations runner's
+    /// [`ApplyOptions`]; the bookkeeping is the same, so either runner can continue the other's
+    /// work).
+    pub fn migrations(mut self, options: ApplyOptions) -> Self {
+        self.migrate = options;
+        self
+    }
+
+    /// How sqlx's `Migrator` takes its lock (lease, how long to wait for another runner).
+    pub fn migrations_lock(mut self, options: LockOptions) -> Self {
+        self.migrate_lock = options;
+        self
+    }
+
     /// The driver's client for these options (built once, shared by clones).
     pub fn client(&self) -> Result<Client, Error> {
         if let Some(client) = self.client.get() {
@@ -109,15 +131,19 @@ impl ConnectOptions for ClickHouseConnectOptions {
     fn from_url(url: &Url) -> Result<Self, Error> {
         let mut url = url.clone();
         let mut transactions = false;
+        let mut migrate = ApplyOptions::default();
         let pairs: Vec<(String, String)> = url
             .query_pairs()
-            .filter(|(k, v)| {
-                if k == "transactions" {
+            .filter(|(k, v)| match k.as_ref() {
+                "transactions" => {
                     transactions = v == "experimental";
                     false
-                } else {
-                    true
                 }
+                "migrations_cluster" => {
+                    migrate = std::mem::take(&mut migrate).cluster(v.as_ref());
+                    false
+                }
+                _ => true,
             })
             .map(|(k, v)| (k.into_owned(), v.into_owned()))
             .collect();
@@ -134,6 +160,8 @@ impl ConnectOptions for ClickHouseConnectOptions {
             builder,
             transactions,
             log_settings: LogSettings::default(),
+            migrate,
+            migrate_lock: LockOptions::default(),
             client: Arc::default(),
         })
     }
@@ -144,6 +172,10 @@ impl ConnectOptions for ClickHouseConnectOptions {
         if self.transactions {
             url.query_pairs_mut()
                 .append_pair("transactions", "experimental");
+        }
+        if let Some(cluster) = self.migrate.cluster_name() {
+            url.query_pairs_mut()
+                .append_pair("migrations_cluster", cluster);
         }
         url
     }
@@ -159,6 +191,9 @@ impl ConnectOptions for ClickHouseConnectOptions {
             depth: 0,
             rollback_pending: false,
             last_answer: std::time::Instant::now(),
+            migrate: self.migrate.clone(),
+            migrate_lock: self.migrate_lock.clone(),
+            lease: None,
         })
     }
 

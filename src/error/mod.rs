@@ -217,6 +217,12 @@ impl Error {
         }
     }
 
+    /// What the caller was doing when it failed, outermost first (`migration 3 (add price),
+    /// statement 2 (line 7)`), if a toolkit part said so; `Display` shows it before the message.
+    pub fn context_text(&self) -> Option<&str> {
+        self.0.context.as_deref()
+    }
+
     /// The server's error code, if the server raised an exception (`60` for `UNKNOWN_TABLE`).
     pub fn server_code(&self) -> Option<i32> {
         self.server().map(|e| e.code.code())

@@ -187,6 +187,11 @@ impl ApplyOptions {
     pub fn owner_id(&self) -> &str {
         &self.owner
     }
+
+    /// The cluster set with [`cluster`](Self::cluster), if any.
+    pub fn cluster_name(&self) -> Option<&str> {
+        self.cluster.as_deref()
+    }
 }
 
 /// Where a statement is, for events and errors.

@@ -1,95 +1,13 @@
-//! The sqlx driver against the real engines, with the dependency set a user writes:
-//! `sqlx = { version = "0.9", default-features = false, features = ["runtime-tokio", "macros",
-//! "migrate", "derive"] }` plus `sqlx-clickhouse`.
-//!
-//! Engines (started by `scripts/dev-servers up`, which the README's test command runs):
-//! `CLICKHOUSE_URL` (26.9 over HTTP), `CLICKHOUSE_LEGACY_URL` (18.16 over HTTP),
-//! `CLICKHOUSE_TCP_URL` (18.16 over TCP). Declared version limits: 18.16 has no server-side
-//! parameters on either transport, so statements with binds run on 26.9 and are refused with a
-//! clear error on 18.16.
-
-#![allow(missing_docs)]
+//! Pools, binds, rows, streams, errors, transactions and databases through sqlx.
 
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
-use std::time::Duration;
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use futures_util::TryStreamExt;
 use sqlx::{Acquire, Connection, Executor, QueryBuilder, Row};
-use sqlx_clickhouse::{
-    ClickHouse, ClickHouseConnectOptions, ClickHousePool, ClickHousePoolOptions,
-};
+use sqlx_clickhouse::{ClickHouse, ClickHousePool, ClickHousePoolOptions};
 
-const HOW_TO_START: &str = "start the local engines with `scripts/dev-servers up` (or run the \
-     whole suite with `scripts/test`), or point the variable at your own server";
-
-/// One engine: a name, the URL the driver uses, and whether it takes server-side parameters.
-struct Engine {
-    name: &'static str,
-    url: String,
-    binds: bool,
-}
-
-fn var(name: &str, default: &str) -> String {
-    std::env::var(name).unwrap_or_else(|_| default.to_owned())
-}
-
-fn engines() -> Vec<Engine> {
-    vec![
-        Engine {
-            name: "ClickHouse 26.9 over HTTP",
-            url: var("CLICKHOUSE_URL", "http://127.0.0.1:28123"),
-            binds: true,
-        },
-        Engine {
-            name: "ClickHouse 18.16 over HTTP",
-            url: var("CLICKHOUSE_LEGACY_URL", "http://127.0.0.1:18123"),
-            binds: false,
-        },
-        Engine {
-            name: "ClickHouse 18.16 over TCP",
-            url: var("CLICKHOUSE_TCP_URL", "tcp://127.0.0.1:19000"),
-            binds: false,
-        },
-    ]
-}
-
-async fn pool(engine: &Engine, connections: u32) -> ClickHousePool {
-    ClickHousePoolOptions::new()
-        .max_connections(connections)
-        .acquire_timeout(Duration::from_secs(30))
-        .connect(&engine.url)
-        .await
-        .unwrap_or_else(|e| panic!("{} at {}: {e}: {HOW_TO_START}", engine.name, engine.url))
-}
-
-/// A fresh database for one test on `engine`, and a pool in it.
-async fn fresh(engine: &Engine, test: &str) -> (String, ClickHousePool) {
-    let admin = pool(engine, 1).await;
-    let db = format!("sqlx_{test}_{}", std::process::id());
-    admin
-        .execute(sqlx::AssertSqlSafe(format!("DROP DATABASE IF EXISTS {db}")))
-        .await
-        .unwrap();
-    admin
-        .execute(sqlx::AssertSqlSafe(format!("CREATE DATABASE {db}")))
-        .await
-        .unwrap();
-    admin.close().await;
-    let options: ClickHouseConnectOptions = engine.url.parse().unwrap();
-    let pool = ClickHousePoolOptions::new()
-        .max_connections(4)
-        .connect_with(options.database(&db))
-        .await
-        .unwrap();
-    (db, pool)
-}
-
-async fn drop_database(pool: &ClickHousePool, db: &str) {
-    pool.execute(sqlx::AssertSqlSafe(format!("DROP DATABASE {db}")))
-        .await
-        .unwrap();
-}
+use crate::common::{drop_database, engines, fresh, pool};
 
 #[derive(Debug, PartialEq, sqlx::FromRow)]
 struct Event {
