@@ -14,6 +14,7 @@ mod insert;
 mod options;
 mod query;
 mod result;
+mod rows;
 mod slot;
 mod trace;
 
@@ -24,3 +25,4 @@ pub use connection::Connection;
 pub use insert::{Insert, InsertRow};
 pub use query::{Query, QueryStream};
 pub use result::QueryResult;
+pub use rows::RowStream;
