@@ -10,9 +10,17 @@
 //! - `{cluster}` in a migration file is replaced by the cluster's name (quoted as the place needs:
 //!   a bare identifier, or escaped inside a string literal).
 //! - The per-host outcome of an `ON CLUSTER` statement is read back: the rows the server
-//!   returns (a host with a non-zero `status` fails the statement), and when the server stops
-//!   waiting (`TIMEOUT_EXCEEDED`, the task keeps running in the background) or the client times
-//!   out, `system.distributed_ddl_queue` is watched until every host finished, or one failed.
+//!   returns (a host with a non-zero `status` fails the statement). The runner asks the server
+//!   to wait for the hosts (`distributed_ddl_task_timeout`) a little less long than the client
+//!   waits for the answer, so that the server, not the client, gives up first and names the
+//!   task. When it does (`TIMEOUT_EXCEEDED`, the task keeps running in the background), the task
+//!   is watched until every host finished, or one failed, or [`ddl_timeout`](super::ApplyOptions::ddl_timeout)
+//!   passed: in `system.distributed_ddl_queue` (21.x and newer), else in Keeper through
+//!   `system.zookeeper` (the task's `finished/<host>` nodes). A timeout names the hosts that
+//!   have not finished and those that have.
+//! - On a cluster the runner recreates the bookkeeping tables `ON CLUSTER` only when they are
+//!   missing here or have fewer replicas than the cluster has hosts, so a run does not wait for
+//!   a host that is down when every host has them already.
 
 use std::time::{Duration, Instant};
 
@@ -74,8 +82,13 @@ pub(crate) struct Environment {
     pub(crate) mutation_fail_reason: bool,
     /// `system.distributed_ddl_queue` exists with its `settings` column (21.x and newer).
     pub(crate) ddl_queue: bool,
-    /// The history table and its lock table both exist.
-    pub(crate) tables_exist: bool,
+    /// The server has the `distributed_ddl_output_mode` setting (21.x and newer).
+    pub(crate) ddl_output_mode: bool,
+    /// The history table and its lock table exist where they must: here (one server, or a
+    /// `Replicated` database, whose DDL reaches every replica by itself), or on a cluster here
+    /// with as many replicas registered as the cluster has hosts. Otherwise the runner creates
+    /// them (`IF NOT EXISTS`, `ON CLUSTER` on a cluster).
+    pub(crate) bookkeeping_ready: bool,
     /// The server has `clusterAllReplicas` (20.x and newer): mutations are watched on every
     /// replica; older servers watch the local replica only.
     pub(crate) all_replicas: bool,
@@ -99,7 +112,8 @@ impl Environment {
              (SELECT count() FROM system.columns WHERE database = 'system' AND table = 'mutations' AND name = 'latest_fail_reason') AS fail_reason, \
              (SELECT count() FROM system.columns WHERE database = 'system' AND table = 'distributed_ddl_queue' AND name IN ('settings', 'exception_text')) AS ddl_queue, \
              (SELECT count() FROM system.tables WHERE database = {db} AND name IN ({}, {})) AS tables, \
-             (SELECT count() FROM system.table_functions WHERE name = 'clusterAllReplicas') AS all_replicas",
+             (SELECT count() FROM system.table_functions WHERE name = 'clusterAllReplicas') AS all_replicas, \
+             (SELECT count() FROM system.settings WHERE name = 'distributed_ddl_output_mode') AS output_mode",
             quote(&table.name),
             quote(&table.with_suffix("_lock").name)
         );
@@ -118,6 +132,7 @@ impl Environment {
         let ddl_queue: u64 = row.get(3)?;
         let tables: u64 = row.get(4)?;
         let all_replicas: u64 = row.get(5)?;
+        let output_mode: u64 = row.get(6)?;
         let mode = if replicated > 0 {
             ClusterMode::ReplicatedDatabase {
                 name: cluster.map_or_else(|| database.clone(), str::to_owned),
@@ -130,10 +145,17 @@ impl Environment {
             ClusterMode::Single
         };
         let mut session_settings = Vec::new();
+        let mut bookkeeping_ready = tables == 2;
         if let Some(name) = mode.name() {
+            let replicas = format!(
+                "FROM system.replicas WHERE database = {db} AND table IN ({}, {})",
+                quote(&table.name),
+                quote(&table.with_suffix("_lock").name)
+            );
             let sql = format!(
                 "SELECT (SELECT count() FROM system.clusters WHERE cluster = {}), \
-                 (SELECT count() FROM system.settings WHERE name = 'insert_quorum_parallel')",
+                 (SELECT count() FROM system.settings WHERE name = 'insert_quorum_parallel'), \
+                 (SELECT count() {replicas}), (SELECT toUInt64(min(total_replicas)) {replicas})",
                 quote(name)
             );
             let result = conn
@@ -147,14 +169,20 @@ impl Environment {
                 .ok_or_else(|| Error::protocol("the cluster query returned no row"))?;
             let hosts: u64 = row.get(0)?;
             let parallel: u64 = row.get(1)?;
+            let replicated_tables: u64 = row.get(2)?;
+            let fewest_replicas: u64 = row.get(3)?;
             session_settings = quorum_settings(hosts, parallel > 0);
+            if matches!(mode, ClusterMode::OnCluster { .. }) {
+                bookkeeping_ready &= replicated_tables == 2 && fewest_replicas >= hosts;
+            }
         }
         Ok(Environment {
             mode,
             database,
             mutation_fail_reason: fail_reason > 0,
             ddl_queue: ddl_queue == 2,
-            tables_exist: tables == 2,
+            ddl_output_mode: output_mode > 0,
+            bookkeeping_ready,
             all_replicas: all_replicas > 0,
             session_settings,
         })
@@ -242,11 +270,31 @@ fn is_word(token: &(TokenKind, &str), word: &str) -> bool {
     token.0 == TokenKind::Word && token.1.eq_ignore_ascii_case(word)
 }
 
-/// Whether a statement runs `ON CLUSTER`.
+/// The statements whose `ON CLUSTER` form goes through the distributed DDL queue and answers
+/// with one row per host.
+const DISTRIBUTED_DDL: &[&str] = &[
+    "ALTER", "ATTACH", "CREATE", "DELETE", "DETACH", "DROP", "EXCHANGE", "GRANT", "OPTIMIZE",
+    "RENAME", "REVOKE", "SYSTEM", "TRUNCATE", "UNDROP",
+];
+
+/// Whether a statement runs `ON CLUSTER` through the distributed DDL queue: a DDL statement with
+/// `ON CLUSTER <name>` (not a `JOIN ... ON cluster = ...` of a query).
 pub(crate) fn has_on_cluster(sql: &str) -> bool {
-    words(sql)
-        .windows(2)
-        .any(|w| is_word(&w[0], "ON") && is_word(&w[1], "CLUSTER"))
+    let w = words(sql);
+    let Some(first) = w.first() else {
+        return false;
+    };
+    if !DISTRIBUTED_DDL.iter().any(|k| is_word(first, k)) {
+        return false;
+    }
+    w.windows(3).any(|w| {
+        is_word(&w[0], "ON")
+            && is_word(&w[1], "CLUSTER")
+            && (matches!(
+                w[2].0,
+                TokenKind::Word | TokenKind::QuotedIdentifier | TokenKind::String
+            ) || w[2].1 == "{")
+    })
 }
 
 /// `sql` with `{cluster}` replaced for `mode` (and in a Replicated database, `ON CLUSTER
@@ -414,15 +462,57 @@ pub(crate) fn ddl_entry_from_message(message: &str) -> Option<String> {
     (!digits.is_empty()).then(|| format!("query-{digits}"))
 }
 
-/// Runs an `ON CLUSTER` statement and reads back each host's outcome.
+/// The Keeper path of the task (`/clickhouse/task_queue/ddl/query-0000000012`) a
+/// `TIMEOUT_EXCEEDED` message of a distributed DDL names.
+pub(crate) fn ddl_task_path_from_message(message: &str) -> Option<String> {
+    let entry = ddl_entry_from_message(message)?;
+    let at = message.find(&entry)?;
+    let start = message[..at]
+        .rfind(char::is_whitespace)
+        .map_or(0, |i| i + 1);
+    let path = &message[start..at + entry.len()];
+    (path.starts_with('/') && path.len() > entry.len() + 1).then(|| path.to_owned())
+}
+
+/// How long the server waits for the hosts of an `ON CLUSTER` statement
+/// (`distributed_ddl_task_timeout`, whole seconds, at least 1: 0 would not wait at all) and how
+/// long the client waits for its answer, given the client's timeout: the server gives up a
+/// second or more before the client, so that it names the task, which the runner then watches.
+/// Without a client timeout, the server's default of 180 s.
+pub(crate) fn ddl_waits(client: Option<Duration>) -> (u64, Option<Duration>) {
+    match client {
+        None => (180, None),
+        Some(t) => {
+            let server = t.as_secs().saturating_sub(1).clamp(1, 180);
+            (server, Some(t.max(Duration::from_secs(server + 1))))
+        }
+    }
+}
+
+/// Runs an `ON CLUSTER` statement and reads back each host's outcome. The server waits for the
+/// hosts a little less long than the client waits for it ([`ddl_waits`]), and answers one row
+/// per host (`distributed_ddl_output_mode = 'throw'` where the setting exists). Both are `SET`
+/// on the connection's session, not sent with the query: the native protocol before 19.11
+/// (18.16) takes no per-query settings.
 pub(crate) async fn run_on_cluster(
     conn: &mut Connection,
+    env: &Environment,
     sql: &str,
     timeout: Option<Duration>,
     marker: Option<&str>,
 ) -> Result<()> {
+    let (server_wait, client_wait) = ddl_waits(timeout.or(conn.client().options().request_timeout));
+    let mut sets = vec![format!("SET distributed_ddl_task_timeout = {server_wait}")];
+    if env.ddl_output_mode {
+        sets.push("SET distributed_ddl_output_mode = 'throw'".to_owned());
+    }
+    for set in sets {
+        conn.command(set.as_str())
+            .await
+            .map_err(|e| e.context(set.clone()))?;
+    }
     let mut query = conn.query(sql);
-    if let Some(t) = timeout {
+    if let Some(t) = client_wait {
         query = query.timeout(t);
     }
     if let Some(marker) = marker {
@@ -432,7 +522,11 @@ pub(crate) async fn run_on_cluster(
     let names = result.column_names();
     let position = |name: &str| names.iter().position(|n| n == name);
     let (Some(host), Some(status)) = (position("host"), position("status")) else {
-        return Ok(());
+        return Err(Error::protocol(format!(
+            "the server answered an ON CLUSTER statement without the hosts' outcomes (columns: \
+             {}), so the runner cannot tell that every host ran it",
+            names.join(", ")
+        )));
     };
     let port = position("port");
     let error = position("error");
@@ -491,6 +585,7 @@ pub(crate) async fn ddl_entry_by_marker(
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct HostTask {
     pub(crate) host: String,
+    /// `Finished`, `Active` (running it now), or anything else for not started.
     pub(crate) status: String,
     pub(crate) exception_code: u64,
     pub(crate) exception_text: String,
@@ -498,7 +593,7 @@ pub(crate) struct HostTask {
 
 /// `Ok(true)` when every host finished, `Ok(false)` while some still run, an error naming the
 /// hosts that failed.
-pub(crate) fn ddl_outcome(hosts: &[HostTask]) -> Result<bool> {
+pub(crate) fn ddl_outcome(task: &str, hosts: &[HostTask]) -> Result<bool> {
     let failed: Vec<String> = hosts
         .iter()
         .filter(|h| h.exception_code != 0)
@@ -511,7 +606,7 @@ pub(crate) fn ddl_outcome(hosts: &[HostTask]) -> Result<bool> {
         .collect();
     if !failed.is_empty() {
         return Err(Error::invalid_input(format!(
-            "the ON CLUSTER task failed on {} of {} hosts: {}",
+            "the ON CLUSTER task {task} failed on {} of {} hosts: {}",
             failed.len(),
             hosts.len(),
             failed.join("; ")
@@ -520,48 +615,218 @@ pub(crate) fn ddl_outcome(hosts: &[HostTask]) -> Result<bool> {
     Ok(!hosts.is_empty() && hosts.iter().all(|h| h.status == "Finished"))
 }
 
-/// Watches `system.distributed_ddl_queue` until every host finished the task `entry`.
-pub(crate) async fn wait_ddl_entry(
+/// Where a distributed DDL task's per-host state is read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) enum DdlTask {
+    /// `system.distributed_ddl_queue` (21.x and newer): the cluster and the entry
+    /// (`query-0000000012`).
+    Queue { cluster: String, entry: String },
+    /// Keeper, through `system.zookeeper` (every version): the task's path
+    /// (`/clickhouse/task_queue/ddl/query-0000000012`).
+    Keeper { path: String },
+}
+
+impl DdlTask {
+    /// The task as errors and events name it.
+    fn name(&self) -> &str {
+        match self {
+            DdlTask::Queue { entry, .. } => entry,
+            DdlTask::Keeper { path } => path,
+        }
+    }
+
+    /// The entry's name (`query-0000000012`).
+    fn entry(&self) -> &str {
+        match self {
+            DdlTask::Queue { entry, .. } => entry,
+            DdlTask::Keeper { path } => path.rsplit('/').next().unwrap_or(path),
+        }
+    }
+
+    /// Each host's state now.
+    async fn hosts(
+        &self,
+        client: &crate::Client,
+        expected: &mut Option<Vec<String>>,
+    ) -> Result<Vec<HostTask>> {
+        match self {
+            DdlTask::Queue { cluster, entry } => {
+                let sql = format!(
+                    "SELECT concat(ifNull(host, ''), ':', toString(ifNull(port, 0))) AS h, \
+                     ifNull(toString(status), 'Unknown') AS s, toUInt64(ifNull(exception_code, 0)) AS c, \
+                     ifNull(exception_text, '') AS t \
+                     FROM system.distributed_ddl_queue WHERE cluster = {} AND entry = {}",
+                    quote(cluster),
+                    quote(entry)
+                );
+                let result = client_query(client, &sql).await?;
+                let mut hosts = Vec::new();
+                for row in result.rows() {
+                    hosts.push(HostTask {
+                        host: row.get(0)?,
+                        status: row.get(1)?,
+                        exception_code: row.get(2)?,
+                        exception_text: row.get(3)?,
+                    });
+                }
+                Ok(hosts)
+            }
+            DdlTask::Keeper { path } => {
+                if expected.is_none() {
+                    let (parent, entry) = path.rsplit_once('/').unwrap_or(("", path));
+                    let sql = format!(
+                        "SELECT value FROM system.zookeeper WHERE path = {} AND name = {}",
+                        quote(if parent.is_empty() { "/" } else { parent }),
+                        quote(entry)
+                    );
+                    let result = client_query(client, &sql).await?;
+                    let value: String = match result.rows().next() {
+                        Some(row) => row.get(0)?,
+                        None => {
+                            return Err(Error::invalid_input(format!(
+                                "the ON CLUSTER task {path} is not in Keeper (removed after \
+                                 task_max_lifetime?)"
+                            )));
+                        }
+                    };
+                    *expected = Some(keeper_task_hosts(&value).ok_or_else(|| {
+                        Error::protocol(format!(
+                            "the ON CLUSTER task {path} in Keeper names no hosts: {value:?}"
+                        ))
+                    })?);
+                }
+                let children = |dir: &str| {
+                    format!(
+                        "SELECT name, value FROM system.zookeeper WHERE path = {}",
+                        quote(&format!("{path}/{dir}"))
+                    )
+                };
+                let finished = client_query(client, &children("finished")).await?;
+                let active = client_query(client, &children("active")).await?;
+                let mut done = std::collections::HashMap::new();
+                for row in finished.rows() {
+                    let name: String = row.get(0)?;
+                    let value: String = row.get(1)?;
+                    done.insert(unescape_host(&name), keeper_status(&value));
+                }
+                let mut running = std::collections::HashSet::new();
+                for row in active.rows() {
+                    running.insert(unescape_host(&row.get::<String>(0)?));
+                }
+                Ok(expected
+                    .iter()
+                    .flatten()
+                    .map(|host| {
+                        let (status, (code, text)) = match done.get(host) {
+                            Some(outcome) => ("Finished", outcome.clone()),
+                            None if running.contains(host) => ("Active", (0, String::new())),
+                            None => ("Inactive", (0, String::new())),
+                        };
+                        HostTask {
+                            host: host.clone(),
+                            status: status.to_owned(),
+                            exception_code: code,
+                            exception_text: text,
+                        }
+                    })
+                    .collect())
+            }
+        }
+    }
+}
+
+/// A query of the watcher's own, tried again while it fails with a transient error.
+async fn client_query(client: &crate::Client, sql: &str) -> Result<crate::QueryResult> {
+    let policy = super::RetryPolicy::default();
+    let mut attempt = 0;
+    loop {
+        attempt += 1;
+        match client.query(sql).fetch().await {
+            Err(e) if super::exec::transient(&e) && attempt < policy.attempts => {
+                tokio::time::sleep(policy.delay(attempt)).await;
+            }
+            other => return other,
+        }
+    }
+}
+
+/// The hosts (`host:port`, unescaped) a task's entry in Keeper lists: its `hosts: ['..', ..]`
+/// line.
+pub(crate) fn keeper_task_hosts(entry: &str) -> Option<Vec<String>> {
+    let line = entry.lines().find_map(|l| l.strip_prefix("hosts: "))?;
+    let inner = line.trim().strip_prefix('[')?.strip_suffix(']')?;
+    Some(
+        inner
+            .split(',')
+            .map(|h| unescape_host(h.trim().trim_matches('\'')))
+            .filter(|h| !h.is_empty())
+            .collect(),
+    )
+}
+
+/// A host id as Keeper stores it (`127%2E0%2E0%2E1:9000`), unescaped.
+pub(crate) fn unescape_host(name: &str) -> String {
+    percent_encoding::percent_decode_str(name)
+        .decode_utf8_lossy()
+        .into_owned()
+}
+
+/// A `finished/<host>` node's value: the code on the first line, the message after it.
+pub(crate) fn keeper_status(value: &str) -> (u64, String) {
+    let (code, message) = value.split_once('\n').unwrap_or((value, ""));
+    match code.trim().parse::<i64>() {
+        Ok(code) => (code.unsigned_abs(), message.trim().to_owned()),
+        Err(_) => (u64::MAX, format!("unreadable status {value:?}")),
+    }
+}
+
+/// Watches a distributed DDL task until every host finished it (`Ok`), one failed (an error
+/// naming it), or `options.ddl_timeout` passed (a timeout naming the hosts that have not
+/// finished, and those that have).
+pub(crate) async fn wait_ddl_task(
     client: &crate::Client,
-    cluster: &str,
-    entry: &str,
+    task: &DdlTask,
     options: &ApplyOptions,
     version: i64,
     index: usize,
 ) -> Result<()> {
     let started = Instant::now();
-    let sql = format!(
-        "SELECT concat(ifNull(host, ''), ':', toString(ifNull(port, 0))) AS h, \
-         ifNull(toString(status), 'Unknown') AS s, toUInt64(ifNull(exception_code, 0)) AS c, \
-         ifNull(exception_text, '') AS t \
-         FROM system.distributed_ddl_queue WHERE cluster = {} AND entry = {}",
-        quote(cluster),
-        quote(entry)
-    );
+    let mut expected = None;
     loop {
-        let result = client.query(sql.clone()).fetch().await?;
-        let mut hosts = Vec::new();
-        for row in result.rows() {
-            hosts.push(HostTask {
-                host: row.get(0)?,
-                status: row.get(1)?,
-                exception_code: row.get(2)?,
-                exception_text: row.get(3)?,
-            });
-        }
-        if ddl_outcome(&hosts)? {
+        let hosts = task.hosts(client, &mut expected).await?;
+        if ddl_outcome(task.name(), &hosts)? {
             return Ok(());
         }
-        let unfinished: Vec<String> = hosts
-            .iter()
-            .filter(|h| h.status != "Finished")
-            .map(|h| h.host.clone())
-            .collect();
+        let (finished, unfinished): (Vec<&HostTask>, Vec<&HostTask>) =
+            hosts.iter().partition(|h| h.status == "Finished");
+        let unfinished: Vec<String> = unfinished.iter().map(|h| h.host.clone()).collect();
         if started.elapsed() >= options.ddl_timeout {
+            let finished: Vec<&str> = finished.iter().map(|h| h.host.as_str()).collect();
+            let running: Vec<&str> = hosts
+                .iter()
+                .filter(|h| h.status == "Active")
+                .map(|h| h.host.as_str())
+                .collect();
             return Err(Error::timeout(format!(
-                "the ON CLUSTER task {entry} has not finished on {} after {:?} of waiting",
-                unfinished.join(", "),
-                options.ddl_timeout
+                "the ON CLUSTER task {} is not finished on {} after {:?} of waiting{}{}; the \
+                 hosts left run it in the background when they can",
+                task.name(),
+                if unfinished.is_empty() {
+                    "any host (none listed yet)".to_owned()
+                } else {
+                    unfinished.join(", ")
+                },
+                options.ddl_timeout,
+                if running.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (running it now: {})", running.join(", "))
+                },
+                if finished.is_empty() {
+                    String::new()
+                } else {
+                    format!(" (finished on {})", finished.join(", "))
+                },
             )));
         }
         emit(
@@ -569,7 +834,7 @@ pub(crate) async fn wait_ddl_entry(
             Event::WaitingForCluster {
                 version,
                 index,
-                entry: entry.to_owned(),
+                entry: task.entry().to_owned(),
                 unfinished,
             },
         );
@@ -667,8 +932,19 @@ mod tests {
         );
         assert_eq!(mutation_target("ALTER USER u"), None);
         assert!(has_on_cluster("CREATE TABLE t on  cluster c (x UInt8)"));
+        assert!(has_on_cluster("ALTER TABLE t ON CLUSTER 'c' DROP COLUMN x"));
+        assert!(has_on_cluster("drop table t on cluster `my c`"));
+        assert!(has_on_cluster("DROP TABLE t ON CLUSTER {cluster}"));
         assert!(!has_on_cluster("SELECT 'ON CLUSTER'"));
         assert!(!has_on_cluster("SELECT * FROM a JOIN b ON cluster_id = 1"));
+        // A join on a column named `cluster` is no distributed DDL.
+        assert!(!has_on_cluster("SELECT * FROM a JOIN b ON cluster = b.c"));
+        assert!(!has_on_cluster(
+            "INSERT INTO t SELECT * FROM a JOIN b ON cluster c"
+        ));
+        assert!(!has_on_cluster(
+            "CREATE TABLE t ENGINE = Memory AS SELECT * FROM a JOIN b ON cluster = b.cluster"
+        ));
     }
 
     #[test]
@@ -694,14 +970,72 @@ mod tests {
             exception_code: code,
             exception_text: "boom".into(),
         };
-        assert!(!ddl_outcome(&[host("Finished", 0), host("Active", 0)]).unwrap());
-        assert!(ddl_outcome(&[host("Finished", 0), host("Finished", 0)]).unwrap());
-        assert!(!ddl_outcome(&[]).unwrap());
-        let e = ddl_outcome(&[host("Finished", 0), host("Finished", 57)]).unwrap_err();
+        assert!(!ddl_outcome("q", &[host("Finished", 0), host("Active", 0)]).unwrap());
+        assert!(ddl_outcome("q", &[host("Finished", 0), host("Finished", 0)]).unwrap());
+        assert!(!ddl_outcome("q", &[]).unwrap());
+        let e = ddl_outcome("q-1", &[host("Finished", 0), host("Finished", 57)]).unwrap_err();
         assert!(
             e.to_string()
-                .contains("failed on 1 of 2 hosts: h:9000 (code 57): boom"),
+                .contains("task q-1 failed on 1 of 2 hosts: h:9000 (code 57): boom"),
             "{e}"
+        );
+    }
+
+    #[test]
+    fn tasks_in_keeper() {
+        // 18.16's message, and a newer one.
+        assert_eq!(
+            ddl_task_path_from_message(
+                "Watching task /clickhouse/task_queue/ddl/query-0000000092 is executing longer than distributed_ddl_task_timeout (=2) seconds. There are 1 unfinished hosts (0 of them are currently active), they are going to execute the query in background"
+            )
+            .as_deref(),
+            Some("/clickhouse/task_queue/ddl/query-0000000092")
+        );
+        assert_eq!(
+            ddl_task_path_from_message("Watching task /ch/ddl/query-12 is executing longer")
+                .as_deref(),
+            Some("/ch/ddl/query-12")
+        );
+        assert_eq!(ddl_task_path_from_message("task query-12 is slow"), None);
+        // An entry as 18.16 writes it.
+        let entry = "version: 1\nquery: CREATE TABLE db.t ON CLUSTER replicated (x UInt8) ENGINE = Memory\nhosts: ['127%2E0%2E0%2E1:19131','127%2E0%2E0%2E1:19132','h%2Dx:9000']\ninitiator: vm:19131\n";
+        assert_eq!(
+            keeper_task_hosts(entry).unwrap(),
+            ["127.0.0.1:19131", "127.0.0.1:19132", "h-x:9000"]
+        );
+        assert_eq!(keeper_task_hosts("version: 1\nquery: x\n"), None);
+        assert_eq!(keeper_status("0\n"), (0, String::new()));
+        assert_eq!(
+            keeper_status(
+                "57\nCode: 57, e.displayText() = DB::Exception: Table db.t already exists."
+            ),
+            (
+                57,
+                "Code: 57, e.displayText() = DB::Exception: Table db.t already exists.".to_owned()
+            )
+        );
+        assert_eq!(keeper_status("junk").0, u64::MAX);
+    }
+
+    #[test]
+    fn the_server_gives_up_on_the_hosts_before_the_client_gives_up_on_the_server() {
+        assert_eq!(ddl_waits(None), (180, None));
+        assert_eq!(
+            ddl_waits(Some(Duration::from_secs(300))),
+            (180, Some(Duration::from_secs(300)))
+        );
+        assert_eq!(
+            ddl_waits(Some(Duration::from_secs(3))),
+            (2, Some(Duration::from_secs(3)))
+        );
+        // Never 0 (the server would not wait at all); the client then waits a second more.
+        assert_eq!(
+            ddl_waits(Some(Duration::from_millis(500))),
+            (1, Some(Duration::from_secs(2)))
+        );
+        assert_eq!(
+            ddl_waits(Some(Duration::from_millis(2500))),
+            (1, Some(Duration::from_millis(2500)))
         );
     }
 
@@ -737,7 +1071,8 @@ mod tests {
             database: "db".into(),
             mutation_fail_reason: true,
             ddl_queue: true,
-            tables_exist: false,
+            ddl_output_mode: true,
+            bookkeeping_ready: false,
             all_replicas: true,
             session_settings: Vec::new(),
         };

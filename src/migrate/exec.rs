@@ -4,7 +4,7 @@
 use std::time::{Duration, Instant};
 
 use super::cluster::{
-    self, ClusterMode, Environment, has_on_cluster, is_ddl_wait_timeout, mutation_target,
+    self, ClusterMode, DdlTask, Environment, has_on_cluster, is_ddl_wait_timeout, mutation_target,
 };
 use super::event::{Event, EventCallback, emit};
 use super::lock::Lease;
@@ -18,7 +18,9 @@ use crate::types::quote;
 ///
 /// Retried: server errors that say "not now" ([`Error::is_retryable`]: `CANNOT_ASSIGN_ALTER`
 /// (517), too many simultaneous queries, too many parts, Keeper trouble, a read-only replica,
-/// ...) and connection failures. Not retried: client-side timeouts, because the statement may
+/// a quorum write still waiting for its replicas (286), ...), a replica that has not fetched the
+/// last quorum write yet (`REPLICA_IS_NOT_IN_QUORUM`, 289: on a cluster the runner reads with
+/// `select_sequential_consistency`), and connection failures. Not retried: client-side timeouts, because the statement may
 /// still be running on the server and a second copy of a non-idempotent statement (an `INSERT`)
 /// would do its work twice.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,8 +61,18 @@ impl RetryPolicy {
 
     /// Whether `error` is worth another try of a migration statement.
     pub fn retries(error: &Error) -> bool {
-        error.is_retryable() && error.kind() != ErrorKind::Timeout
+        transient(error) && error.kind() != ErrorKind::Timeout
     }
+}
+
+/// `REPLICA_IS_NOT_IN_QUORUM`: a sequentially consistent read on a replica that has not fetched
+/// the last quorum write yet; it will.
+const REPLICA_IS_NOT_IN_QUORUM: i32 = 289;
+
+/// Whether the runner's own requests (bookkeeping, lock, watching) try `error` again: what the
+/// driver classes as retryable, and a replica not yet in the quorum.
+pub(crate) fn transient(error: &Error) -> bool {
+    error.is_retryable() || error.server_code() == Some(REPLICA_IS_NOT_IN_QUORUM)
 }
 
 /// How statements are run: retries, bounds on waits, the cluster, progress callbacks. Shared
@@ -209,7 +221,8 @@ pub(crate) async fn run_statement(
         let marker = (on_cluster && env.ddl_queue)
             .then(|| format!("clickhouse-connect migrate {}", uuid::Uuid::new_v4()));
         let sent = if on_cluster {
-            cluster::run_on_cluster(conn, sql, options.statement_timeout, marker.as_deref()).await
+            cluster::run_on_cluster(conn, env, sql, options.statement_timeout, marker.as_deref())
+                .await
         } else {
             let mut command = conn.command(sql);
             if let Some(t) = options.statement_timeout {
@@ -219,48 +232,63 @@ pub(crate) async fn run_statement(
         };
         match sent {
             Ok(()) => break,
-            Err(e) if on_cluster && cluster_name(env).is_some() && is_ddl_wait_timeout(&e) => {
-                // The server stopped waiting; the task runs on. Watch it.
-                let entry = e
-                    .server()
-                    .and_then(|s| cluster::ddl_entry_from_message(&s.message));
-                if !env.ddl_queue {
-                    return Err(e.context(
-                        "the ON CLUSTER task keeps running on the hosts that did not finish, and \
-                         this server has no system.distributed_ddl_queue to watch it (before 21.x)",
-                    ));
-                }
-                let (Some(entry), Some(name)) = (entry, cluster_name(env)) else {
-                    return Err(e.context(
-                        "the ON CLUSTER task keeps running on the hosts that did not finish, \
-                         and its task name is not in the message",
-                    ));
+            Err(e) if on_cluster && is_ddl_wait_timeout(&e) => {
+                // The server stopped waiting for the hosts; the task runs on. Watch it.
+                let message = e.server().map_or("", |s| s.message.as_str());
+                let task = match (
+                    cluster_name(env),
+                    cluster::ddl_entry_from_message(message),
+                    cluster::ddl_task_path_from_message(message),
+                ) {
+                    (Some(name), Some(entry), _) if env.ddl_queue => DdlTask::Queue {
+                        cluster: name.to_owned(),
+                        entry,
+                    },
+                    (_, _, Some(path)) => DdlTask::Keeper { path },
+                    _ => {
+                        return Err(e.context(
+                            "the server stopped waiting for the hosts of an ON CLUSTER statement \
+                             and its message names no task to watch: the hosts that had not \
+                             finished may still run it",
+                        ));
+                    }
                 };
-                cluster::wait_ddl_entry(conn.client(), name, &entry, options, at.version, at.index)
+                cluster::wait_ddl_task(conn.client(), &task, options, at.version, at.index)
                     .await
-                    .map_err(|w| w.context(format!("after: {e}")))?;
+                    .map_err(|w| {
+                        w.context("the server stopped waiting for the hosts (TIMEOUT_EXCEEDED)")
+                    })?;
                 break;
             }
             Err(e) if on_cluster && e.is_timeout() => {
-                // Our own timeout: find the task by its marker, if the server can tell.
+                // The client's own timeout came first (the server was asked to give up before
+                // it): find the task by its marker, if the server can tell.
                 let found = match (marker.as_deref(), cluster_name(env)) {
-                    (Some(marker), Some(name)) if env.ddl_queue => {
+                    (Some(marker), Some(name)) => {
                         cluster::ddl_entry_by_marker(conn.client(), name, marker)
                             .await
                             .ok()
                             .flatten()
-                            .map(|entry| (name, entry))
+                            .map(|entry| DdlTask::Queue {
+                                cluster: name.to_owned(),
+                                entry,
+                            })
                     }
                     _ => None,
                 };
-                let Some((name, entry)) = found else {
-                    return Err(e.context(
-                        "the client stopped waiting for an ON CLUSTER statement; the task may \
-                         still run on the hosts (see system.distributed_ddl_queue)",
-                    ));
+                let Some(task) = found else {
+                    return Err(e.context(if env.ddl_queue {
+                        "the client stopped waiting for an ON CLUSTER statement before the \
+                         server answered, and its task is not in system.distributed_ddl_queue: \
+                         which hosts ran it is unknown"
+                    } else {
+                        "the client stopped waiting for an ON CLUSTER statement before the \
+                         server answered: which hosts ran it is unknown (this server has no \
+                         system.distributed_ddl_queue to find the task in, before 21.x; its \
+                         tasks are under the distributed_ddl path in Keeper)"
+                    }));
                 };
-                cluster::wait_ddl_entry(conn.client(), name, &entry, options, at.version, at.index)
-                    .await?;
+                cluster::wait_ddl_task(conn.client(), &task, options, at.version, at.index).await?;
                 break;
             }
             Err(e) if RetryPolicy::retries(&e) && attempt < options.retry.attempts => {
@@ -384,7 +412,7 @@ pub(crate) async fn query_retrying(
         attempt += 1;
         match conn.query(sql).fetch().await {
             Ok(v) => return Ok(v),
-            Err(e) if e.is_retryable() && attempt < policy.attempts => {
+            Err(e) if transient(&e) && attempt < policy.attempts => {
                 tokio::time::sleep(policy.delay(attempt)).await;
             }
             Err(e) => return Err(e),
@@ -404,7 +432,7 @@ pub(crate) async fn command_retrying(
         attempt += 1;
         match conn.command(sql).await {
             Ok(_) => return Ok(()),
-            Err(e) if e.is_retryable() && attempt < policy.attempts => {
+            Err(e) if transient(&e) && attempt < policy.attempts => {
                 tokio::time::sleep(policy.delay(attempt)).await;
             }
             Err(e) => return Err(e),
@@ -435,6 +463,9 @@ mod tests {
         assert!(RetryPolicy::retries(&server(252)));
         assert!(!RetryPolicy::retries(&server(60)));
         assert!(!RetryPolicy::retries(&server(159)));
+        // A replica behind the quorum (on a cluster the runner reads sequentially consistent).
+        assert!(RetryPolicy::retries(&server(289)));
+        assert!(RetryPolicy::retries(&server(286)));
         assert!(RetryPolicy::retries(&Error::connection("refused")));
         // The statement may still run on the server: never sent twice.
         assert!(!RetryPolicy::retries(&Error::timeout("slow")));

@@ -37,6 +37,7 @@ use chrono::{DateTime, Utc};
 
 use super::cluster::Environment;
 use super::event::{Event, EventCallback, emit};
+use super::exec::{RetryPolicy, transient};
 use super::sql::{TableName, host_name, new_owner_id, next_seq, whole_seconds};
 use crate::client::{Client, Connection};
 use crate::error::{Error, Result};
@@ -276,6 +277,17 @@ fn jitter(poll: Duration) -> Duration {
     poll / 4 + (poll * 3 / 4) * random / 1000
 }
 
+/// How the lock's own requests retry transient errors: more and shorter tries than a
+/// statement's [`RetryPolicy::default`] (16 tries, 0.1 s doubling to 1 s, about 13 s in all
+/// before the jitter). On 18.16, which has no `insert_quorum_parallel`, a table takes one quorum
+/// insert at a time: runners that start together on a cluster refuse each other's claims (286)
+/// again and again while the machine is slow, and six tries were seen to run out.
+const LOCK_RETRY: RetryPolicy = RetryPolicy {
+    attempts: 16,
+    initial: Duration::from_millis(100),
+    max: Duration::from_secs(1),
+};
+
 /// Where a claim's requests go: the runner's connection, or the client (renewals on a single
 /// server, which need no session).
 enum Via<'a> {
@@ -284,17 +296,44 @@ enum Via<'a> {
 }
 
 impl Via<'_> {
+    /// Sends a command, tried again (with a random part in each pause, so runners that collided
+    /// spread out) while it fails with a transient error: on a cluster, a quorum write that
+    /// meets another runner's (286) or a replica behind the quorum (289). The lock's writes are
+    /// appends, so a repeat writes the same row again, which reads the same.
     async fn command(&mut self, sql: String) -> Result<()> {
-        match self {
-            Via::Conn(c) => c.command(sql).await.map(drop),
-            Via::Client(c) => c.command(sql).await.map(drop),
+        let policy = LOCK_RETRY;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let sent = match self {
+                Via::Conn(c) => c.command(sql.as_str()).await.map(drop),
+                Via::Client(c) => c.command(sql.as_str()).await.map(drop),
+            };
+            match sent {
+                Err(e) if transient(&e) && attempt < policy.attempts => {
+                    tokio::time::sleep(jitter(policy.delay(attempt))).await;
+                }
+                other => return other,
+            }
         }
     }
 
+    /// Runs a query, tried again like [`command`](Self::command).
     async fn query(&mut self, sql: String) -> Result<crate::QueryResult> {
-        match self {
-            Via::Conn(c) => c.query(sql).fetch().await,
-            Via::Client(c) => c.query(sql).fetch().await,
+        let policy = LOCK_RETRY;
+        let mut attempt = 0;
+        loop {
+            attempt += 1;
+            let result = match self {
+                Via::Conn(c) => c.query(sql.as_str()).fetch().await,
+                Via::Client(c) => c.query(sql.as_str()).fetch().await,
+            };
+            match result {
+                Err(e) if transient(&e) && attempt < policy.attempts => {
+                    tokio::time::sleep(jitter(policy.delay(attempt))).await;
+                }
+                other => return other,
+            }
         }
     }
 }
@@ -308,9 +347,8 @@ async fn read_live(conn: &mut Connection, table: &TableName, name: &str) -> Resu
          HAVING r = 0 AND e > toUInt32(now()) ORDER BY c, claim",
         quote(name)
     );
-    let result = conn
+    let result = Via::Conn(conn)
         .query(sql)
-        .fetch()
         .await
         .map_err(|e| e.context(format!("reading the lock table {table}")))?;
     let mut out = Vec::new();
@@ -466,7 +504,7 @@ impl Lease {
                     };
                     match result {
                         Ok(()) => {}
-                        Err(e) if e.is_retryable() => {
+                        Err(e) if transient(&e) => {
                             // Try again at the next tick (the lease's own clock tells the
                             // runner when too many were missed).
                             conn = None;

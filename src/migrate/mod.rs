@@ -73,8 +73,12 @@
 //! `ON CLUSTER` on `ReplicatedReplacingMergeTree` under one Keeper path without `{shard}`
 //! ([`DEFAULT_KEEPER_PATH`]), so every host sees one history; a database on the `Replicated`
 //! engine is detected and gets no `ON CLUSTER`; the hosts of every `ON CLUSTER` statement are
-//! read back, and `system.distributed_ddl_queue` watched when the server or the client stopped
-//! waiting.
+//! read back (a host that failed fails the migration, named). The server is asked to stop
+//! waiting for the hosts a little before the client stops waiting for it; when it does
+//! (`TIMEOUT_EXCEEDED`, the task runs on), the task is watched host by host until every host
+//! finished, one failed, or [`ApplyOptions::ddl_timeout`] passed (a timeout names the hosts
+//! that had not finished): in `system.distributed_ddl_queue` (21.x and newer), else in Keeper
+//! through `system.zookeeper`.
 //!
 //! # Mutations and retries
 //!
@@ -85,10 +89,23 @@
 //!
 //! # Known limits
 //!
-//! - The cluster paths (`ON CLUSTER` bookkeeping on three replicas, a `Replicated` database,
-//!   `system.distributed_ddl_queue` after a timeout, quorum settings for the lock) are unit-tested
-//!   and run on single servers only as far as those can show them; their integration tests need
-//!   the local cluster (`scripts/dev-cluster`).
+//! - Tested on the local cluster of `scripts/dev-cluster` (three ClickHouse 18.16 replicas and
+//!   ZooKeeper; `tests/it/migrations/cluster.rs`, about 30 s): the `ON CLUSTER` bookkeeping
+//!   replicated on every host under one Keeper path, a history written through one node read
+//!   through the others (HTTP and TCP), runners started on every node at once applying each
+//!   migration once (one waiting for a holder on another node), a statement that fails on one
+//!   host naming that host and resuming after the fix, the server giving up on a paused host
+//!   (the timeout names it and the hosts that finished; the host runs the task when it returns;
+//!   a longer watch waits it out), and a quorum write refused (286) retried until the replica
+//!   returns.
+//! - Not tested on a cluster, because the local one (18.16) cannot show it: a database on the
+//!   `Replicated` engine (20.x and newer; that its statements lose `ON CLUSTER` is unit-tested,
+//!   and a single server shows that an ordinary database is not taken for one),
+//!   `system.distributed_ddl_queue` (21.x and newer; how its rows decide the outcome is
+//!   unit-tested, the Keeper path is what the cluster tests run), a task found by its `log_comment` after the client's own timeout (needs the queue),
+//!   and `CANNOT_ASSIGN_ALTER` (517) provoked by racing ALTERs (18.16 has no such error). That
+//!   517 is retried is shown on the 26.9 engine, which raises a real 517 on purpose
+//!   (`throwIf` with an error code).
 //!
 //! # For a sqlx `Migrate` implementation
 //!

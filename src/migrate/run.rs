@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use chrono::{DateTime, Utc};
 
-use super::cluster::{ClusterMode, Environment, substitute_cluster};
+use super::cluster::{Environment, substitute_cluster};
 use super::event::{Event, emit};
 use super::history::{Force, History, HistoryEntry, State, by_version, statements_of};
 use super::lock::{Lease, LockOptions};
@@ -294,6 +294,13 @@ impl Migrator {
         self
     }
 
+    /// How long to wait for the hosts of an `ON CLUSTER` task the server stopped waiting for
+    /// (see [`ApplyOptions::ddl_timeout`]; default 30 minutes).
+    pub fn ddl_timeout(mut self, timeout: Duration) -> Self {
+        self.options = self.options.ddl_timeout(timeout);
+        self
+    }
+
     /// A timeout for each statement, instead of the client's request timeout.
     pub fn statement_timeout(mut self, timeout: Duration) -> Self {
         self.options = self.options.statement_timeout(timeout);
@@ -380,9 +387,9 @@ impl Migrator {
         .await?;
         env.prepare(&mut conn).await?;
         let lock_table = self.history.lock_table();
-        // On a single server, tables that exist need no CREATE; on a cluster the CREATE ... ON
-        // CLUSTER also makes them on hosts that lack them.
-        if !(env.tables_exist && env.mode == ClusterMode::Single) {
+        // Tables that exist (on a cluster: with a replica for every host) need no CREATE; on a
+        // cluster, the CREATE ... ON CLUSTER also makes them on hosts that lack them.
+        if !env.bookkeeping_ready {
             self.history
                 .ensure_in(&mut conn, &env, &self.options)
                 .await?;

@@ -10,25 +10,28 @@
 //! `CLICKHOUSE_CLUSTER_HOME` (where the nodes' pid files are: the tests that kill a node need
 //! the local cluster, and start it again with `scripts/dev-cluster up`).
 //!
-//! The tests that kill nodes run one at a time (they share the cluster).
+//! The tests that kill (or pause) nodes run one at a time and alone: they hold [`NODES`] for
+//! writing, the tests that need every node up hold it for reading.
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use clickhouse_connect::{Client, HostOrder};
 use futures_util::StreamExt;
-use tokio::sync::Mutex;
+use tokio::sync::RwLock;
 
 use crate::common::HOW_TO_START;
 
-/// One test at a time kills nodes.
-static KILLING: Mutex<()> = Mutex::const_new(());
+/// The cluster's nodes: a test that kills or pauses one holds this for writing (one such test
+/// at a time, and none of the others meanwhile); a test that needs every node up holds it for
+/// reading.
+pub(crate) static NODES: RwLock<()> = RwLock::const_new(());
 
 fn var(name: &str, default: &str) -> String {
     std::env::var(name).unwrap_or_else(|_| default.to_owned())
 }
 
-fn http_urls() -> Vec<String> {
+pub(crate) fn http_urls() -> Vec<String> {
     var(
         "CLICKHOUSE_CLUSTER_URLS",
         "http://127.0.0.1:18131,http://127.0.0.1:18132,http://127.0.0.1:18133",
@@ -38,7 +41,7 @@ fn http_urls() -> Vec<String> {
     .collect()
 }
 
-fn tcp_urls() -> Vec<String> {
+pub(crate) fn tcp_urls() -> Vec<String> {
     var(
         "CLICKHOUSE_CLUSTER_TCP_URLS",
         "tcp://127.0.0.1:19131,tcp://127.0.0.1:19132,tcp://127.0.0.1:19133",
@@ -48,7 +51,7 @@ fn tcp_urls() -> Vec<String> {
     .collect()
 }
 
-fn replicated() -> String {
+pub(crate) fn replicated() -> String {
     var("CLICKHOUSE_CLUSTER_REPLICATED", "replicated")
 }
 
@@ -57,7 +60,7 @@ fn sharded() -> String {
 }
 
 /// A client of one node.
-async fn node(url: &str) -> Client {
+pub(crate) async fn node(url: &str) -> Client {
     let client = Client::builder().url(url).build().unwrap();
     client.ping().await.unwrap_or_else(|e| {
         panic!(
@@ -103,7 +106,7 @@ async fn which(client: &Client) -> String {
         .unwrap()
 }
 
-fn home() -> PathBuf {
+pub(crate) fn home() -> PathBuf {
     PathBuf::from(var(
         "CLICKHOUSE_CLUSTER_HOME",
         &format!(
@@ -188,6 +191,7 @@ async fn eventually(client: &Client, sql: &str, want: u64) {
 
 #[tokio::test]
 async fn on_cluster_ddl_replicates_and_names_each_host() {
+    let _up = NODES.read().await;
     let (first, db) = fresh_database("ddl").await;
     let created = first
         .command(format!(
@@ -238,6 +242,7 @@ async fn on_cluster_ddl_replicates_and_names_each_host() {
 
 #[tokio::test]
 async fn a_distributed_table_over_three_shards() {
+    let _up = NODES.read().await;
     let (first, db) = fresh_database("dist").await;
     let shards = sharded();
     first
@@ -283,7 +288,7 @@ async fn a_distributed_table_over_three_shards() {
 
 #[tokio::test]
 async fn a_dead_node_is_passed_over_and_used_again_when_it_returns() {
-    let _one = KILLING.lock().await;
+    let _alone = NODES.write().await;
     for tcp in [true, false] {
         let client = all_nodes(tcp, HostOrder::RoundRobin);
         let mut seen = std::collections::BTreeSet::new();
@@ -322,7 +327,7 @@ async fn a_dead_node_is_passed_over_and_used_again_when_it_returns() {
 
 #[tokio::test]
 async fn an_insert_cut_by_a_dead_node_is_stored_exactly_once() {
-    let _one = KILLING.lock().await;
+    let _alone = NODES.write().await;
     let (first, db) = fresh_database("dedup").await;
     first
         .command(format!(
@@ -417,7 +422,7 @@ fn run_tasks(client: &Client, until: Instant) -> Vec<tokio::task::JoinHandle<Res
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn sixty_four_tasks_ride_through_a_node_restart() {
-    let _one = KILLING.lock().await;
+    let _alone = NODES.write().await;
     let client = all_nodes(true, HostOrder::RoundRobin);
     // A first round without failures fills the pools: descriptors are counted after it.
     for task in run_tasks(&client, Instant::now() + Duration::from_secs(5)) {

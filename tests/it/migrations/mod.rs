@@ -1,10 +1,12 @@
 //! The migrations runner (`clickhouse_connect::migrate`) against the engines: the repository's
 //! `migrations/` folder, run / re-run / run_to / undo / info / check / dry_run, partial failure
 //! and resume, the lease lock across threads and processes, mutations, retries, clusters where
-//! a single server can show them, and the sqlx-compatible files and checksums.
+//! a single server can show them (and on the local cluster of `scripts/dev-cluster`, in
+//! [`cluster`]), and the sqlx-compatible files and checksums.
 //!
 //! Every test runs in a fresh database of its own and a fresh folder of migration files.
 
+mod cluster;
 mod lock;
 mod ops;
 mod runner;

@@ -1,8 +1,8 @@
-//! Mutations waited for, transient errors retried, and the cluster behaviour a single server
-//! can show (substitution, a missing cluster named in the error, no Replicated database
-//! mistaken for one). The rest of the cluster behaviour (ON CLUSTER history on three replicas,
-//! a Replicated database, system.distributed_ddl_queue after a timeout) waits for the local
-//! cluster (`scripts/dev-cluster`).
+//! Mutations waited for, transient errors retried (252 provoked, 517 raised by the 26.9 engine
+//! on purpose), and the cluster behaviour a single server can show (substitution, a missing
+//! cluster named in the error, no Replicated database mistaken for one). The behaviour of a
+//! real cluster is in [`cluster`](super::cluster), on the local cluster of
+//! `scripts/dev-cluster`.
 
 use std::time::Duration;
 
@@ -207,6 +207,84 @@ async fn a_transient_error_is_retried() {
         server.run(&format!("DROP DATABASE {db}"), &[]).await;
     })
     .await;
+}
+
+/// `CANNOT_ASSIGN_ALTER` (517) retried. No server of these tests provokes it the way a cluster
+/// does (ALTERs racing through Keeper; 18.16 has no such error, the 26.9 engine no Keeper), so
+/// the 26.9 engine raises it on purpose: `throwIf` with an error code (22.x and newer, behind
+/// `allow_custom_error_code_in_throwif`; 18.16's `throwIf` takes one argument) while a gate
+/// table is empty. The runner sees the server's real 517 and retries until the test fills the
+/// gate.
+#[tokio::test]
+async fn cannot_assign_alter_is_retried() {
+    let server = crate::common::engine().await;
+    let db = server.fresh_database("migrate_retry_517").await;
+    let client = client_in(&server, &db);
+    let params = [("database", db.as_str())];
+    server
+        .run("CREATE TABLE gate (x UInt8) ENGINE = Memory", &params)
+        .await;
+    let dir = Dir::new("retry_517");
+    dir.write(
+        "1_alter.sql",
+        "CREATE TABLE t (x UInt8) ENGINE = MergeTree ORDER BY x;
+         SELECT throwIf((SELECT count() FROM gate) = 0, 'injected CANNOT_ASSIGN_ALTER',          toInt32(517)) SETTINGS allow_custom_error_code_in_throwif = 1;
+         ALTER TABLE t ADD COLUMN y UInt8;",
+    );
+    let (migrator, events) = migrator(&dir);
+    let migrator = migrator.retry(RetryPolicy {
+        attempts: 30,
+        initial: Duration::from_millis(50),
+        max: Duration::from_millis(200),
+    });
+    let run = tokio::spawn({
+        let client = client.clone();
+        async move { migrator.run(&client).await }
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while events
+        .all()
+        .iter()
+        .filter(|e| matches!(e, Event::Retrying { .. }))
+        .count()
+        < 2
+    {
+        assert!(std::time::Instant::now() < deadline, "no retry");
+        tokio::time::sleep(Duration::from_millis(20)).await;
+    }
+    server.run("INSERT INTO gate VALUES (1)", &params).await;
+    assert_eq!(run.await.unwrap().unwrap().versions, [1]);
+    let retries: Vec<(usize, Option<i32>)> = events
+        .all()
+        .into_iter()
+        .filter_map(|e| match e {
+            Event::Retrying {
+                version: 1,
+                index,
+                code,
+                ..
+            } => Some((index, code)),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        retries.len() >= 2 && retries.iter().all(|r| *r == (2, Some(517))),
+        "{retries:?}"
+    );
+    assert!(table_exists(&server, &db, "t").await);
+    assert_eq!(
+        number(
+            &server,
+            &db,
+            &format!(
+                "SELECT count() FROM system.columns WHERE database = '{db}' AND table = 't' \
+                 AND name = 'y'"
+            )
+        )
+        .await,
+        1
+    );
+    server.run(&format!("DROP DATABASE {db}"), &[]).await;
 }
 
 #[tokio::test]
