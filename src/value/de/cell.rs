@@ -294,8 +294,19 @@ impl<'de> Deserializer<'de> for Cell<'de, '_> {
         visitor.visit_unit()
     }
 
+    /// A bool field: `Bool`, and `UInt8` (0 or 1, as ClickHouse before `Bool` stored flags).
+    #[inline]
+    fn deserialize_bool<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
+        let c = self.required(&visitor)?;
+        match c.reader {
+            Reader::Bool(v) => visitor.visit_bool(v[c.row] != 0),
+            Reader::U8(v) if v[c.row] <= 1 => visitor.visit_bool(v[c.row] == 1),
+            _ => c.any(visitor),
+        }
+    }
+
     serde::forward_to_deserialize_any! {
-        bool char bytes byte_buf unit_struct tuple tuple_struct map struct identifier
+        char bytes byte_buf unit_struct tuple tuple_struct map struct identifier
     }
 }
 
