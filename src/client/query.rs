@@ -229,7 +229,7 @@ impl QueryStream<'_> {
         let mut result = Deadline::run(self.deadline, "the query", self.slot.link().next_block())
             .instrument(self.traced.span.clone())
             .await;
-        // The connection failed before any block: the query goes to the next host.
+        // The connection failed before any row: the query goes to the next host.
         while let (Err(e), Some(retry)) = (&result, &mut self.retry) {
             if !may_retry(e) || retry.left == 0 {
                 break;
@@ -251,7 +251,9 @@ impl QueryStream<'_> {
                 Err(e) => Err(e),
             };
         }
-        if matches!(result, Ok(Some(_))) {
+        // Only rows commit the query to this host: an empty header block (what the native
+        // protocol sends first) does not, so a connection lost right after it still retries.
+        if matches!(&result, Ok(Some(block)) if block.rows() > 0) {
             self.retry = None;
         }
         match &result {
