@@ -72,6 +72,7 @@ pub use chrono_tz::Tz;
 pub use clickhouse_connect_derive::migrate;
 pub use client::{
     Client, ClientBuilder, Command, Connection, Insert, InsertRow, Query, QueryResult, QueryStream,
+    RawInsert, RawStream,
 };
 pub use column::Column;
 pub use compression::Compression;
