@@ -22,7 +22,9 @@
 //! [`compression`] to [`native`], which decodes [`Block`]s of [`column`](mod@column)s; callers read them as
 //! columns, rows ([`Row`]), structs (`#[derive(FromBlock)]`, or serde) or [`Value`]s. Inserts go
 //! the other way. [`Client`] and [`Connection`] build requests and hand them to a link of the
-//! transport the URL chose; they never know which one it is.
+//! transport the URL chose; they never know which one it is. [`reflect`] (tables as
+//! [`TableSchema`](reflect::TableSchema)s, Rust code generation, schema diffs) is a user of
+//! `Client` like any application.
 //!
 //! # Errors
 //!
@@ -43,6 +45,10 @@
 //! | error names (`UNKNOWN_TABLE`) | from the server where it sends them, else from the table of known codes | the same |
 //! | ClickHouse-framed compressed answers (LZ4) | 20.x and newer; older servers get HTTP gzip | every version |
 //! | JSON columns as text | 25.x and newer (`output_format_native_write_json_as_string`); older JSON object serialization is decoded too | the same |
+//! | reflection (`client.reflect()`) | every version; what older system tables lack (UUIDs, table comments, codecs, ...) is `None`, by version | the same |
+
+// `#[derive(FromBlock)]` names the crate `::clickhouse_connect`; reflect/ uses it too.
+extern crate self as clickhouse_connect;
 
 mod client;
 pub mod column;
@@ -52,6 +58,7 @@ mod hosts;
 mod http;
 pub mod migrate;
 pub mod native;
+pub mod reflect;
 mod request;
 pub mod sql;
 mod tcp;

@@ -29,6 +29,7 @@ mod inline_insert;
 mod json_object;
 mod migrations;
 mod raw;
+mod reflect;
 mod roundtrip;
 mod tcp;
 
