@@ -26,12 +26,30 @@ pub(crate) async fn run(options: &Connection, args: MigrateArgs) -> Result<(), F
     if let Some(table) = &args.table {
         migrator = migrator.table(table.as_str());
     }
+    if let MigrateCommand::Repair { to, .. } = &args.command {
+        parse_force(to)?;
+    }
     let client = conn::client(options)?;
-    match args.command {
+    // What the runner refuses (an undo below a migration without a down file, a changed
+    // statement that was applied) is a failed migration, not bad usage.
+    work(&client, &migrator, args.command)
+        .await
+        .map_err(|e| match e {
+            Failure::Usage(e) => Failure::Failed(e),
+            other => other,
+        })
+}
+
+async fn work(
+    client: &clickhouse_connect::Client,
+    migrator: &Migrator,
+    command: MigrateCommand,
+) -> Result<(), Failure> {
+    match command {
         MigrateCommand::Add { .. } => Ok(()),
         MigrateCommand::Run { target, dry_run } => {
             if dry_run {
-                let planned = migrator.dry_run(&client).await?;
+                let planned = migrator.dry_run(client).await?;
                 if planned.is_empty() {
                     println!("-- nothing to apply");
                 }
@@ -49,8 +67,8 @@ pub(crate) async fn run(options: &Connection, args: MigrateArgs) -> Result<(), F
                 return Ok(());
             }
             let report = match target {
-                Some(target) => migrator.run_to(&client, target).await?,
-                None => migrator.run(&client).await?,
+                Some(target) => migrator.run_to(client, target).await?,
+                None => migrator.run(client).await?,
             };
             if report.versions.is_empty() {
                 println!("up to date: nothing to apply");
@@ -65,7 +83,7 @@ pub(crate) async fn run(options: &Connection, args: MigrateArgs) -> Result<(), F
                 None => {
                     // The latest applied migration only.
                     let applied: Vec<i64> = migrator
-                        .info(&client)
+                        .info(client)
                         .await?
                         .iter()
                         .filter(|m| m.status != Status::Pending)
@@ -80,12 +98,12 @@ pub(crate) async fn run(options: &Connection, args: MigrateArgs) -> Result<(), F
                     }
                 }
             };
-            let report = migrator.undo(&client, target).await?;
+            let report = migrator.undo(client, target).await?;
             println!("reverted {} migration(s)", report.versions.len());
             Ok(())
         }
         MigrateCommand::Info { json } => {
-            let infos = migrator.info(&client).await?;
+            let infos = migrator.info(client).await?;
             if json {
                 let list: Vec<_> = infos
                     .iter()
@@ -121,7 +139,7 @@ pub(crate) async fn run(options: &Connection, args: MigrateArgs) -> Result<(), F
             Ok(())
         }
         MigrateCommand::Check => {
-            let check = migrator.check(&client).await?;
+            let check = migrator.check(client).await?;
             if check.is_up_to_date() {
                 println!("up to date");
                 Ok(())
@@ -130,19 +148,24 @@ pub(crate) async fn run(options: &Connection, args: MigrateArgs) -> Result<(), F
             }
         }
         MigrateCommand::Repair { version, to } => {
-            let force = match to.as_str() {
-                "applied" => Force::Applied,
-                "not-applied" => Force::NotApplied,
-                n => Force::StatementsDone(n.parse().map_err(|_| {
-                    Failure::usage_msg(format!(
-                        "--to {n:?}: expected applied, not-applied or a number of statements"
-                    ))
-                })?),
-            };
-            migrator.force(&client, version, force).await?;
+            let force = parse_force(&to)?;
+            migrator.force(client, version, force).await?;
             println!("migration {version} recorded as {to}");
             Ok(())
         }
+    }
+}
+
+/// `--to` of `repair`.
+fn parse_force(to: &str) -> Result<Force, Failure> {
+    match to {
+        "applied" => Ok(Force::Applied),
+        "not-applied" => Ok(Force::NotApplied),
+        n => n.parse().map(Force::StatementsDone).map_err(|_| {
+            Failure::usage_msg(format!(
+                "--to {n:?}: expected applied, not-applied or a number of statements"
+            ))
+        }),
     }
 }
 
@@ -212,7 +235,21 @@ fn add(source: &Path, name: &str, reversible: bool) -> Result<(), Failure> {
         return Err(Failure::usage_msg("the migration needs a name"));
     }
     std::fs::create_dir_all(source)?;
-    let version = chrono::Utc::now().format("%Y%m%d%H%M%S");
+    // A timestamp, above every version in the folder (two adds in one second differ).
+    let now: i64 = chrono::Utc::now()
+        .format("%Y%m%d%H%M%S")
+        .to_string()
+        .parse()
+        .unwrap_or_default();
+    let latest = std::fs::read_dir(source)?
+        .filter_map(|entry| entry.ok())
+        .filter_map(|entry| {
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let digits: String = name.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse::<i64>().ok()
+        })
+        .max();
+    let version = latest.map_or(now, |latest| now.max(latest + 1));
     let files: Vec<(String, &str)> = if reversible {
         vec![
             (

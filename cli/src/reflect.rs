@@ -2,13 +2,20 @@
 //! between two tables.
 
 use clickhouse_connect::reflect::codegen::{self, Derive, Options};
-use clickhouse_connect::reflect::{ChangeClass, TableKind, TableSchema, diff as schema_diff};
+use clickhouse_connect::reflect::{
+    ChangeClass, ChangeKind, TableKind, TableSchema, diff as schema_diff,
+};
 use sea_query_clickhouse::{AlterPlan, ChStatement, CreateStatement};
 use serde_json::json;
 
 use crate::cli::{Connection, DeriveArg, DiffArgs, ReflectArgs, ReflectOutput};
 use crate::conn;
 use crate::fail::Failure;
+
+/// A table or database that is not there is a failure (exit code 1), as a query on it is.
+fn failed(e: clickhouse_connect::Error) -> Failure {
+    Failure::Failed(e.into())
+}
 
 /// `db.table` split; a name without a dot is a database.
 fn split(target: &str) -> (&str, Option<&str>) {
@@ -27,9 +34,15 @@ pub(crate) async fn reflect(options: &Connection, args: ReflectArgs) -> Result<(
         .unwrap_or_else(|| "default".to_owned());
     let (database, table) = split(&target);
     let tables = match table {
-        Some(table) => vec![client.reflect().table(database, table).await?],
+        Some(table) => vec![
+            client
+                .reflect()
+                .table(database, table)
+                .await
+                .map_err(failed)?,
+        ],
         None => {
-            let db = client.reflect().database(database).await?;
+            let db = client.reflect().database(database).await.map_err(failed)?;
             db.in_creation_order().into_iter().cloned().collect()
         }
     };
@@ -131,8 +144,12 @@ pub(crate) async fn diff(options: &Connection, args: DiffArgs) -> Result<(), Fai
         return Err(Failure::usage_msg("name both tables as db.table"));
     };
     let client = conn::client(options)?;
-    let old = client.reflect().table(from.0, from.1).await?;
-    let new = client.reflect().table(to.0, to.1).await?;
+    let old = client
+        .reflect()
+        .table(from.0, from.1)
+        .await
+        .map_err(failed)?;
+    let new = client.reflect().table(to.0, to.1).await.map_err(failed)?;
     // Compared in one database, so queries and engine arguments that name it agree.
     let new = new.in_database(&old.database)?;
     let changes = schema_diff(&old, &new);
@@ -146,15 +163,12 @@ pub(crate) async fn diff(options: &Connection, args: DiffArgs) -> Result<(), Fai
     let rebuilds: Vec<_> = changes.rebuilds().collect();
     if !rebuilds.is_empty() {
         for change in &rebuilds {
-            println!(
-                "-- rebuild: {:?}{}",
-                change.kind,
-                change
-                    .note
-                    .as_deref()
-                    .map(|n| format!(": {n}"))
-                    .unwrap_or_default()
-            );
+            let what = match &change.kind {
+                ChangeKind::Rebuild { what } => what.clone(),
+                other => format!("{other:?}"),
+            };
+            let note = change.note.as_deref().map(|n| format!(": {n}"));
+            println!("-- rebuild: {what}{}", note.unwrap_or_default());
         }
         return Err(Failure::No(format!(
             "{} change(s) need a rebuild: no ALTER turns {} into {}",
