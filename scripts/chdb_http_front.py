@@ -384,6 +384,17 @@ BINARY_FORMATS = frozenset({"native", "parquet", "arrow", "arrowstream", "orc", 
                             "protobuf", "protobufsingle", "protobuflist", "capnproto", "bsoneachrow", "npy", "buffers"})
 
 
+# Output formats whose output for a result is the concatenation of their output for its parts.
+# chDB formats every streamed chunk as a whole output (its own header, envelope, file footer);
+# a server writes those once per result. Results in any other format are produced in one piece.
+CONCATENABLE_FORMATS = frozenset({
+    "native", "rowbinary", "tabseparated", "tsv", "tabseparatedraw", "tsvraw", "raw", "csv",
+    "jsoneachrow", "jsonlines", "ndjson", "jsonstringseachrow", "jsoncompacteachrow",
+    "jsoncompactstringseachrow", "values", "tskv", "rawblob", "lineasstring", "customseparated",
+    "msgpack", "null",
+})
+
+
 def content_type_for_format(name: str) -> str:
     """Content-Type a server's output format reports (IOutputFormat::getContentType)."""
     n = name.lower()
@@ -1773,7 +1784,8 @@ class QueryRequest:
         is_result = keyword in RESULT_KEYWORDS
         output_format = (find_output_format(sql) if is_result else None) or fmt
         stream = None
-        if is_result or not keyword:          # an empty query gets the engine's "Empty query" error
+        concatenable = output_format.lower() in CONCATENABLE_FORMATS
+        if (is_result and concatenable) or not keyword:  # an empty query gets the engine's "Empty query" error
             if is_result:
                 self._check_protocol_version(output_format)
                 self.writer.set_result_details(content_type_for_format(output_format), output_format, http.timezone)

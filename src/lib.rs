@@ -79,7 +79,7 @@ pub use chrono_tz::Tz;
 pub use clickhouse_connect_derive::migrate;
 pub use client::{
     Client, ClientBuilder, Command, Connection, Insert, InsertRow, Query, QueryResult, QueryStream,
-    RawInsert, RawStream,
+    RawInsert, RawStream, RowStream,
 };
 pub use column::Column;
 pub use compression::Compression;
@@ -89,4 +89,4 @@ pub use request::{
     CommandResult, HostOrder, HostOutcome, HostStatus, InsertResult, Progress, ServerInfo, Summary,
 };
 pub use types::{DataType, TypeParseError};
-pub use value::{FromBlock, Row, Value};
+pub use value::{FromBlock, Row, ToBlock, Value};

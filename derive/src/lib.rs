@@ -1,4 +1,5 @@
-//! `#[derive(FromBlock)]` for clickhouse-connect: a struct read from a block column by column.
+//! `#[derive(FromBlock)]` for clickhouse-connect: a struct read from a block column by column;
+//! `#[derive(ToBlock)]`, its mirror for inserts (see `to_block.rs`).
 //!
 //! The derive resolves each field's column once per block (by field name, or by position for
 //! tuple structs) and then builds each row straight from the columns' buffers. Field
@@ -15,6 +16,7 @@
 //! driver's migrations runner.
 
 mod migrate;
+mod to_block;
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as Tokens;
@@ -26,6 +28,17 @@ use syn::{Data, DeriveInput, Fields, GenericParam, Lifetime, LitStr, parse_macro
 pub fn derive_from_block(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Implements `clickhouse_connect::value::ToBlock` for a struct: each field appends its value
+/// to its column (`ToColumn`). Field attributes, under `#[to_block(...)]`: `rename =
+/// "column"`, `serde` (write the field through its `serde::Serialize` impl), `skip`.
+#[proc_macro_derive(ToBlock, attributes(to_block))]
+pub fn derive_to_block(input: TokenStream) -> TokenStream {
+    let input = parse_macro_input!(input as DeriveInput);
+    to_block::expand(&input)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

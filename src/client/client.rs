@@ -202,8 +202,9 @@ impl Client {
     }
 
     /// Inserts typed rows through serde: each struct's fields name the columns (the first row's
-    /// field order is the column list). Nested structs and tuples go into `Tuple` columns,
-    /// sequences into `Array`, maps into `Map`, `None` is NULL.
+    /// field order is the column list). Each field is serialized straight into its column
+    /// (numbers, text, `Option`, sequences into `Array`); nested structs and tuples go into
+    /// `Tuple` columns, maps into `Map`, `None` is NULL, through [`Value`](crate::Value).
     pub fn insert_rows<T, I>(&self, table: &str, rows: I) -> Result<Insert<'static>>
     where
         T: serde::Serialize + Send + 'static,
@@ -211,6 +212,18 @@ impl Client {
         I::IntoIter: Send + 'static,
     {
         Insert::from_serde(Target::Client(self.clone()), table, rows)
+    }
+
+    /// Inserts typed rows column by column: each field of a `#[derive(ToBlock)]` struct
+    /// appends its value to its column (see [`ToBlock`](crate::value::ToBlock)), the fastest
+    /// way to insert structs. The type's fields name the columns.
+    pub fn insert_typed<T, I>(&self, table: &str, rows: I) -> Insert<'static>
+    where
+        T: crate::value::ToBlock + Send + 'static,
+        I: IntoIterator<Item = T>,
+        I::IntoIter: Send + 'static,
+    {
+        Insert::from_typed(Target::Client(self.clone()), table, rows)
     }
 
     /// Inserts a block whose column names and types match the table's.

@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 use crate::native::Block;
 use crate::request::{BlockSource, InsertResult, InsertTarget, QueryRequest};
 use crate::types::DataType;
-use crate::value::Value;
+use crate::value::{ToBlock, Value};
 use tracing::Instrument;
 
 /// A row to insert: `Vec<Value>`, or a tuple of values that convert into [`Value`].
@@ -60,8 +60,60 @@ insert_row_tuple!(A, B, C, D, E, F, G, H, I);
 insert_row_tuple!(A, B, C, D, E, F, G, H, I, J);
 
 enum Source {
-    Rows(BoxStream<'static, Vec<Value>>),
+    Rows(Rows),
     Block(Block),
+}
+
+/// Rows to build blocks from.
+enum Rows {
+    /// Each row as its values.
+    Values(BoxStream<'static, Vec<Value>>),
+    /// Rows that write themselves into the columns (serde and `ToBlock` rows).
+    Typed(Box<dyn TypedRows>),
+}
+
+/// A column that refused a row's value (`None`: the row as a whole), and why.
+type RowError = (Option<usize>, Error);
+
+/// Rows that append themselves to the block's columns, in the insert's column order.
+trait TypedRows: Send {
+    /// Appends the next row to `columns`; `None` when there are no more rows.
+    fn append_next(&mut self, columns: &mut [Column]) -> Option<std::result::Result<(), RowError>>;
+}
+
+/// Serde rows: the first row (already taken, to name the columns), then the rest.
+struct SerdeRows<T, I> {
+    first: Option<T>,
+    rest: I,
+    names: Vec<String>,
+}
+
+impl<T, I> TypedRows for SerdeRows<T, I>
+where
+    T: serde::Serialize + Send,
+    I: Iterator<Item = T> + Send,
+{
+    fn append_next(&mut self, columns: &mut [Column]) -> Option<std::result::Result<(), RowError>> {
+        let row = self.first.take().or_else(|| self.rest.next())?;
+        Some(
+            crate::value::append_row(&row, columns, &self.names)
+                .map_err(|(column, e)| (column, Error::invalid_input(e.to_string()))),
+        )
+    }
+}
+
+/// `ToBlock` rows.
+struct ToBlockRows<I>(I);
+
+impl<T, I> TypedRows for ToBlockRows<I>
+where
+    T: ToBlock,
+    I: Iterator<Item = T> + Send,
+{
+    fn append_next(&mut self, columns: &mut [Column]) -> Option<std::result::Result<(), RowError>> {
+        let row = self.0.next()?;
+        Some(row.append(columns).map_err(|(i, e)| (Some(i), e)))
+    }
 }
 
 /// An insert waiting to be sent; set options, then `.await` it.
@@ -108,7 +160,7 @@ impl<'a> Insert<'a> {
             target,
             table,
             columns.iter().map(|c| (*c).to_owned()).collect(),
-            Source::Rows(rows),
+            Source::Rows(Rows::Values(rows)),
         )
     }
 
@@ -127,7 +179,7 @@ impl<'a> Insert<'a> {
             target,
             table,
             columns.iter().map(|c| (*c).to_owned()).collect(),
-            Source::Rows(rows),
+            Source::Rows(Rows::Values(rows)),
         )
     }
 
@@ -152,25 +204,38 @@ impl<'a> Insert<'a> {
                 Vec::<Vec<Value>>::new(),
             ));
         };
-        let named = crate::value::to_named_values(&first)?;
-        let names: Vec<String> = named.iter().map(|(n, _)| n.clone()).collect();
-        let columns: Vec<&str> = names.iter().map(String::as_str).collect();
-        let first_values: Vec<Value> = named.into_iter().map(|(_, v)| v).collect();
-        let expected = names.clone();
-        let rest = rows.map(move |row| match crate::value::to_named_values(&row) {
-            Ok(named) if named.iter().map(|(n, _)| n).eq(expected.iter()) => {
-                named.into_iter().map(|(_, v)| v).collect()
-            }
-            // A row that does not serialize like the first one: an empty row, which the
-            // insert rejects with its row number.
-            _ => Vec::new(),
-        });
-        Ok(Insert::from_iter(
+        let names: Vec<String> = crate::value::to_named_values(&first)?
+            .into_iter()
+            .map(|(name, _)| name)
+            .collect();
+        let rows = SerdeRows {
+            first: Some(first),
+            rest: rows,
+            names: names.clone(),
+        };
+        Ok(Insert::new(
             target,
             table,
-            &columns,
-            std::iter::once(first_values).chain(rest),
+            names,
+            Source::Rows(Rows::Typed(Box::new(rows))),
         ))
+    }
+
+    /// Rows written column by column (`ToBlock`): the type names the columns.
+    pub(crate) fn from_typed<T, I>(target: Target<'a>, table: &str, rows: I) -> Self
+    where
+        T: ToBlock + Send + 'static,
+        I: IntoIterator<Item = T>,
+        I::IntoIter: Send + 'static,
+    {
+        let columns = T::column_names().into_iter().map(str::to_owned).collect();
+        let rows = ToBlockRows(rows.into_iter());
+        Insert::new(
+            target,
+            table,
+            columns,
+            Source::Rows(Rows::Typed(Box::new(rows))),
+        )
     }
 
     async fn run(mut self) -> Result<InsertResult> {
@@ -349,7 +414,7 @@ impl BlockSource for OneBlock {
 
 /// Pulls rows into blocks of the target columns.
 struct BlockBuilder {
-    rows: BoxStream<'static, Vec<Value>>,
+    rows: Rows,
     max_rows: usize,
     max_bytes: usize,
     row_number: u64,
@@ -372,26 +437,25 @@ impl BlockBuilder {
             .collect::<Result<_>>()?;
         let mut count = 0;
         while count < self.max_rows {
-            let Some(values) = self.rows.next().await else {
-                break;
+            let appended = match &mut self.rows {
+                Rows::Values(rows) => {
+                    let Some(values) = rows.next().await else {
+                        break;
+                    };
+                    push_values(&mut columns, &values)
+                }
+                Rows::Typed(rows) => match rows.append_next(&mut columns) {
+                    Some(result) => result,
+                    None => break,
+                },
             };
-            if values.len() != columns.len() {
-                return Err(Error::invalid_input(format!(
-                    "row {} has {} values for {} columns",
-                    self.row_number,
-                    values.len(),
-                    columns.len()
-                )));
-            }
-            for ((column, value), (name, data_type)) in columns.iter_mut().zip(&values).zip(targets)
-            {
-                column.push_value(value).map_err(|e| {
-                    Error::invalid_input(format!(
-                        "row {}, column `{name}` ({data_type}): {e}",
-                        self.row_number
-                    ))
-                })?;
-            }
+            appended.map_err(|(column, e)| match column.and_then(|i| targets.get(i)) {
+                Some((name, data_type)) => Error::invalid_input(format!(
+                    "row {}, column `{name}` ({data_type}): {e}",
+                    self.row_number
+                )),
+                None => Error::invalid_input(format!("row {} {e}", self.row_number)),
+            })?;
             self.row_number += 1;
             count += 1;
             // Checking the size is cheap next to converting a row; do it every 256 rows.
@@ -410,4 +474,22 @@ impl BlockBuilder {
         }
         Ok(Some(block))
     }
+}
+
+/// Appends a row given as its values.
+fn push_values(columns: &mut [Column], values: &[Value]) -> std::result::Result<(), RowError> {
+    if values.len() != columns.len() {
+        return Err((
+            None,
+            Error::invalid_input(format!(
+                "has {} values for {} columns",
+                values.len(),
+                columns.len()
+            )),
+        ));
+    }
+    for (i, (column, value)) in columns.iter_mut().zip(values).enumerate() {
+        column.push_value(value).map_err(|e| (Some(i), e))?;
+    }
+    Ok(())
 }

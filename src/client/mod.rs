@@ -15,6 +15,7 @@ mod options;
 mod query;
 mod raw;
 mod result;
+mod rows;
 mod slot;
 mod trace;
 
@@ -26,3 +27,4 @@ pub use insert::{Insert, InsertRow};
 pub use query::{Query, QueryStream};
 pub use raw::{RawInsert, RawStream};
 pub use result::QueryResult;
+pub use rows::RowStream;

@@ -10,6 +10,7 @@ use tracing::Instrument;
 use super::Client;
 use super::options::request_options;
 use super::result::QueryResult;
+use super::rows::RowStream;
 use super::slot::{Deadline, Slot, Target, attempts, may_retry};
 use super::trace::Traced;
 use crate::error::Result;
@@ -150,36 +151,23 @@ impl<'a> Query<'a> {
         Ok(rows)
     }
 
-    /// The rows as `T`, decoded a block at a time as they arrive.
-    pub async fn fetch_stream<T: serde::de::DeserializeOwned + Send + 'static>(
-        self,
-    ) -> Result<impl Stream<Item = Result<T>> + Send + 'a> {
-        let stream = self.stream().await?;
-        let state = (stream, std::collections::VecDeque::<T>::new());
-        Ok(futures_util::stream::unfold(
-            Some(state),
-            |state| async move {
-                let (mut stream, mut ready) = state?;
-                loop {
-                    if let Some(row) = ready.pop_front() {
-                        return Some((Ok(row), Some((stream, ready))));
-                    }
-                    let zone = stream.zone;
-                    match stream.next_block().await {
-                        Ok(Some(block)) => {
-                            for row in crate::value::de::rows::<T>(&block, zone) {
-                                match row {
-                                    Ok(row) => ready.push_back(row),
-                                    Err(e) => return Some((Err(e), None)),
-                                }
-                            }
-                        }
-                        Ok(None) => return None,
-                        Err(e) => return Some((Err(e), None)),
-                    }
+    /// The rows as `T` through serde (as [`fetch_all`](Self::fetch_all)), decoded a block at a
+    /// time as they arrive: see [`RowStream`].
+    pub async fn fetch_stream<T: serde::de::DeserializeOwned>(self) -> Result<RowStream<'a, T>> {
+        fn decode<T: serde::de::DeserializeOwned>(
+            block: &Block,
+            zone: Tz,
+        ) -> (Vec<T>, Option<crate::error::Error>) {
+            let mut rows = Vec::with_capacity(block.rows());
+            for row in crate::value::de::rows::<T>(block, zone) {
+                match row {
+                    Ok(row) => rows.push(row),
+                    Err(e) => return (rows, Some(e)),
                 }
-            },
-        ))
+            }
+            (rows, None)
+        }
+        Ok(RowStream::new(self.stream().await?, decode::<T>))
     }
 }
 

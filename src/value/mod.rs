@@ -13,6 +13,8 @@ pub mod from_block;
 mod read;
 pub mod row;
 mod ser;
+mod ser_columns;
+pub mod to_column;
 #[allow(clippy::module_inception)]
 mod value;
 mod values_text;
@@ -23,6 +25,8 @@ pub use from_block::{FromBlock, FromColumn};
 pub(crate) use read::uuid_from_wire;
 pub use row::{FromValue, Row};
 pub(crate) use ser::to_named_values;
+pub(crate) use ser_columns::append_row;
+pub use to_column::{Bytes, ToBlock, ToColumn};
 pub use value::{ArrayElement, TypedValue, Value};
 pub(crate) use values_text::read_values;
 pub(crate) use write::push_low_cardinality;

@@ -2,7 +2,9 @@
 //!
 //! A struct's fields become `(column name, value)` pairs; nested structs and tuples become
 //! `Tuple` values, sequences `Array`, maps `Map`, `None` NULL, unit enum variants their name
-//! (for `Enum` and `String` columns). The insert then converts each value to its column's type.
+//! (for `Enum` and `String` columns). The insert path itself writes rows straight into the
+//! columns (`ser_columns`), using these only for the first row's names and for the shapes it
+//! has no direct path for.
 
 use std::fmt;
 
@@ -13,7 +15,7 @@ use crate::error::{Error, Result};
 
 /// A serialization failure.
 #[derive(Debug)]
-pub(crate) struct SerError(String);
+pub(crate) struct SerError(pub(super) String);
 
 impl fmt::Display for SerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -58,11 +60,11 @@ pub(crate) fn to_named_values<T: Serialize>(row: &T) -> Result<Vec<(String, Valu
 /// Serializes any value into a [`Value`]. The top-level struct becomes a map from field name
 /// to value (the named columns); nested structs become `Tuple`s.
 #[derive(Clone, Copy)]
-struct ValueSerializer {
+pub(super) struct ValueSerializer {
     top: bool,
 }
 
-const NESTED: ValueSerializer = ValueSerializer { top: false };
+pub(super) const NESTED: ValueSerializer = ValueSerializer { top: false };
 
 macro_rules! simple {
     ($($method:ident($ty:ty) => $variant:ident),* $(,)?) => {
@@ -184,7 +186,7 @@ impl ser::Serializer for ValueSerializer {
 }
 
 /// Elements of a sequence (`Array`) or a tuple (`Tuple`).
-struct Collect {
+pub(super) struct Collect {
     items: Vec<Value>,
     tuple: bool,
 }
@@ -227,7 +229,7 @@ collect_impl!(
 );
 
 /// Key-value pairs of a map, or the fields of a struct (keys are the field names).
-struct CollectMap {
+pub(super) struct CollectMap {
     pairs: Vec<(Value, Value)>,
     key: Option<Value>,
     /// Whether these are a nested struct's fields (a `Tuple`; at the top, named columns).

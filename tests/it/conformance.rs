@@ -118,6 +118,43 @@ async fn default_format_and_format_header() {
     }
 }
 
+/// A result larger than one block of the engine still has one header (names, types, envelope):
+/// the front must not format each streamed chunk as a whole output.
+#[tokio::test]
+async fn headers_and_envelopes_come_once_per_result() {
+    // 300,000 rows are several blocks (and several chunks of the 26.9 engine).
+    let sql = "SELECT number AS only_once FROM numbers(300000) FORMAT ";
+    let check = |server: &Server, format: &str, r: Response| {
+        assert_eq!(r.status, 200, "{} {format}: {}", server.name, r.text());
+        let names = r
+            .body
+            .windows(b"only_once".len())
+            .filter(|w| *w == b"only_once")
+            .count();
+        // JSON names the column in its header and in every row.
+        let expected = if format == "JSON" { 300_001 } else { 1 };
+        assert_eq!(names, expected, "{} {format}", server.name);
+    };
+    for server in both().await {
+        for format in ["TSVWithNames", "TSVWithNamesAndTypes", "JSON"] {
+            check(
+                &server,
+                format,
+                server.post(&[], format!("{sql}{format}")).await,
+            );
+        }
+    }
+    // 26.9 only: 18.16 has neither format.
+    let server = engine().await;
+    for format in ["RowBinaryWithNamesAndTypes", "CSVWithNamesAndTypes"] {
+        check(
+            &server,
+            format,
+            server.post(&[], format!("{sql}{format}")).await,
+        );
+    }
+}
+
 #[tokio::test]
 async fn errors_keep_the_code_and_the_status_class() {
     for server in both().await {

@@ -1,0 +1,88 @@
+//! `#[derive(ToBlock)]`: a struct written into a block column by column.
+
+use proc_macro2::TokenStream as Tokens;
+use quote::quote;
+use syn::{Data, DeriveInput, LitStr};
+
+use crate::unraw;
+
+pub(crate) fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
+    let Data::Struct(data) = &input.data else {
+        return Err(syn::Error::new_spanned(
+            &input.ident,
+            "ToBlock is derived for structs only",
+        ));
+    };
+    let krate = quote!(::clickhouse_connect::value::to_column);
+    let mut names = Vec::new();
+    let mut pushes = Vec::new();
+    for (i, field) in data.fields.iter().enumerate() {
+        let mut rename = None;
+        let mut serde = false;
+        let mut skip = false;
+        for attr in field.attrs.iter().filter(|a| a.path().is_ident("to_block")) {
+            attr.parse_nested_meta(|meta| {
+                if meta.path.is_ident("rename") {
+                    rename = Some(meta.value()?.parse::<LitStr>()?);
+                    Ok(())
+                } else if meta.path.is_ident("serde") {
+                    serde = true;
+                    Ok(())
+                } else if meta.path.is_ident("skip") {
+                    skip = true;
+                    Ok(())
+                } else {
+                    Err(meta.error("expected `rename = \"column\"`, `serde` or `skip`"))
+                }
+            })?;
+        }
+        if skip {
+            continue;
+        }
+        let (member, name) = match (&field.ident, rename) {
+            (Some(ident), rename) => (
+                syn::Member::Named(ident.clone()),
+                rename.unwrap_or_else(|| LitStr::new(&unraw(ident), ident.span())),
+            ),
+            (None, Some(name)) => (syn::Member::Unnamed(i.into()), name),
+            (None, None) => {
+                return Err(syn::Error::new_spanned(
+                    field,
+                    "ToBlock needs the column's name: `#[to_block(rename = \"column\")]`",
+                ));
+            }
+        };
+        let index = names.len();
+        pushes.push(if serde {
+            quote!(#krate::push_serde(&self.#member, &mut columns[#index]).map_err(|e| (#index, e))?;)
+        } else {
+            quote!(#krate::ToColumn::push_to(&self.#member, &mut columns[#index]).map_err(|e| (#index, e))?;)
+        });
+        names.push(name);
+    }
+    let count = names.len();
+    let name = &input.ident;
+    let (impl_generics, type_generics, where_clause) = input.generics.split_for_impl();
+    Ok(quote! {
+        impl #impl_generics #krate::ToBlock for #name #type_generics #where_clause {
+            fn column_names() -> ::std::vec::Vec<&'static str> {
+                ::std::vec![#(#names),*]
+            }
+
+            #[inline]
+            fn append(
+                &self,
+                columns: &mut [::clickhouse_connect::column::Column],
+            ) -> ::core::result::Result<(), (usize, ::clickhouse_connect::Error)> {
+                if columns.len() != #count {
+                    return ::core::result::Result::Err((
+                        0,
+                        #krate::column_count_mismatch(columns.len(), #count),
+                    ));
+                }
+                #(#pushes)*
+                ::core::result::Result::Ok(())
+            }
+        }
+    })
+}

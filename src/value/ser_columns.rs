@@ -1,0 +1,491 @@
+//! Typed rows for inserts through serde, written straight into the columns.
+//!
+//! A row (a struct, or a map of column names) is serialized field by field into the target
+//! columns, in the order of the first row's fields: each scalar goes through the appenders of
+//! [`to_column`](super::to_column) (no [`Value`] per cell), `Option` into the null map,
+//! sequences into `Array` columns element by element. Shapes without a direct path (tuples,
+//! nested structs, maps, a sequence into a non-`Array` column) are collected as one [`Value`]
+//! and pushed with its conversions, as before.
+
+use serde::ser::{self, Serialize, Serializer};
+
+use super::Value;
+use super::ser::{Collect, CollectMap, NESTED, SerError};
+use super::to_column::{self as to, push_array_end};
+use crate::column::{Column, ColumnData};
+use crate::error::Error;
+use crate::types::DataType;
+
+type SerResult<T> = std::result::Result<T, SerError>;
+
+fn fail(e: Error) -> SerError {
+    SerError(e.to_string())
+}
+
+/// Appends `row` to `columns` (named `names`, the first row's fields). On failure, the index
+/// of the column that refused its value (`None` when the row as a whole does not fit) and why.
+pub(crate) fn append_row<T: Serialize + ?Sized>(
+    row: &T,
+    columns: &mut [Column],
+    names: &[String],
+) -> std::result::Result<(), (Option<usize>, SerError)> {
+    let mut at = 0;
+    let mut column_failed = false;
+    let result = row.serialize(RowWriter {
+        columns,
+        names,
+        at: &mut at,
+        column_failed: &mut column_failed,
+    });
+    result.map_err(|e| (column_failed.then_some(at), e))
+}
+
+/// Appends one value to `column` (a field written through serde).
+pub(crate) fn serialize_into<T: Serialize + ?Sized>(
+    value: &T,
+    column: &mut Column,
+) -> crate::error::Result<()> {
+    value
+        .serialize(Cell(column))
+        .map_err(|e| Error::invalid_input(e.0))
+}
+
+/// The top level: a struct's fields (or a map's entries) in column order.
+struct RowWriter<'r> {
+    columns: &'r mut [Column],
+    names: &'r [String],
+    at: &'r mut usize,
+    column_failed: &'r mut bool,
+}
+
+impl RowWriter<'_> {
+    /// Writes the next field, named `name`, into its column.
+    fn field<T: ?Sized + Serialize>(&mut self, name: &str, value: &T) -> SerResult<()> {
+        let i = *self.at;
+        match self.names.get(i) {
+            Some(expected) if expected == name => {}
+            Some(expected) => {
+                return Err(SerError(format!(
+                    "does not serialize like the first row: field `{name}` where `{expected}` \
+                     was expected"
+                )));
+            }
+            None => {
+                return Err(SerError(format!(
+                    "has more fields than the first row's {} (`{name}`)",
+                    self.names.len()
+                )));
+            }
+        }
+        value
+            .serialize(Cell(&mut self.columns[i]))
+            .inspect_err(|_| *self.column_failed = true)?;
+        *self.at += 1;
+        Ok(())
+    }
+
+    fn end(self) -> SerResult<()> {
+        if *self.at != self.names.len() {
+            return Err(SerError(format!(
+                "has {} fields for the first row's {} columns",
+                self.at,
+                self.names.len()
+            )));
+        }
+        Ok(())
+    }
+
+    fn not_a_row(what: &str) -> SerResult<()> {
+        Err(SerError(format!(
+            "is {what}, not a struct or a map of column names"
+        )))
+    }
+}
+
+/// A map row's entries: the key names the next column.
+struct RowMap<'r> {
+    row: RowWriter<'r>,
+    key: Option<String>,
+}
+
+impl ser::SerializeMap for RowMap<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> SerResult<()> {
+        self.key = Some(match key.serialize(NESTED)? {
+            Value::String(name) => String::from_utf8(name)
+                .map_err(|_| SerError("a column name is not UTF-8".into()))?,
+            other => {
+                return Err(SerError(format!(
+                    "a row key must be a column name, got {other}"
+                )));
+            }
+        });
+        Ok(())
+    }
+    fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> SerResult<()> {
+        let key = self
+            .key
+            .take()
+            .ok_or_else(|| SerError("a map value without its key".into()))?;
+        self.row.field(&key, value)
+    }
+    fn end(self) -> SerResult<()> {
+        self.row.end()
+    }
+}
+
+impl ser::SerializeStruct for RowWriter<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> SerResult<()> {
+        self.field(key, value)
+    }
+    fn end(self) -> SerResult<()> {
+        RowWriter::end(self)
+    }
+}
+
+/// Everything a row cannot be.
+macro_rules! not_a_row {
+    ($($method:ident($($arg:ty),*) => $what:expr;)*) => {
+        $(fn $method(self, $(_: $arg),*) -> SerResult<()> { Self::not_a_row($what) })*
+    };
+}
+
+impl<'r> Serializer for RowWriter<'r> {
+    type Ok = ();
+    type Error = SerError;
+    type SerializeSeq = ser::Impossible<(), SerError>;
+    type SerializeTuple = ser::Impossible<(), SerError>;
+    type SerializeTupleStruct = ser::Impossible<(), SerError>;
+    type SerializeTupleVariant = ser::Impossible<(), SerError>;
+    type SerializeMap = RowMap<'r>;
+    type SerializeStruct = RowWriter<'r>;
+    type SerializeStructVariant = ser::Impossible<(), SerError>;
+
+    not_a_row! {
+        serialize_bool(bool) => "a bool"; serialize_i8(i8) => "a number";
+        serialize_i16(i16) => "a number"; serialize_i32(i32) => "a number";
+        serialize_i64(i64) => "a number"; serialize_u8(u8) => "a number";
+        serialize_u16(u16) => "a number"; serialize_u32(u32) => "a number";
+        serialize_u64(u64) => "a number"; serialize_f32(f32) => "a number";
+        serialize_f64(f64) => "a number"; serialize_char(char) => "a char";
+        serialize_str(&str) => "a string"; serialize_bytes(&[u8]) => "bytes";
+        serialize_none() => "None"; serialize_unit() => "()";
+        serialize_unit_struct(&'static str) => "a unit struct";
+        serialize_unit_variant(&'static str, u32, &'static str) => "an enum";
+    }
+
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> SerResult<()> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> SerResult<()> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: &T,
+    ) -> SerResult<()> {
+        Self::not_a_row("an enum")
+    }
+    fn serialize_seq(self, _: Option<usize>) -> SerResult<Self::SerializeSeq> {
+        Err(SerError(
+            "is a sequence, not a struct or a map of column names".into(),
+        ))
+    }
+    fn serialize_tuple(self, _: usize) -> SerResult<Self::SerializeTuple> {
+        Err(SerError(
+            "is a tuple, not a struct or a map of column names".into(),
+        ))
+    }
+    fn serialize_tuple_struct(
+        self,
+        _: &'static str,
+        _: usize,
+    ) -> SerResult<Self::SerializeTupleStruct> {
+        Err(SerError(
+            "is a tuple, not a struct or a map of column names".into(),
+        ))
+    }
+    fn serialize_tuple_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> SerResult<Self::SerializeTupleVariant> {
+        Err(SerError(
+            "is an enum, not a struct or a map of column names".into(),
+        ))
+    }
+    fn serialize_map(self, _: Option<usize>) -> SerResult<RowMap<'r>> {
+        Ok(RowMap {
+            row: self,
+            key: None,
+        })
+    }
+    fn serialize_struct(self, _: &'static str, _: usize) -> SerResult<RowWriter<'r>> {
+        Ok(self)
+    }
+    fn serialize_struct_variant(
+        self,
+        _: &'static str,
+        _: u32,
+        _: &'static str,
+        _: usize,
+    ) -> SerResult<Self::SerializeStructVariant> {
+        Err(SerError(
+            "is an enum, not a struct or a map of column names".into(),
+        ))
+    }
+}
+
+/// One field's value into its column.
+struct Cell<'c>(&'c mut Column);
+
+macro_rules! scalars {
+    ($($method:ident($ty:ty) => $push:path;)*) => {
+        $(#[inline]
+        fn $method(self, v: $ty) -> SerResult<()> {
+            $push(self.0, v).map_err(fail)
+        })*
+    };
+}
+
+impl<'c> Serializer for Cell<'c> {
+    type Ok = ();
+    type Error = SerError;
+    type SerializeSeq = Compound<'c>;
+    type SerializeTuple = Compound<'c>;
+    type SerializeTupleStruct = Compound<'c>;
+    type SerializeTupleVariant = Compound<'c>;
+    type SerializeMap = CompoundMap<'c>;
+    type SerializeStruct = CompoundMap<'c>;
+    type SerializeStructVariant = CompoundMap<'c>;
+
+    scalars! {
+        serialize_bool(bool) => to::push_bool;
+        serialize_i8(i8) => to::push_i8; serialize_i16(i16) => to::push_i16;
+        serialize_i32(i32) => to::push_i32; serialize_i64(i64) => to::push_i64;
+        serialize_i128(i128) => to::push_i128;
+        serialize_u8(u8) => to::push_u8; serialize_u16(u16) => to::push_u16;
+        serialize_u32(u32) => to::push_u32; serialize_u64(u64) => to::push_u64;
+        serialize_u128(u128) => to::push_u128;
+        serialize_f32(f32) => to::push_f32; serialize_f64(f64) => to::push_f64;
+    }
+
+    fn serialize_char(self, v: char) -> SerResult<()> {
+        to::push_bytes(self.0, v.encode_utf8(&mut [0; 4]).as_bytes(), true).map_err(fail)
+    }
+    #[inline]
+    fn serialize_str(self, v: &str) -> SerResult<()> {
+        to::push_bytes(self.0, v.as_bytes(), true).map_err(fail)
+    }
+    fn serialize_bytes(self, v: &[u8]) -> SerResult<()> {
+        to::push_bytes(self.0, v, false).map_err(fail)
+    }
+    #[inline]
+    fn serialize_none(self) -> SerResult<()> {
+        to::push_null(self.0).map_err(fail)
+    }
+    #[inline]
+    fn serialize_some<T: ?Sized + Serialize>(self, value: &T) -> SerResult<()> {
+        value.serialize(Cell(to::some_column(self.0)))
+    }
+    fn serialize_unit(self) -> SerResult<()> {
+        to::push_null(self.0).map_err(fail)
+    }
+    fn serialize_unit_struct(self, _name: &'static str) -> SerResult<()> {
+        to::push_null(self.0).map_err(fail)
+    }
+    fn serialize_unit_variant(
+        self,
+        _name: &'static str,
+        _index: u32,
+        variant: &'static str,
+    ) -> SerResult<()> {
+        to::push_bytes(self.0, variant.as_bytes(), true).map_err(fail)
+    }
+    fn serialize_newtype_struct<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        value: &T,
+    ) -> SerResult<()> {
+        value.serialize(self)
+    }
+    fn serialize_newtype_variant<T: ?Sized + Serialize>(
+        self,
+        _name: &'static str,
+        _index: u32,
+        _variant: &'static str,
+        value: &T,
+    ) -> SerResult<()> {
+        value.serialize(self)
+    }
+    fn serialize_seq(self, len: Option<usize>) -> SerResult<Compound<'c>> {
+        if let (DataType::Array(_), ColumnData::Array(_)) = self.0.parts_mut() {
+            return Ok(Compound::Array(self.0));
+        }
+        Ok(Compound::Value(self.0, NESTED.serialize_seq(len)?))
+    }
+    fn serialize_tuple(self, len: usize) -> SerResult<Compound<'c>> {
+        Ok(Compound::Value(self.0, NESTED.serialize_tuple(len)?))
+    }
+    fn serialize_tuple_struct(self, name: &'static str, len: usize) -> SerResult<Compound<'c>> {
+        Ok(Compound::Value(
+            self.0,
+            NESTED.serialize_tuple_struct(name, len)?,
+        ))
+    }
+    fn serialize_tuple_variant(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> SerResult<Compound<'c>> {
+        Ok(Compound::Value(
+            self.0,
+            NESTED.serialize_tuple_variant(name, index, variant, len)?,
+        ))
+    }
+    fn serialize_map(self, len: Option<usize>) -> SerResult<CompoundMap<'c>> {
+        Ok(CompoundMap(self.0, NESTED.serialize_map(len)?))
+    }
+    fn serialize_struct(self, name: &'static str, len: usize) -> SerResult<CompoundMap<'c>> {
+        Ok(CompoundMap(self.0, NESTED.serialize_struct(name, len)?))
+    }
+    fn serialize_struct_variant(
+        self,
+        name: &'static str,
+        index: u32,
+        variant: &'static str,
+        len: usize,
+    ) -> SerResult<CompoundMap<'c>> {
+        Ok(CompoundMap(
+            self.0,
+            NESTED.serialize_struct_variant(name, index, variant, len)?,
+        ))
+    }
+}
+
+/// A sequence into an `Array` column element by element, or anything else collected as one
+/// [`Value`] and pushed at its end.
+enum Compound<'c> {
+    Array(&'c mut Column),
+    Value(&'c mut Column, Collect),
+}
+
+impl Compound<'_> {
+    fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> SerResult<()> {
+        match self {
+            Compound::Array(column) => match column.parts_mut() {
+                (_, ColumnData::Array(array)) => value.serialize(Cell(array.parts_mut().1)),
+                _ => unreachable!("an Array column stays one"),
+            },
+            Compound::Value(_, collect) => ser::SerializeSeq::serialize_element(collect, value),
+        }
+    }
+
+    fn done(self) -> SerResult<()> {
+        match self {
+            Compound::Array(column) => {
+                push_array_end(column);
+                Ok(())
+            }
+            Compound::Value(column, collect) => {
+                let value = ser::SerializeSeq::end(collect)?;
+                column.push_value(&value).map_err(fail)
+            }
+        }
+    }
+}
+
+/// The four sequence-like serde traits all push an element.
+macro_rules! compound_impl {
+    ($($trait:ident :: $method:ident),*) => {$(
+        impl ser::$trait for Compound<'_> {
+            type Ok = ();
+            type Error = SerError;
+            #[inline]
+            fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> SerResult<()> {
+                self.element(value)
+            }
+            fn end(self) -> SerResult<()> {
+                self.done()
+            }
+        }
+    )*};
+}
+
+compound_impl!(
+    SerializeSeq::serialize_element,
+    SerializeTuple::serialize_element,
+    SerializeTupleStruct::serialize_field,
+    SerializeTupleVariant::serialize_field
+);
+
+/// A map or a nested struct, collected as one [`Value`] (a `Map` or a `Tuple`).
+struct CompoundMap<'c>(&'c mut Column, CollectMap);
+
+impl ser::SerializeMap for CompoundMap<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> SerResult<()> {
+        self.1.serialize_key(key)
+    }
+    fn serialize_value<T: ?Sized + Serialize>(&mut self, value: &T) -> SerResult<()> {
+        self.1.serialize_value(value)
+    }
+    fn end(self) -> SerResult<()> {
+        let CompoundMap(column, collect) = self;
+        let value = ser::SerializeMap::end(collect)?;
+        column.push_value(&value).map_err(fail)
+    }
+}
+
+impl ser::SerializeStruct for CompoundMap<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> SerResult<()> {
+        ser::SerializeStruct::serialize_field(&mut self.1, key, value)
+    }
+    fn end(self) -> SerResult<()> {
+        let CompoundMap(column, collect) = self;
+        let value = ser::SerializeStruct::end(collect)?;
+        column.push_value(&value).map_err(fail)
+    }
+}
+
+impl ser::SerializeStructVariant for CompoundMap<'_> {
+    type Ok = ();
+    type Error = SerError;
+    fn serialize_field<T: ?Sized + Serialize>(
+        &mut self,
+        key: &'static str,
+        value: &T,
+    ) -> SerResult<()> {
+        ser::SerializeStructVariant::serialize_field(&mut self.1, key, value)
+    }
+    fn end(self) -> SerResult<()> {
+        let CompoundMap(column, collect) = self;
+        let value = ser::SerializeStructVariant::end(collect)?;
+        column.push_value(&value).map_err(fail)
+    }
+}
