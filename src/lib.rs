@@ -79,7 +79,7 @@ pub use chrono_tz::Tz;
 pub use clickhouse_connect_derive::migrate;
 pub use client::{
     Client, ClientBuilder, Command, Connection, Insert, InsertRow, Query, QueryResult, QueryStream,
-    RowStream,
+    RawInsert, RawStream, RowStream,
 };
 pub use column::Column;
 pub use compression::Compression;

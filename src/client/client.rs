@@ -10,6 +10,7 @@ use super::command::Command;
 use super::connection::Connection;
 use super::insert::{Insert, InsertRow};
 use super::query::{Query, QueryStream};
+use super::raw::RawInsert;
 use super::slot::{Deadline, Target};
 use crate::error::Result;
 use crate::hosts::MultiHost;
@@ -237,5 +238,32 @@ impl Client {
         S: Stream<Item = R> + Send + 'static,
     {
         Insert::from_stream(Target::Client(self.clone()), table, columns, rows)
+    }
+
+    /// Inserts data in `format`, any input format the server reads (`CSVWithNames`,
+    /// `JSONEachRow`, `Parquet`, ...), from `body` as it is read: `INSERT INTO <table> FORMAT
+    /// <format>` with the bytes as the request body, never decoded by the client, in bounded
+    /// memory. The result's `rows` and `summary.written_rows` are the rows the server reports
+    /// written (servers before ≈20.x report none over HTTP: 0).
+    ///
+    /// HTTP only: over the native protocol, which carries only Native blocks, it fails with an
+    /// error of kind [`Unsupported`](crate::ErrorKind::Unsupported).
+    ///
+    /// `body` is any stream of byte chunks (over a file: `tokio_util::io::ReaderStream`).
+    ///
+    /// ```no_run
+    /// # async fn run(client: clickhouse_connect::Client) -> clickhouse_connect::Result<()> {
+    /// let csv = "id,name\n1,one\n2,two\n";
+    /// let body = futures_util::stream::iter([Ok(bytes::Bytes::from(csv))]);
+    /// let done = client.insert_raw("events", "CSVWithNames", body).await?;
+    /// println!("{} rows written", done.summary.written_rows);
+    /// # Ok(())
+    /// # }
+    /// ```
+    pub fn insert_raw<S>(&self, table: &str, format: &str, body: S) -> RawInsert<'static>
+    where
+        S: Stream<Item = std::io::Result<bytes::Bytes>> + Send + 'static,
+    {
+        RawInsert::new(Target::Client(self.clone()), table, format, body)
     }
 }

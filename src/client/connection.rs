@@ -6,6 +6,7 @@ use super::Client;
 use super::command::Command;
 use super::insert::{Insert, InsertRow};
 use super::query::{Query, QueryStream};
+use super::raw::RawInsert;
 use super::slot::{Deadline, Target, let_go};
 use crate::error::Result;
 use crate::native::Block;
@@ -151,6 +152,14 @@ impl Connection {
         S: Stream<Item = R> + Send + 'static,
     {
         Insert::from_stream(self.target(), table, columns, rows)
+    }
+
+    /// Inserts data in a server input format (see [`Client::insert_raw`]).
+    pub fn insert_raw<S>(&mut self, table: &str, format: &str, body: S) -> RawInsert<'_>
+    where
+        S: Stream<Item = std::io::Result<bytes::Bytes>> + Send + 'static,
+    {
+        RawInsert::new(self.target(), table, format, body)
     }
 }
 

@@ -82,6 +82,11 @@ impl<'a> Query<'a> {
         })
     }
 
+    /// The target and the request, for the other ways of sending a query (`raw`).
+    pub(super) fn into_parts(self) -> (Target<'a>, QueryRequest) {
+        (self.target, self.request)
+    }
+
     /// Reads `DateTime` columns whose type names no zone in `zone`, instead of the server's
     /// zone. (Columns with a zone of their own keep it; the host's zone is never used.)
     pub fn timezone(mut self, zone: Tz) -> Self {

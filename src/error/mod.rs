@@ -55,6 +55,9 @@ pub enum ErrorKind {
     Config,
     /// An I/O error outside the network (files).
     Io,
+    /// A request this transport cannot carry (a pass-through format over the native protocol,
+    /// which carries only Native blocks).
+    Unsupported,
 }
 
 /// Everything that can go wrong in this crate: a kind to branch on, the details, the cause.
@@ -202,6 +205,10 @@ impl Error {
 
     pub(crate) fn config(message: impl Into<String>) -> Error {
         Error::message(ErrorKind::Config, message)
+    }
+
+    pub(crate) fn unsupported(message: impl Into<String>) -> Error {
+        Error::message(ErrorKind::Unsupported, message)
     }
 
     /// What kind of failure this is.

@@ -3,14 +3,15 @@
 
 use std::sync::Arc;
 
+use bytes::Bytes;
 use futures_util::future::BoxFuture;
 
 use super::Hosts;
 use crate::error::Result;
 use crate::native::Block;
 use crate::request::{
-    BlockSource, CommandResult, InsertResult, InsertTarget, Link, QueryRequest, ServerInfo,
-    Started, Summary,
+    BlockSource, CommandResult, InsertResult, InsertTarget, Link, QueryRequest, RawBody,
+    ServerInfo, Started, Summary,
 };
 
 pub(crate) struct HostLink {
@@ -81,6 +82,26 @@ impl Link for HostLink {
         source: &mut dyn BlockSource,
     ) -> Result<InsertResult> {
         let result = self.inner.insert(request, target, source).await;
+        self.watch(result)
+    }
+
+    async fn send_raw(&mut self, request: &mut QueryRequest, format: &str) -> Result<Started> {
+        let result = self.inner.send_raw(request, format).await;
+        self.watch(result)
+    }
+
+    async fn next_chunk(&mut self) -> Result<Option<Bytes>> {
+        let result = self.inner.next_chunk().await;
+        self.watch(result)
+    }
+
+    async fn insert_raw(
+        &mut self,
+        request: &mut QueryRequest,
+        format: &str,
+        body: RawBody,
+    ) -> Result<InsertResult> {
+        let result = self.inner.insert_raw(request, format, body).await;
         self.watch(result)
     }
 

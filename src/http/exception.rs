@@ -51,6 +51,30 @@ pub(crate) fn find_in_stream(tail: &[u8], tag: Option<&str>) -> Option<Error> {
     }
 }
 
+/// An exception the server wrote at the end of a body that is passed through undecoded: the
+/// marked form (exact where the server announced a tag), else a last line holding `Code: N. ...
+/// DB::Exception` (older servers append the text to the data, which does not announce it).
+pub(crate) fn find_at_end(tail: &[u8], tag: Option<&str>) -> Option<Error> {
+    if let Some(tag) = tag {
+        let mut marker = MARKER.to_vec();
+        marker.extend_from_slice(b"\r\n");
+        marker.extend_from_slice(tag.as_bytes());
+        return find(tail, &marker).and_then(|_| find_in_stream(tail, Some(tag)));
+    }
+    if find(tail, MARKER).is_some() {
+        return find_in_stream(tail, None);
+    }
+    let text = tail.strip_suffix(b"\n").unwrap_or(tail);
+    let start = text.iter().rposition(|&b| b == b'\n').map_or(0, |p| p + 1);
+    let line = String::from_utf8_lossy(&text[start..]);
+    let at = line.find("Code: ")?;
+    if line[at..].contains("DB::Exception") {
+        parse(&line[at..])
+    } else {
+        None
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -72,5 +96,18 @@ mod tests {
         let plain = b"1\n2\nCode: 395, e.displayText() = DB::Exception: Value passed to 'throwIf' function is non zero, e.what() = DB::Exception\n";
         assert_eq!(parts(find_in_stream(plain, None).unwrap()).0, 395);
         assert!(find_in_stream(b"\x00\x01Code: nothing here", None).is_none());
+    }
+
+    #[test]
+    fn finds_exceptions_at_the_end_of_passed_through_bodies() {
+        let old = b"299998,0\n299999,0\nCode: 395, e.displayText() = DB::Exception: Value passed to 'throwIf' function is non zero, e.what() = DB::Exception\n";
+        assert_eq!(parts(find_at_end(old, None).unwrap()).0, 395);
+        let tagged = b"1\n2\n\r\n__exception__\r\nabcd1234\r\nCode: 395. DB::Exception: boom. (FUNCTION_THROW_IF_VALUE_IS_NON_ZERO) (version 26.9.2.1)\n92 abcd1234\r\n__exception__\r\n";
+        assert_eq!(parts(find_at_end(tagged, Some("abcd1234")).unwrap()).0, 395);
+        // Data that mentions an exception is data: not on the last line, or without the tag the
+        // server announced.
+        let data = b"\"Code: 1. DB::Exception: quoted\"\n2\n";
+        assert!(find_at_end(data, None).is_none());
+        assert!(find_at_end(old, Some("abcd1234")).is_none());
     }
 }

@@ -3,10 +3,11 @@
 //! with exceptions the server writes into a stream that had started well; stopping a query with
 //! `KILL QUERY` (HTTP has no cancel message).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 
-use futures_util::FutureExt;
+use bytes::Bytes;
 use futures_util::future::BoxFuture;
+use futures_util::{FutureExt, StreamExt};
 
 use super::insert;
 use super::response::HttpResponse;
@@ -17,7 +18,7 @@ use crate::error::{Error, ErrorCode, Result};
 use crate::native::{Block, BlockStream};
 use crate::request::{
     BlockSource, CommandResult, DRAIN_LIMIT, InsertResult, InsertTarget, Link, QueryRequest,
-    ServerInfo, Started, Summary,
+    RawBody, ServerInfo, Started, Summary,
 };
 
 /// A query's answer being read.
@@ -34,6 +35,8 @@ pub(crate) struct HttpLink {
     /// stops if the link is let go.
     busy: Option<String>,
     answer: Option<Answering>,
+    /// A pass-through answer being read.
+    raw: Option<HttpResponse>,
     /// The last query's summary as the server sent it, and the rows received.
     summary: Option<Summary>,
     rows: u64,
@@ -46,6 +49,7 @@ impl HttpLink {
             session,
             busy: None,
             answer: None,
+            raw: None,
             summary: None,
             rows: 0,
         }
@@ -54,6 +58,7 @@ impl HttpLink {
     /// Stops what a previous request left running (its answer was dropped unread).
     async fn settle(&mut self) {
         self.answer = None;
+        self.raw = None;
         if let Some(query_id) = self.busy.take() {
             let _ = self.stop(&query_id).await;
         }
@@ -211,6 +216,7 @@ impl Link for HttpLink {
 
     async fn cancel(&mut self) -> Result<()> {
         self.answer = None;
+        self.raw = None;
         match self.busy.take() {
             Some(query_id) => self.stop(&query_id).await,
             None => Ok(()),
@@ -276,6 +282,120 @@ impl Link for HttpLink {
         .await;
         match &result {
             // Stored, or refused by the server: nothing runs any more.
+            Ok(_) => self.busy = None,
+            Err(e) if e.server().is_some() || e.http_status().is_some() => self.busy = None,
+            Err(_) => {}
+        }
+        result
+    }
+
+    async fn send_raw(&mut self, request: &mut QueryRequest, format: &str) -> Result<Started> {
+        self.settle().await;
+        self.summary = None;
+        self.rows = 0;
+        self.busy = Some(request.query_id().to_owned());
+        let response = match self
+            .shared
+            .send(
+                request,
+                Body::Sql,
+                Answer::raw(format),
+                self.session.as_deref(),
+            )
+            .await
+        {
+            Ok(response) => response,
+            Err(e) => {
+                if e.server().is_some() || e.http_status().is_some() {
+                    self.busy = None;
+                }
+                return Err(e);
+            }
+        };
+        let started = Started {
+            query_id: response
+                .query_id()
+                .map(str::to_owned)
+                .unwrap_or_else(|| request.query_id().to_owned()),
+            zone: response.default_zone(),
+        };
+        self.summary = response.summary();
+        self.raw = Some(response);
+        Ok(started)
+    }
+
+    async fn next_chunk(&mut self) -> Result<Option<Bytes>> {
+        let Some(response) = self.raw.as_mut() else {
+            return Ok(None);
+        };
+        match response.next_chunk().await {
+            Ok(Some(chunk)) => Ok(Some(chunk)),
+            Ok(None) => {
+                // Nothing decodes the bytes: an exception the server wrote after the data is
+                // found at the end of the body.
+                let exception = response.exception_at_end();
+                self.raw = None;
+                self.busy = None;
+                exception.map_or(Ok(None), Err)
+            }
+            Err(e) => {
+                // A server exception ended the query; a broken connection may not have.
+                self.raw = None;
+                if e.server().is_some() {
+                    self.busy = None;
+                }
+                Err(e)
+            }
+        }
+    }
+
+    async fn insert_raw(
+        &mut self,
+        request: &mut QueryRequest,
+        _format: &str,
+        body: RawBody,
+    ) -> Result<InsertResult> {
+        self.settle().await;
+        self.busy = Some(request.query_id().to_owned());
+        // A failure to read the data is the caller's error, not the broken request it causes.
+        let failure: Arc<Mutex<Option<Error>>> = Arc::default();
+        let record = failure.clone();
+        let body = body.map(move |chunk| {
+            chunk.map_err(|e| {
+                let shown = std::io::Error::new(e.kind(), e.to_string());
+                *record.lock().unwrap_or_else(|p| p.into_inner()) =
+                    Some(Error::from(e).context("reading the data to insert"));
+                shown
+            })
+        });
+        let sent = self
+            .shared
+            .send(
+                request,
+                Body::Raw(reqwest::Body::wrap_stream(body)),
+                Answer::TEXT,
+                self.session.as_deref(),
+            )
+            .await;
+        if let Some(e) = failure.lock().unwrap_or_else(|p| p.into_inner()).take() {
+            return Err(e);
+        }
+        let result: Result<InsertResult> = async {
+            let response = sent?;
+            let summary = response.summary().unwrap_or_default();
+            let query_id = response
+                .query_id()
+                .map(str::to_owned)
+                .unwrap_or_else(|| request.query_id().to_owned());
+            response.text().await?;
+            Ok(InsertResult {
+                rows: summary.written_rows,
+                summary,
+                query_id,
+            })
+        }
+        .await;
+        match &result {
             Ok(_) => self.busy = None,
             Err(e) if e.server().is_some() || e.http_status().is_some() => self.busy = None,
             Err(_) => {}

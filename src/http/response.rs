@@ -89,6 +89,11 @@ impl HttpResponse {
             .or_else(|| exception::find_in_stream(&self.tail, self.exception_tag.as_deref()))
     }
 
+    /// An exception the server wrote at the end of a body read undecoded, once it has ended.
+    pub(crate) fn exception_at_end(&self) -> Option<Error> {
+        exception::find_at_end(&self.tail, self.exception_tag.as_deref())
+    }
+
     /// The next piece of the (decompressed) body, `None` at its end.
     pub(crate) async fn next_chunk(&mut self) -> Result<Option<Bytes>> {
         loop {

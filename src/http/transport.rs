@@ -22,27 +22,37 @@ pub(crate) enum Body {
     Sql,
     /// The SQL goes in the URL; the body is data (already framed as the client compresses).
     Data(reqwest::Body),
+    /// The SQL goes in the URL; the body is data in the statement's format, sent as it is.
+    Raw(reqwest::Body),
 }
 
 /// What a request asks for besides the query itself.
 #[derive(Debug, Clone, Copy)]
-pub(crate) struct Answer {
+pub(crate) struct Answer<'f> {
     /// The default output format.
-    pub(crate) format: &'static str,
+    pub(crate) format: &'f str,
     /// Whether the answer is `Native` blocks (compressed as the client's options allow, JSON
     /// columns as text); otherwise it is a small text answer.
     pub(crate) native: bool,
 }
 
-impl Answer {
-    pub(crate) const NATIVE: Answer = Answer {
+impl Answer<'_> {
+    pub(crate) const NATIVE: Answer<'static> = Answer {
         format: "Native",
         native: true,
     };
-    pub(crate) const TEXT: Answer = Answer {
+    pub(crate) const TEXT: Answer<'static> = Answer {
         format: "TabSeparated",
         native: false,
     };
+
+    /// An answer in `format`, passed through as the server writes it.
+    pub(crate) fn raw(format: &str) -> Answer<'_> {
+        Answer {
+            format,
+            native: false,
+        }
+    }
 }
 
 /// The HTTP transport of a client.
@@ -193,7 +203,7 @@ impl Shared {
         &self,
         request: &mut QueryRequest,
         body: Body,
-        answer: Answer,
+        answer: Answer<'_>,
         session: Option<&str>,
     ) -> Result<HttpResponse> {
         let options = &self.options;
@@ -270,6 +280,10 @@ impl Shared {
                     Compression::Gzip => builder.header(CONTENT_ENCODING, "gzip"),
                     Compression::None => builder,
                 }
+            }
+            Body::Raw(data) => {
+                params.push(("query".into(), request.sql.clone()));
+                self.client.post(self.url("/")).body(data)
             }
         };
         builder = builder

@@ -21,7 +21,7 @@ pub use options::{HostOrder, HostStatus};
 pub(crate) use options::{Options, Secret};
 pub(crate) use query::{ProgressCallback, QueryRequest};
 pub(crate) use server_info::Wire;
-pub(crate) use transport::{DRAIN_LIMIT, Link, Started, Transport};
+pub(crate) use transport::{DRAIN_LIMIT, Link, RawBody, Started, Transport};
 
 pub use progress::Progress;
 pub use results::{CommandResult, HostOutcome, InsertResult};

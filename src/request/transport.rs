@@ -5,13 +5,27 @@
 //! one at a time. The client builds requests and reads blocks; what travels on the wire, and how
 //! a query is stopped, is the transport's.
 
+use bytes::Bytes;
 use futures_util::future::BoxFuture;
+use futures_util::stream::BoxStream;
 
 use super::{
     BlockSource, CommandResult, InsertResult, InsertTarget, QueryRequest, ServerInfo, Summary,
 };
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::native::Block;
+
+/// The body of a pass-through insert: the data in the server's input format, as it is read.
+pub(crate) type RawBody = BoxStream<'static, std::io::Result<Bytes>>;
+
+/// Why a transport that carries only Native blocks (the native protocol) refuses pass-through
+/// formats.
+pub(crate) fn raw_unsupported(format: &str) -> Error {
+    Error::unsupported(format!(
+        "pass-through formats ({format}) need an HTTP URL (http:// or https://): the native \
+         protocol carries only Native blocks"
+    ))
+}
 
 /// How long bringing a connection back in sync after an answer left unread (Cancel and drain
 /// over TCP, `KILL QUERY` and a free session over HTTP) may take before the connection is
@@ -88,6 +102,31 @@ pub(crate) trait Link: Send {
         target: &InsertTarget,
         source: &mut dyn BlockSource,
     ) -> Result<InsertResult>;
+
+    /// Sends a query whose answer is passed through in `format` (any output format the server
+    /// writes), read with [`next_chunk`](Link::next_chunk). Transports that carry only Native
+    /// blocks refuse it before sending anything.
+    async fn send_raw(&mut self, request: &mut QueryRequest, format: &str) -> Result<Started> {
+        let _ = request;
+        Err(raw_unsupported(format))
+    }
+
+    /// The next piece of a pass-through answer, as the server wrote it; `None` at its end.
+    async fn next_chunk(&mut self) -> Result<Option<Bytes>> {
+        Ok(None)
+    }
+
+    /// Runs `request.sql`, an `INSERT ... FORMAT <format>` statement, with `body` as its data
+    /// (in `format`), sent as it is read. Transports that carry only Native blocks refuse it.
+    async fn insert_raw(
+        &mut self,
+        request: &mut QueryRequest,
+        format: &str,
+        body: RawBody,
+    ) -> Result<InsertResult> {
+        let _ = (request, body);
+        Err(raw_unsupported(format))
+    }
 
     /// Whether an answer is under way (not read to its end).
     fn is_busy(&self) -> bool;

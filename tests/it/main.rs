@@ -28,6 +28,7 @@ mod from_block;
 mod inline_insert;
 mod json_object;
 mod migrations;
+mod raw;
 mod reflect;
 mod roundtrip;
 mod tcp;
