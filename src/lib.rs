@@ -48,6 +48,9 @@ mod client;
 pub mod column;
 pub mod compression;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod http;
 pub mod native;
 mod request;
@@ -65,7 +68,7 @@ pub use client::{
 };
 pub use column::Column;
 pub use compression::Compression;
-pub use error::{Error, ErrorCode, ErrorKind, Result, ServerError};
+pub use error::{Error, ErrorCode, ErrorKind, InsertProgress, Result, ServerError};
 pub use native::Block;
 pub use request::{CommandResult, InsertResult, Progress, ServerInfo, Summary};
 pub use types::{DataType, TypeParseError};

@@ -36,6 +36,8 @@ pub(crate) struct TcpLink {
     rows: u64,
     /// The session zone the server last announced.
     timezone: Option<Tz>,
+    /// The negotiated revision of the last request's connection.
+    revision: u64,
     on_progress: Option<ProgressCallback>,
 }
 
@@ -60,6 +62,7 @@ impl TcpLink {
             progress: Progress::default(),
             rows: 0,
             timezone: None,
+            revision: 0,
             on_progress: None,
         }
     }
@@ -134,6 +137,7 @@ impl TcpLink {
         let compressed = options.compression.is_some();
         let conn = self.conn.get();
         let revision = conn.revision();
+        self.revision = revision;
         let packet = QueryPacket {
             query_id: request.query_id().to_owned(),
             client_info: ClientInfo {
@@ -301,6 +305,12 @@ impl Link for TcpLink {
         let mut summary = Summary::from_progress(&self.progress);
         summary.result_rows = self.rows;
         summary
+    }
+
+    fn acknowledged_rows(&self, _request: &QueryRequest) -> Option<u64> {
+        // Progress packets carry written rows from revision 54420 on (18.16 sends none).
+        (self.revision >= packets::revision::CLIENT_WRITE_INFO)
+            .then_some(self.progress.written_rows)
     }
 
     async fn cancel(&mut self) -> Result<()> {

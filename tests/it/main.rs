@@ -23,6 +23,7 @@ mod connection;
 mod engine_text;
 mod engine_text_families;
 mod errors;
+mod faults;
 mod from_block;
 mod json_object;
 mod migrations;

@@ -24,7 +24,7 @@ pub(crate) fn read_data(
     ctx: PacketContext,
     compressible: bool,
 ) -> ReadResult<Block> {
-    let _table = r.bytes()?;
+    let _table = r.bounded_bytes("table name", crate::wire::MAX_NAME)?;
     let block_revision = if ctx.revision >= revision::BLOCK_INFO {
         ctx.revision
     } else {

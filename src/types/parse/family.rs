@@ -214,6 +214,8 @@ impl Parser<'_> {
                 if fields.is_empty() {
                     return Err(self.error_at(start, "Nested needs at least one field"));
                 }
+                crate::types::rules::unique_names(fields.iter().map(|f| f.name.as_str()))
+                    .map_err(|e| self.error_at(start, e))?;
                 Ok(DataType::Nested(fields))
             }
             "Variant" => {
@@ -222,13 +224,8 @@ impl Parser<'_> {
                 } else {
                     Vec::new()
                 };
-                if variants.is_empty() {
-                    return Err(self.error_at(start, "Variant needs at least one type"));
-                }
                 variants.sort_by_cached_key(DataType::to_string);
-                if variants.windows(2).any(|w| w[0] == w[1]) {
-                    return Err(self.error_at(start, "Variant types must be distinct"));
-                }
+                crate::types::rules::variant(&variants).map_err(|e| self.error_at(start, e))?;
                 Ok(DataType::Variant(variants))
             }
             "Dynamic" => {
@@ -380,14 +377,12 @@ impl Parser<'_> {
             "Enum" if fits_i8 => DataType::Enum8(enum_items(items, |v| i8::try_from(v).ok())),
             _ => DataType::Enum16(enum_items(items, |v| i16::try_from(v).ok())),
         };
-        let duplicate = match &data_type {
-            DataType::Enum8(items) => has_duplicates(items),
-            DataType::Enum16(items) => has_duplicates(items),
-            _ => false,
+        let checked = match &data_type {
+            DataType::Enum8(items) => crate::types::rules::enum_items(items),
+            DataType::Enum16(items) => crate::types::rules::enum_items(items),
+            _ => Ok(()),
         };
-        if duplicate {
-            return Err(self.error_at(start, "enum names and values must be unique"));
-        }
+        checked.map_err(|e| self.error_at(start, e))?;
         Ok(data_type)
     }
 
@@ -430,11 +425,8 @@ impl Parser<'_> {
                 "names are specified not for all elements of Tuple type",
             ));
         }
-        let mut names: Vec<&str> = elements.iter().filter_map(|e| e.name.as_deref()).collect();
-        names.sort_unstable();
-        if names.windows(2).any(|w| w[0] == w[1]) {
-            return Err(self.error_at(start, "names of tuple elements must be unique"));
-        }
+        crate::types::rules::unique_names(elements.iter().filter_map(|e| e.name.as_deref()))
+            .map_err(|e| self.error_at(start, e))?;
         Ok(DataType::Tuple(elements))
     }
 
@@ -576,11 +568,4 @@ fn enum_items<V: Ord>(
         .collect();
     items.sort_by(|a, b| a.1.cmp(&b.1));
     items
-}
-
-fn has_duplicates<V: PartialEq>(items: &[(String, V)]) -> bool {
-    items
-        .iter()
-        .enumerate()
-        .any(|(i, (name, value))| items[..i].iter().any(|(n, v)| n == name || v == value))
 }
