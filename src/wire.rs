@@ -40,6 +40,8 @@ pub(crate) struct Reader<'a> {
     depth: usize,
     /// Rows read so far in this block that took no bytes (see [`MAX_ROWS_WITHOUT_BYTES`]).
     rows_without_bytes: u64,
+    /// Default values of this block's sparse columns (see [`MAX_SPARSE_DEFAULTS`]).
+    sparse_defaults: u64,
 }
 
 /// The deepest nesting of columns (and of the types inside `Dynamic` and `JSON` prefixes)
@@ -51,6 +53,11 @@ pub(crate) const MAX_NESTING: usize = 128;
 /// arrive, yet each costs memory and time to read, so it is bounded here. Sixteen times the
 /// server's default block (65 409 rows).
 pub(crate) const MAX_ROWS_WITHOUT_BYTES: u64 = 1 << 20;
+
+/// The most default values one block's sparse columns may expand to: a sparse column sends
+/// only its other values, and is rebuilt dense here, so its defaults cost memory the bytes
+/// received do not bound. 128 sparse columns of a full default block (65 536 rows).
+pub(crate) const MAX_SPARSE_DEFAULTS: u64 = 1 << 23;
 
 /// The longest name read from the wire: column, table and JSON path names, zones, server names.
 pub(crate) const MAX_NAME: u64 = 1 << 20;
@@ -71,6 +78,7 @@ impl<'a> Reader<'a> {
             zone: Tz::UTC,
             depth: 0,
             rows_without_bytes: 0,
+            sparse_defaults: 0,
         }
     }
 
@@ -87,9 +95,23 @@ impl<'a> Reader<'a> {
         Ok(())
     }
 
+    /// Counts `n` default values a sparse column expands to, and refuses more in one block
+    /// than [`MAX_SPARSE_DEFAULTS`].
+    pub(crate) fn sparse_defaults(&mut self, n: u64) -> ReadResult<()> {
+        self.sparse_defaults = self.sparse_defaults.saturating_add(n);
+        if self.sparse_defaults > MAX_SPARSE_DEFAULTS {
+            return Err(self.invalid(format!(
+                "sparse columns that expand to more than {MAX_SPARSE_DEFAULTS} default values \
+                 in one block (they take no bytes on the wire); set a smaller max_block_size"
+            )));
+        }
+        Ok(())
+    }
+
     /// Starts a new block: its rows without bytes are counted afresh.
     pub(crate) fn start_block(&mut self) {
         self.rows_without_bytes = 0;
+        self.sparse_defaults = 0;
     }
 
     /// Goes one level deeper into nested columns; refuses to go past [`MAX_NESTING`].
@@ -116,6 +138,7 @@ impl<'a> Reader<'a> {
             zone: self.zone,
             depth: self.depth,
             rows_without_bytes: 0,
+            sparse_defaults: 0,
         }
     }
 

@@ -226,8 +226,8 @@ fn packet_lengths_are_bounded() {
     let err = parse_server_packet(&packet, ctx).unwrap_err();
     assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
     assert!(err.to_string().contains("table name"), "{err}");
-    // An exception whose message declares 1 TiB.
-    let packet = hex("020000000000808080808020");
+    // An exception whose message declares 1 GiB.
+    let packet = hex("0200000000008080808004");
     let err = parse_server_packet(&packet, ctx).unwrap_err();
     assert!(err.to_string().contains("limit"), "{err}");
     // The hello's server name.
@@ -350,4 +350,59 @@ fn a_block_in_many_small_frames_decodes_in_linear_time() {
             .unwrap()
             .is_none()
     );
+}
+
+fn varuint(mut value: u64, out: &mut Vec<u8>) {
+    while value >= 0x80 {
+        out.push(value as u8 | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// A block at `revision` (54460) through the public stream reader.
+fn read_at_54460(body: &[u8]) -> clickhouse_connect::Result<Vec<clickhouse_connect::Block>> {
+    let mut stream = clickhouse_connect::native::BlockStream::new(54460);
+    stream.push(body);
+    stream.finish();
+    let mut blocks = Vec::new();
+    while let Some(block) = stream.next_block()? {
+        blocks.push(block);
+    }
+    Ok(blocks)
+}
+
+/// A sparse column sends only its non-default values and is rebuilt dense: one of 2^30 rows, all
+/// defaults, took 12 bytes and asked for 8 GiB. Its defaults are bounded per block; a gap past
+/// 2^63 no longer overflows.
+#[test]
+fn sparse_defaults_are_bounded() {
+    let sparse_block = |rows: u64, gaps: &[u64]| {
+        let mut body = hex("010002ffffffff00"); // BlockInfo
+        body.push(1);
+        varuint(rows, &mut body);
+        body.extend_from_slice(b"\x01a\x06UInt64");
+        body.extend_from_slice(&[1, 1]); // has_custom, kind SPARSE
+        for gap in gaps {
+            varuint(*gap, &mut body);
+        }
+        body
+    };
+    let end = 1u64 << 62;
+    let (result, largest) =
+        largest_allocation(|| read_at_54460(&sparse_block(1 << 30, &[end | 1 << 30])));
+    let err = result.unwrap_err();
+    assert!(err.to_string().contains("sparse"), "{err}");
+    assert!(largest < SMALL, "{largest} bytes at once");
+    // A gap with the top bit set, then the end: refused, not an overflow.
+    let err = read_at_54460(&sparse_block(3, &[1 << 63, end])).unwrap_err();
+    assert!(err.to_string().contains("sparse offsets"), "{err}");
+    // A real sparse column still reads: rows 0..4, value 7 at row 2.
+    let mut body = sparse_block(4, &[2, end | 1]);
+    body.extend_from_slice(&7u64.to_le_bytes());
+    let blocks = read_at_54460(&body).unwrap();
+    let values: Vec<Value> = (0..4)
+        .map(|i| blocks[0].columns()[0].value(i, Tz::UTC))
+        .collect();
+    assert_eq!(values, [0u64, 0, 7, 0].map(Value::UInt64));
 }

@@ -480,8 +480,9 @@ impl Parser<'_> {
         }
         let mut version = None;
         if versioned && self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            version =
-                Some(self.integer_in("aggregate function version", 0, i128::from(u32::MAX))?);
+            let v: u32 = self.integer_in("aggregate function version", 0, i128::from(u32::MAX))?;
+            // Version 0 is the default, which the server prints as no version at all.
+            version = (v != 0).then_some(v);
             self.expect(b',')?;
         }
         let Some(name) = self.word().map(str::to_owned) else {
