@@ -29,6 +29,8 @@
 //! Every call returns the one [`Error`]: branch on its [`ErrorKind`], read a server exception
 //! as a [`ServerError`] (code as an [`ErrorCode`], name, message, server version, stack trace,
 //! nested exceptions), ask [`Error::is_retryable`], and follow the cause through `source()`.
+//! An insert that fails tells how far it came ([`Error::insert_progress`]: rows and blocks
+//! sent, rows the server acknowledged).
 //! No error, `Debug` or `Display` output shows a password.
 //!
 //! # What works on which server

@@ -406,3 +406,25 @@ fn sparse_defaults_are_bounded() {
         .collect();
     assert_eq!(values, [0u64, 0, 7, 0].map(Value::UInt64));
 }
+
+/// Found by fuzzing (type_string): `AggregateFunction(0, sumMap, ...)` kept its version 0, which
+/// its binary encoding cannot tell from no version; the server prints version 0 as none, and
+/// so does the parser now.
+#[test]
+fn aggregate_function_version_zero_is_none() {
+    let text = "AggregateFunction(0, sumMap, Array(UInt8), Array(UInt64))";
+    let parsed = DataType::parse(text).unwrap();
+    assert_eq!(
+        parsed.to_string(),
+        "AggregateFunction(sumMap, Array(UInt8), Array(UInt64))"
+    );
+    assert_eq!(
+        DataType::from_binary(&parsed.to_binary().unwrap()).unwrap(),
+        parsed
+    );
+    let one = DataType::parse("AggregateFunction(1, sumMap, Array(UInt8), Array(UInt64))").unwrap();
+    assert_eq!(
+        DataType::from_binary(&one.to_binary().unwrap()).unwrap(),
+        one
+    );
+}
