@@ -49,10 +49,10 @@ pub(crate) struct Reader<'a> {
 pub(crate) const MAX_NESTING: usize = 128;
 
 /// The most rows of one block, across its columns, that take no bytes on the wire (rows of an
-/// empty `Tuple()`, `JSON` rows with no paths): their number is not bounded by the bytes that
-/// arrive, yet each costs memory and time to read, so it is bounded here. Sixteen times the
-/// server's default block (65 409 rows).
-pub(crate) const MAX_ROWS_WITHOUT_BYTES: u64 = 1 << 20;
+/// empty `Tuple()`, `JSON` rows with no paths, rows of a block without columns): their number is
+/// not bounded by the bytes that arrive, yet each costs memory and time to read, so it is
+/// bounded here: a block of the server's default size (65 409 rows) fits.
+pub(crate) const MAX_ROWS_WITHOUT_BYTES: u64 = 1 << 16;
 
 /// The most default values one block's sparse columns may expand to: a sparse column sends
 /// only its other values, and is rebuilt dense here, so its defaults cost memory the bytes
@@ -89,7 +89,7 @@ impl<'a> Reader<'a> {
         if self.rows_without_bytes > MAX_ROWS_WITHOUT_BYTES {
             return Err(self.invalid(format!(
                 "{rows} rows of {what}, which take no bytes on the wire: a block may hold at \
-                 most {MAX_ROWS_WITHOUT_BYTES} such rows"
+                 most {MAX_ROWS_WITHOUT_BYTES} such rows (set a smaller max_block_size)"
             )));
         }
         Ok(())
