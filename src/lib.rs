@@ -22,7 +22,9 @@
 //! [`compression`] to [`native`], which decodes [`Block`]s of [`column`](mod@column)s; callers read them as
 //! columns, rows ([`Row`]), structs (`#[derive(FromBlock)]`, or serde) or [`Value`]s. Inserts go
 //! the other way. [`Client`] and [`Connection`] build requests and hand them to a link of the
-//! transport the URL chose; they never know which one it is.
+//! transport the URL chose; they never know which one it is. [`reflect`] (tables as
+//! [`TableSchema`](reflect::TableSchema)s, Rust code generation, schema diffs) is a user of
+//! `Client` like any application.
 //!
 //! # Errors
 //!
@@ -45,6 +47,10 @@
 //! | error names (`UNKNOWN_TABLE`) | from the server where it sends them, else from the table of known codes | the same |
 //! | ClickHouse-framed compressed answers (LZ4) | 20.x and newer; older servers get HTTP gzip | every version |
 //! | JSON columns as text | 25.x and newer (`output_format_native_write_json_as_string`); older JSON object serialization is decoded too | the same |
+//! | reflection (`client.reflect()`) | every version; what older system tables lack (UUIDs, table comments, codecs, ...) is `None`, by version | the same |
+
+// `#[derive(FromBlock)]` names the crate `::clickhouse_connect`; reflect/ uses it too.
+extern crate self as clickhouse_connect;
 
 mod client;
 pub mod column;
@@ -53,9 +59,13 @@ mod error;
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod fuzzing;
+mod hosts;
 mod http;
+pub mod migrate;
 pub mod native;
+pub mod reflect;
 mod request;
+pub mod sql;
 mod tcp;
 pub mod types;
 pub mod value;
@@ -65,6 +75,13 @@ mod wire;
 mod tests;
 
 pub use chrono_tz::Tz;
+/// Embeds a migrations folder (sqlx's format) at compile time: `migrate!("./migrations")`
+/// (relative to the crate's `Cargo.toml`; `migrate!()` reads `./migrations`) is a
+/// [`migrate::Migrator`] over the files, carried in the binary. File names are checked while
+/// compiling; an edited file rebuilds (`include_str!`), a new file is seen when the calling
+/// crate recompiles (a build script with `cargo:rerun-if-changed=migrations` makes that
+/// automatic).
+pub use clickhouse_connect_derive::migrate;
 pub use client::{
     Client, ClientBuilder, Command, Connection, Insert, InsertRow, Query, QueryResult, QueryStream,
 };
@@ -72,6 +89,8 @@ pub use column::Column;
 pub use compression::Compression;
 pub use error::{Error, ErrorCode, ErrorKind, InsertProgress, Result, ServerError};
 pub use native::Block;
-pub use request::{CommandResult, InsertResult, Progress, ServerInfo, Summary};
+pub use request::{
+    CommandResult, HostOrder, HostOutcome, HostStatus, InsertResult, Progress, ServerInfo, Summary,
+};
 pub use types::{DataType, TypeParseError};
 pub use value::{FromBlock, Row, Value};

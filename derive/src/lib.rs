@@ -10,6 +10,11 @@
 //!
 //! The struct may have at most one lifetime parameter: borrowed fields (`&str`, `&[u8]`)
 //! borrow from the block.
+//!
+//! Also `migrate!("./migrations")`: a migrations folder embedded at compile time, for the
+//! driver's migrations runner.
+
+mod migrate;
 
 use proc_macro::TokenStream;
 use proc_macro2::TokenStream as Tokens;
@@ -21,6 +26,23 @@ use syn::{Data, DeriveInput, Fields, GenericParam, Lifetime, LitStr, parse_macro
 pub fn derive_from_block(input: TokenStream) -> TokenStream {
     let input = parse_macro_input!(input as DeriveInput);
     expand(&input)
+        .unwrap_or_else(syn::Error::into_compile_error)
+        .into()
+}
+
+/// Embeds a migrations folder (sqlx's format) at compile time and evaluates to a
+/// `clickhouse_connect::migrate::Migrator` over its files: `migrate!()` reads `./migrations`,
+/// `migrate!("path")` another folder, relative to the calling crate's `Cargo.toml`. File names
+/// are checked while compiling (an integer version, no version twice, no `.down.sql` without
+/// its `.up.sql`).
+#[proc_macro]
+pub fn migrate(input: TokenStream) -> TokenStream {
+    let path = if input.is_empty() {
+        None
+    } else {
+        Some(parse_macro_input!(input as LitStr))
+    };
+    migrate::expand(path)
         .unwrap_or_else(syn::Error::into_compile_error)
         .into()
 }

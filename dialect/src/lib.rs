@@ -37,8 +37,9 @@ pub use sea_query;
 pub use backend::ClickHouseQueryBuilder;
 pub use client::ClientExt;
 pub use ddl::{
-    AlterTable, ChColumn, ChType, CreateDatabase, CreateTable, CreateView, DropDatabase, DropView,
-    Engine, ValueKind,
+    AlterPlan, AlterStep, AlterTable, ChColumn, ChType, ColumnProperty, CreateDatabase,
+    CreateDictionary, CreateStatement, CreateTable, CreateView, DictAttribute, DropDatabase,
+    DropView, Engine, Lifetime, ValueKind,
 };
 pub use delete::{ChDelete, Mutation};
 pub use error::{Error, Result};

@@ -7,7 +7,7 @@ use url::Url;
 use super::Client;
 use crate::compression::Compression;
 use crate::error::{Error, Result};
-use crate::request::{Options, Secret};
+use crate::request::{HostOrder, Options, Secret};
 
 /// Whether `scheme` names a transport.
 fn known_scheme(scheme: &str) -> bool {
@@ -41,6 +41,10 @@ pub struct ClientBuilder {
     url: Option<String>,
     /// `url` was given as a DSN that did not read: `build` reports why.
     invalid_dsn: bool,
+    /// The hosts after the first (`host:port`), for a service of several servers.
+    extra_hosts: Vec<String>,
+    host_order: HostOrder,
+    host_down_for: Duration,
     host: String,
     port: Option<u16>,
     https: bool,
@@ -62,6 +66,8 @@ impl std::fmt::Debug for ClientBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ClientBuilder")
             .field("url", &self.url.as_deref().map(redacted))
+            .field("extra_hosts", &self.extra_hosts)
+            .field("host_order", &self.host_order)
             .field("host", &self.host)
             .field("port", &self.port)
             .field("https", &self.https)
@@ -81,6 +87,9 @@ impl Default for ClientBuilder {
         ClientBuilder {
             url: None,
             invalid_dsn: false,
+            extra_hosts: Vec::new(),
+            host_order: HostOrder::InOrder,
+            host_down_for: Duration::from_secs(10),
             host: "localhost".into(),
             port: None,
             https: false,
@@ -123,7 +132,8 @@ impl ClientBuilder {
     /// `request_timeout` (seconds) configure the client; every other one is a setting.
     pub fn dsn(mut self, dsn: &str) -> Result<Self> {
         let shown = redacted(dsn);
-        let url = Url::parse(dsn)
+        let (dsn, extra_hosts) = split_hosts(dsn);
+        let url = Url::parse(&dsn)
             .map_err(|e| Error::config(format!("invalid URL {shown:?}")).with_source(e))?;
         if !known_scheme(url.scheme()) {
             return Err(Error::config(format!(
@@ -151,6 +161,8 @@ impl ClientBuilder {
                 "connect_timeout" => self.connect_timeout = parse_seconds(&key, &value)?,
                 "request_timeout" => self.request_timeout = Some(parse_seconds(&key, &value)?),
                 "database" => self.database = Some(value.into_owned()),
+                "host_order" => self.host_order = value.parse()?,
+                "host_down_for" => self.host_down_for = parse_seconds(&key, &value)?,
                 _ => self.settings.push((key.into_owned(), value.into_owned())),
             }
         }
@@ -160,7 +172,49 @@ impl ClientBuilder {
         let _ = base.set_username("");
         let _ = base.set_password(None);
         self.url = Some(base.to_string());
+        self.extra_hosts = extra_hosts;
         Ok(self)
+    }
+
+    /// Several servers as one service: `host:port` of each, tried in the [`host_order`]
+    /// (first healthy by default); the scheme, user, database and options are the client's.
+    /// A DSN names them the same way: `http://h1:8123,h2:8123,h3:8123/db`. A host that fails to
+    /// connect, or whose connection breaks, is passed over for [`host_down_for`] and then tried
+    /// again; a request safe to repeat (a query, or what [`idempotent`](crate::Query::idempotent)
+    /// marks) moves to the next host. [`Client::hosts_status`] shows them.
+    ///
+    /// [`host_order`]: Self::host_order
+    /// [`host_down_for`]: Self::host_down_for
+    pub fn hosts<I, S>(mut self, hosts: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: Into<String>,
+    {
+        let mut hosts: Vec<String> = hosts.into_iter().map(Into::into).collect();
+        if hosts.is_empty() {
+            return self;
+        }
+        let first = hosts.remove(0);
+        let scheme = match &self.url {
+            Some(url) => url.split("://").next().unwrap_or("http").to_owned(),
+            None if self.https => "https".to_owned(),
+            None => "http".to_owned(),
+        };
+        self.url = Some(format!("{scheme}://{first}/"));
+        self.extra_hosts = hosts;
+        self
+    }
+
+    /// Which host a request tries first (default [`HostOrder::InOrder`]).
+    pub fn host_order(mut self, order: HostOrder) -> Self {
+        self.host_order = order;
+        self
+    }
+
+    /// How long a host that failed is passed over before it is tried again (default 10 s).
+    pub fn host_down_for(mut self, back_off: Duration) -> Self {
+        self.host_down_for = back_off;
+        self
     }
 
     /// The host name, when no URL is given (default `localhost`).
@@ -288,6 +342,24 @@ impl ClientBuilder {
         let mut url = url;
         let _ = url.set_username("");
         let _ = url.set_password(None);
+        let mut hosts = vec![url.clone()];
+        for extra in &self.extra_hosts {
+            let mut host = url.clone();
+            let (name, port) = match extra.rsplit_once(':') {
+                Some((name, port)) if !name.ends_with(']') || extra.starts_with('[') => {
+                    let port = port.parse::<u16>().map_err(|_| {
+                        Error::config(format!("invalid port in the host {extra:?}"))
+                    })?;
+                    (name, Some(port))
+                }
+                _ => (extra.as_str(), None),
+            };
+            host.set_host(Some(name))
+                .map_err(|e| Error::config(format!("invalid host {extra:?}")).with_source(e))?;
+            host.set_port(port)
+                .map_err(|()| Error::config(format!("invalid port in the host {extra:?}")))?;
+            hosts.push(host);
+        }
         Client::from_options(Options {
             url,
             user: self.user,
@@ -302,8 +374,33 @@ impl ClientBuilder {
             pool_size: self.pool_size,
             idle_timeout: self.idle_timeout,
             tls_ca_file: self.tls_ca_file,
+            hosts,
+            host_order: self.host_order,
+            host_down_for: self.host_down_for,
         })
     }
+}
+
+/// A DSN with several hosts (`http://u:p@h1:8123,h2:8123/db`) as the DSN of the first host and
+/// the others' `host:port`.
+fn split_hosts(dsn: &str) -> (String, Vec<String>) {
+    let Some(scheme_end) = dsn.find("://").map(|i| i + 3) else {
+        return (dsn.to_owned(), Vec::new());
+    };
+    let rest = &dsn[scheme_end..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let authority = &rest[..authority_end];
+    let hosts_start = authority.rfind('@').map_or(0, |at| at + 1);
+    let mut hosts = authority[hosts_start..].split(',').map(str::trim);
+    let first = hosts.next().unwrap_or_default();
+    let extra: Vec<String> = hosts.filter(|h| !h.is_empty()).map(str::to_owned).collect();
+    let single = format!(
+        "{}{}{first}{}",
+        &dsn[..scheme_end],
+        &authority[..hosts_start],
+        &rest[authority_end..]
+    );
+    (single, extra)
 }
 
 fn parse_compression(value: &str) -> Result<Compression> {
@@ -383,6 +480,31 @@ mod tests {
         assert_eq!(b.settings, vec![("max_threads".to_owned(), "4".to_owned())]);
         assert_eq!(b.compression, Compression::Zstd(1));
         assert_eq!(b.request_timeout, Some(Duration::from_millis(2500)));
+    }
+
+    #[test]
+    fn several_hosts_in_a_dsn() {
+        let b = ClientBuilder::default()
+            .dsn("tcp://bob:pw@h1:9000, h2:9001,[::1]:9002/db?host_order=round_robin")
+            .unwrap();
+        assert_eq!(b.url.as_deref(), Some("tcp://h1:9000/"));
+        assert_eq!(b.extra_hosts, ["h2:9001", "[::1]:9002"]);
+        assert_eq!(b.host_order, HostOrder::RoundRobin);
+        assert_eq!(b.database.as_deref(), Some("db"));
+        let client = b.build().unwrap();
+        let hosts: Vec<String> = client.hosts_status().into_iter().map(|h| h.host).collect();
+        assert_eq!(hosts, ["h1:9000", "h2:9001", "[::1]:9002"]);
+        let b = ClientBuilder::default()
+            .url("http://x:8123")
+            .hosts(["a:1", "b:2"]);
+        assert_eq!(b.url.as_deref(), Some("http://a:1/"));
+        assert!(
+            ClientBuilder::default()
+                .dsn("http://h1:8123,h2:x/")
+                .unwrap()
+                .build()
+                .is_err()
+        );
     }
 
     #[test]

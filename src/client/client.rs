@@ -12,9 +12,10 @@ use super::insert::{Insert, InsertRow};
 use super::query::{Query, QueryStream};
 use super::slot::{Deadline, Target};
 use crate::error::Result;
+use crate::hosts::MultiHost;
 use crate::http::HttpTransport;
 use crate::native::Block;
-use crate::request::{Link, Options, QueryRequest, ServerInfo, Transport};
+use crate::request::{HostStatus, Link, Options, QueryRequest, ServerInfo, Transport};
 use crate::tcp::TcpTransport;
 
 /// A ClickHouse client. Cheap to clone: clones share one connection pool.
@@ -67,13 +68,54 @@ impl Client {
     }
 
     pub(crate) fn from_options(options: Options) -> Result<Client> {
-        let transport: Box<dyn Transport> = match options.url.scheme() {
-            "tcp" | "clickhouse" | "tcps" => Box::new(TcpTransport::new(&options)?),
-            _ => Box::new(HttpTransport::new(options.clone())?),
+        /// The transport the URL scheme chooses, for one host.
+        fn for_host(options: &Options) -> Result<Box<dyn Transport>> {
+            Ok(match options.url.scheme() {
+                "tcp" | "clickhouse" | "tcps" => Box::new(TcpTransport::new(options)?),
+                _ => Box::new(HttpTransport::new(options.clone())?),
+            })
+        }
+        let transport = if options.hosts.len() > 1 {
+            let hosts = options
+                .hosts
+                .iter()
+                .map(|url| {
+                    let host = options.for_host(url);
+                    Ok((host.authority(), for_host(&host)?))
+                })
+                .collect::<Result<Vec<_>>>()?;
+            Box::new(MultiHost::new(
+                hosts,
+                options.host_order,
+                options.host_down_for,
+            ))
+        } else {
+            for_host(&options)?
         };
         Ok(Client {
             inner: Arc::new(Inner { options, transport }),
         })
+    }
+
+    /// How many hosts a request may try: each one that fails to connect is passed over.
+    pub(crate) fn host_count(&self) -> usize {
+        self.inner.transport.host_count()
+    }
+
+    /// The client's hosts and how they are doing: up, or passed over for a while after
+    /// connection failures (a client of one server reports it as always up).
+    pub fn hosts_status(&self) -> Vec<HostStatus> {
+        let hosts = self.inner.transport.hosts();
+        if !hosts.is_empty() {
+            return hosts;
+        }
+        vec![HostStatus {
+            host: self.inner.options.authority(),
+            up: true,
+            down_for: None,
+            failures: 0,
+            last_error: None,
+        }]
     }
 
     pub(crate) fn options(&self) -> &Options {

@@ -14,7 +14,7 @@ use futures_util::future::BoxFuture;
 use futures_util::stream::{self, BoxStream, StreamExt};
 
 use super::options::request_options;
-use super::slot::{Deadline, Target};
+use super::slot::{Deadline, Target, attempts};
 use super::trace::Traced;
 use crate::column::Column;
 use crate::error::{Error, Result};
@@ -71,6 +71,8 @@ pub struct Insert<'a> {
     table: InsertTarget,
     source: Source,
     request: QueryRequest,
+    deduplication_token: Option<String>,
+    async_insert: Option<bool>,
 }
 
 request_options!(Insert);
@@ -85,6 +87,8 @@ impl<'a> Insert<'a> {
             },
             source,
             request: QueryRequest::default(),
+            deduplication_token: None,
+            async_insert: None,
         }
     }
 
@@ -186,8 +190,21 @@ impl<'a> Insert<'a> {
             target,
             table,
             mut request,
+            deduplication_token,
+            async_insert,
             ..
         } = self;
+        // An insert goes to another host only when the server can tell a repeat (a
+        // deduplication token), or when marked idempotent; then its blocks are kept until it
+        // ends, to be sent again.
+        let attempts = target.attempts(&request, deduplication_token.is_some());
+        if attempts > 1 {
+            blocks = Box::new(Replay {
+                source: blocks,
+                sent: Vec::new(),
+                next: 0,
+            });
+        }
         let traced = Traced::new("insert", &client, &request);
         let deadline = Deadline::of(&client, &request);
         let mut counted = Counted {
@@ -196,19 +213,120 @@ impl<'a> Insert<'a> {
             rows: 0,
         };
         let result = async {
-            let mut slot = Deadline::run(deadline, "connecting", target.slot(&request)).await?;
-            let step = slot.link().insert(&mut request, &table, &mut counted);
-            let result = Deadline::run(deadline, "the insert", step).await;
-            // A failed insert says how far it came: what was sent, what the server took.
-            result.map_err(|e| {
-                let acknowledged = slot.link_ref().acknowledged_rows(&request);
-                e.with_insert_progress(counted.progress(acknowledged))
-            })
+            attempts!(
+                target,
+                attempts,
+                |current| {
+                    async {
+                        let mut slot =
+                            Deadline::run(deadline, "connecting", current.slot(&request)).await?;
+                        let server =
+                            Deadline::run(deadline, "connecting", slot.link().server_info())
+                                .await?;
+                        insert_options(
+                            &server,
+                            &mut request,
+                            deduplication_token.as_deref(),
+                            async_insert,
+                        )?;
+                        let step = slot.link().insert(&mut request, &table, &mut counted);
+                        let result = Deadline::run(deadline, "the insert", step).await;
+                        // A failed insert says how far it came: what was sent, what the server
+                        // took.
+                        result.map_err(|e| {
+                            let acknowledged = slot.link_ref().acknowledged_rows(&request);
+                            e.with_insert_progress(counted.progress(acknowledged))
+                        })
+                    }
+                    .await
+                },
+                before_retry { counted.rewind(); }
+            )
         }
         .instrument(traced.span.clone())
         .await;
         traced.done(&result);
         result
+    }
+
+    /// Makes the insert safe to send again: the server stores a block it already stored with
+    /// the same token only once (`insert_deduplication_token`, ClickHouse 22.2 on, for
+    /// Replicated and deduplicating tables). Servers before 22.2 take no token: a repeated
+    /// insert into a Replicated table is deduplicated by the blocks' contents, which are the same
+    /// when the same rows are sent again. On a client of several hosts an insert with a token
+    /// that fails to connect goes to the next host.
+    pub fn deduplication_token(mut self, token: impl Into<String>) -> Self {
+        self.deduplication_token = Some(token.into());
+        self
+    }
+
+    /// Inserts asynchronously: the server buffers the rows and writes them with others
+    /// (`async_insert = 1`); with `wait`, the insert returns once they are written
+    /// (`wait_for_async_insert`). ClickHouse 21.11 on; older servers refuse it before anything
+    /// is sent.
+    pub fn async_insert(mut self, wait: bool) -> Self {
+        self.async_insert = Some(wait);
+        self
+    }
+}
+
+/// The settings the insert's options ask for, where `server` takes them.
+fn insert_options(
+    server: &crate::request::ServerInfo,
+    request: &mut QueryRequest,
+    deduplication_token: Option<&str>,
+    async_insert: Option<bool>,
+) -> Result<()> {
+    if let Some(token) = deduplication_token {
+        if server.takes_insert_deduplication_token() {
+            request.setting("insert_deduplication_token", token);
+        }
+    }
+    if let Some(wait) = async_insert {
+        if !server.takes_async_insert() {
+            return Err(Error::invalid_input(format!(
+                "asynchronous inserts need ClickHouse 21.11 or newer; this server is {}",
+                server.version
+            )));
+        }
+        request.setting("async_insert", 1);
+        request.setting("wait_for_async_insert", u8::from(wait));
+    }
+    Ok(())
+}
+
+/// A source whose blocks are kept, to be sent again from the first after a failed attempt.
+struct Replay {
+    source: Box<dyn BlockSource>,
+    sent: Vec<Block>,
+    next: usize,
+}
+
+impl BlockSource for Replay {
+    fn fixed_columns(&self) -> Option<Vec<(String, DataType)>> {
+        self.source.fixed_columns()
+    }
+
+    fn next_block<'a>(
+        &'a mut self,
+        targets: &'a [(String, DataType)],
+    ) -> BoxFuture<'a, Result<Option<Block>>> {
+        Box::pin(async move {
+            if let Some(block) = self.sent.get(self.next) {
+                self.next += 1;
+                return Ok(Some(block.clone()));
+            }
+            let block = self.source.next_block(targets).await?;
+            if let Some(block) = &block {
+                self.sent.push(block.clone());
+                self.next += 1;
+            }
+            Ok(block)
+        })
+    }
+
+    fn rewind(&mut self) {
+        self.next = 0;
     }
 }
 
@@ -255,6 +373,13 @@ impl BlockSource for Counted<'_> {
             }
             Ok(block)
         })
+    }
+
+    /// Counts the next attempt from zero: a failed insert reports the attempt that failed.
+    fn rewind(&mut self) {
+        self.blocks = 0;
+        self.rows = 0;
+        self.inner.rewind();
     }
 }
 

@@ -55,6 +55,15 @@ macro_rules! request_options {
                 self
             }
 
+            /// Whether this request may be sent again to another host (of a client of several)
+            /// after a connection failure before any answer came: by default queries may,
+            /// commands may not (a statement that writes could run twice), and inserts may when
+            /// they carry a deduplication token.
+            pub fn idempotent(mut self, idempotent: bool) -> Self {
+                self.request.idempotent = Some(idempotent);
+                self
+            }
+
             /// How long this request may take in all, instead of the client's request timeout.
             /// When it passes, the call returns a timeout error at once; the server's work is
             /// stopped and the connection brought back in sync (or closed) in the background.

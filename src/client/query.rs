@@ -7,13 +7,14 @@ use chrono_tz::Tz;
 use futures_util::Stream;
 use tracing::Instrument;
 
+use super::Client;
 use super::options::request_options;
 use super::result::QueryResult;
-use super::slot::{Deadline, Slot, Target};
+use super::slot::{Deadline, Slot, Target, attempts, may_retry};
 use super::trace::Traced;
 use crate::error::Result;
 use crate::native::Block;
-use crate::request::{QueryRequest, Summary};
+use crate::request::{QueryRequest, Started, Summary};
 use crate::value::FromValue;
 
 /// A query waiting to be sent; set options, then `.await` it (or [`stream`](Query::stream) it).
@@ -36,22 +37,23 @@ impl<'a> Query<'a> {
     }
 
     /// Sends the query and returns its blocks as they arrive.
-    pub async fn stream(mut self) -> Result<QueryStream<'a>> {
-        let traced = Traced::new("query", self.target.client(), &self.request);
-        let deadline = Deadline::of(self.target.client(), &self.request);
-        let sent = async {
-            let mut slot =
-                Deadline::run(deadline, "connecting", self.target.slot(&self.request)).await?;
-            let started = Deadline::run(
-                deadline,
-                "the query",
-                slot.link().send_query(&mut self.request),
-            )
-            .await?;
-            Ok((slot, started))
-        }
-        .instrument(traced.span.clone())
-        .await;
+    ///
+    /// On a client of several hosts, a query whose connection fails before its first block goes
+    /// to the next host (see [`idempotent`](Self::idempotent)); once a block has been returned,
+    /// a failure is the caller's.
+    pub async fn stream(self) -> Result<QueryStream<'a>> {
+        let Query {
+            target,
+            mut request,
+            zone,
+        } = self;
+        let traced = Traced::new("query", target.client(), &request);
+        let deadline = Deadline::of(target.client(), &request);
+        let attempts = target.attempts(&request, true);
+        let retry_target = target.again();
+        let sent = send(target, &mut request, deadline)
+            .instrument(traced.span.clone())
+            .await;
         let (slot, started) = match sent {
             Ok(sent) => sent,
             Err(e) => {
@@ -60,13 +62,22 @@ impl<'a> Query<'a> {
             }
         };
         traced.query_id(&started.query_id);
+        let retry = match retry_target {
+            Some(Target::Client(client)) if attempts > 1 => Some(Retry {
+                client,
+                request,
+                left: attempts - 1,
+            }),
+            _ => None,
+        };
         Ok(QueryStream {
             slot,
             query_id: started.query_id,
             done: false,
             deadline,
-            zone: self.zone.unwrap_or(started.zone),
+            zone: zone.unwrap_or(started.zone),
             traced,
+            retry,
         })
     }
 
@@ -167,6 +178,32 @@ impl<'a> Query<'a> {
     }
 }
 
+/// Connects and sends `request`, trying the next host after a connection failure while the
+/// target allows more attempts.
+async fn send<'a>(
+    target: Target<'a>,
+    request: &mut QueryRequest,
+    deadline: Option<Deadline>,
+) -> Result<(Slot<'a>, Started)> {
+    let count = target.attempts(request, true);
+    attempts!(target, count, |current| {
+        async {
+            let mut slot = Deadline::run(deadline, "connecting", current.slot(request)).await?;
+            let started =
+                Deadline::run(deadline, "the query", slot.link().send_query(request)).await?;
+            Ok((slot, started))
+        }
+        .await
+    })
+}
+
+/// What a stream needs to send its query again, to another host, while no block has come.
+struct Retry {
+    client: Client,
+    request: QueryRequest,
+    left: usize,
+}
+
 impl<'a> IntoFuture for Query<'a> {
     type Output = Result<QueryResult>;
     type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send + 'a>>;
@@ -191,6 +228,8 @@ pub struct QueryStream<'a> {
     /// The zone for zone-less `DateTime` columns: the caller's, else the server's.
     zone: Tz,
     traced: Traced,
+    /// Set while no block has come and the query may go to another host.
+    retry: Option<Retry>,
 }
 
 impl QueryStream<'_> {
@@ -199,9 +238,34 @@ impl QueryStream<'_> {
         if self.done {
             return Ok(None);
         }
-        let result = Deadline::run(self.deadline, "the query", self.slot.link().next_block())
+        let mut result = Deadline::run(self.deadline, "the query", self.slot.link().next_block())
             .instrument(self.traced.span.clone())
             .await;
+        // The connection failed before any block: the query goes to the next host.
+        while let (Err(e), Some(retry)) = (&result, &mut self.retry) {
+            if !may_retry(e) || retry.left == 0 {
+                break;
+            }
+            retry.left -= 1;
+            let target = Target::Client(retry.client.clone());
+            let sent = send(target, &mut retry.request, self.deadline)
+                .instrument(self.traced.span.clone())
+                .await;
+            result = match sent {
+                Ok((slot, started)) => {
+                    self.slot = slot;
+                    self.query_id = started.query_id;
+                    self.traced.query_id(&self.query_id);
+                    Deadline::run(self.deadline, "the query", self.slot.link().next_block())
+                        .instrument(self.traced.span.clone())
+                        .await
+                }
+                Err(e) => Err(e),
+            };
+        }
+        if matches!(result, Ok(Some(_))) {
+            self.retry = None;
+        }
         match &result {
             Ok(Some(_)) => {}
             Ok(None) => {

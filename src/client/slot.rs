@@ -24,6 +24,25 @@ impl<'a> Target<'a> {
         }
     }
 
+    /// How many links the request may try: more than one only for a client of several hosts
+    /// (a caller's connection stays on its host) and a request safe to repeat.
+    pub(crate) fn attempts(&self, request: &QueryRequest, safe_by_default: bool) -> usize {
+        match self {
+            Target::Client(client) if request.idempotent.unwrap_or(safe_by_default) => {
+                client.host_count().max(1)
+            }
+            _ => 1,
+        }
+    }
+
+    /// The target of a further attempt (only a client target makes more than one).
+    pub(crate) fn again(&self) -> Option<Target<'static>> {
+        match self {
+            Target::Client(client) => Some(Target::Client(client.clone())),
+            Target::Connection(_) => None,
+        }
+    }
+
     /// The link the request runs on.
     pub(crate) async fn slot(self, request: &QueryRequest) -> Result<Slot<'a>> {
         match self {
@@ -84,6 +103,37 @@ pub(crate) fn let_go(link: Box<dyn Link>) {
     if let Ok(handle) = tokio::runtime::Handle::try_current() {
         handle.spawn(link.abandon());
     }
+}
+
+/// Runs an attempt of a request (`$attempt`, an expression that may use `$current`, the
+/// [`Target`] of this attempt) until it succeeds, fails in a way another host cannot help, or
+/// `$count` attempts are spent; `$before_retry` runs before each further attempt.
+macro_rules! attempts {
+    ($target:expr, $count:expr, |$current:ident| $attempt:expr $(, before_retry $before:block)?) => {{
+        let count: usize = $count;
+        let mut target = Some($target);
+        let mut attempt = 0usize;
+        loop {
+            attempt += 1;
+            let $current = target.take().expect("a target for every attempt");
+            let next = $current.again();
+            match $attempt {
+                Err(e) if attempt < count && $crate::client::slot::may_retry(&e) => {
+                    $($before)?
+                    target = next;
+                }
+                other => break other,
+            }
+        }
+    }};
+}
+
+pub(crate) use attempts;
+
+/// Whether a failed attempt may go to another host: the connection failed (refused, reset,
+/// TLS or handshake failure) before an answer came.
+pub(crate) fn may_retry(error: &Error) -> bool {
+    error.is_connect_failure()
 }
 
 /// The instant a request must be done by, and the limit it came from.

@@ -66,6 +66,10 @@ struct Inner {
     source: Option<Cause>,
     /// What a failed insert had sent, and what the server had acknowledged.
     insert: Option<InsertProgress>,
+    /// The failure came while connecting (a connect or handshake timeout, say).
+    connecting: bool,
+    /// What the caller was doing, outermost first (`migration 3, statement 2 (line 7)`).
+    context: Option<String>,
 }
 
 /// How far an insert that failed had come: what the client had sent and what the server had
@@ -134,6 +138,8 @@ impl Error {
             detail,
             source: None,
             insert: None,
+            connecting: false,
+            context: None,
         }))
     }
 
@@ -144,6 +150,17 @@ impl Error {
     /// Keeps `cause` as this error's [`source`](std::error::Error::source).
     pub(crate) fn with_source(mut self, cause: impl Into<Cause>) -> Error {
         self.0.source = Some(cause.into());
+        self
+    }
+
+    /// The same error (kind, server exception, cause unchanged), its message preceded by what
+    /// the caller was doing.
+    pub(crate) fn context(mut self, context: impl Into<String>) -> Error {
+        let context = context.into();
+        self.0.context = Some(match self.0.context.take() {
+            Some(inner) => format!("{context}: {inner}"),
+            None => context,
+        });
         self
     }
 
@@ -167,6 +184,13 @@ impl Error {
 
     pub(crate) fn timeout(message: impl Into<String>) -> Error {
         Error::message(ErrorKind::Timeout, message)
+    }
+
+    /// A connect or handshake that did not finish in time: a timeout, and a connection failure.
+    pub(crate) fn connect_timeout(message: impl Into<String>) -> Error {
+        let mut error = Error::message(ErrorKind::Timeout, message);
+        error.0.connecting = true;
+        error
     }
 
     pub(crate) fn protocol(message: impl Into<String>) -> Error {
@@ -232,6 +256,12 @@ impl Error {
         }
     }
 
+    /// What the caller was doing when it failed, outermost first (`migration 3 (add price),
+    /// statement 2 (line 7)`), if a toolkit part said so; `Display` shows it before the message.
+    pub fn context_text(&self) -> Option<&str> {
+        self.0.context.as_deref()
+    }
+
     /// The server's error code, if the server raised an exception (`60` for `UNKNOWN_TABLE`).
     pub fn server_code(&self) -> Option<i32> {
         self.server().map(|e| e.code.code())
@@ -274,6 +304,13 @@ impl Error {
     /// request may or may not have reached the server.
     pub fn is_connection(&self) -> bool {
         self.0.kind == ErrorKind::Connection
+    }
+
+    /// Whether no connection could be made, or it broke: [`is_connection`](Self::is_connection),
+    /// or a connect or handshake that timed out. A client of several hosts passes such a host
+    /// over and sends a request that is safe to repeat to the next one.
+    pub fn is_connect_failure(&self) -> bool {
+        self.is_connection() || self.0.connecting
     }
 
     /// Whether trying the same request again later may succeed: connection failures, timeouts,
@@ -328,6 +365,9 @@ impl Error {
 
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if let Some(context) = &self.0.context {
+            write!(f, "{context}: ")?;
+        }
         self.fmt_detail(f)?;
         match &self.0.insert {
             Some(progress) => write!(f, " ({progress})"),
@@ -373,6 +413,9 @@ impl fmt::Debug for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let mut d = f.debug_struct("Error");
         d.field("kind", &self.0.kind);
+        if let Some(context) = &self.0.context {
+            d.field("context", context);
+        }
         match &self.0.detail {
             Detail::Server(e) => d.field("server", e),
             _ => d.field("message", &self.to_string()),
@@ -448,6 +491,20 @@ mod tests {
         assert_eq!(e.http_status(), Some(503));
         assert!(!Error::http(400, "bad").is_retryable());
         assert!(!Error::invalid_input("x").is_retryable());
+    }
+
+    #[test]
+    fn context_precedes_the_message_and_keeps_the_kind() {
+        let e = Error::server_exception(ServerError::new(517, "busy"))
+            .context("statement 2")
+            .context("migration 3");
+        assert_eq!(e.kind(), ErrorKind::Server);
+        assert!(e.is_retryable());
+        assert_eq!(e.server_code(), Some(517));
+        assert!(
+            e.to_string().starts_with("migration 3: statement 2: "),
+            "{e}"
+        );
     }
 
     #[test]

@@ -256,6 +256,7 @@ impl Link for HttpLink {
             summary,
             query_id,
             output: output.strip_suffix('\n').unwrap_or(&output).to_owned(),
+            hosts: Vec::new(),
         })
     }
 

@@ -89,7 +89,9 @@ pub(crate) async fn read_at_most(
 /// The crate's error for a reqwest error: its kind, with the reqwest error (its URL removed, as
 /// the URL carries the query's parameters) as the source.
 pub(crate) fn transport_error(e: reqwest::Error, authority: &str) -> Error {
-    let error = if e.is_timeout() {
+    let error = if e.is_connect() && e.is_timeout() {
+        Error::connect_timeout(format!("connecting to {authority} took too long"))
+    } else if e.is_timeout() {
         Error::timeout(format!("{authority} did not answer in time"))
     } else if e.is_connect() {
         Error::connection(format!("cannot connect to {authority}"))

@@ -41,6 +41,10 @@ pub(crate) trait BlockSource: Send {
         &'a mut self,
         targets: &'a [(String, DataType)],
     ) -> BoxFuture<'a, Result<Option<Block>>>;
+
+    /// Starts again from the first block, for a source that keeps its blocks (others do
+    /// nothing: an insert sent again needs one that does).
+    fn rewind(&mut self) {}
 }
 
 #[cfg(test)]

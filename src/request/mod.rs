@@ -17,12 +17,13 @@ mod summary;
 mod transport;
 
 pub(crate) use insert::{BlockSource, InsertTarget};
+pub use options::{HostOrder, HostStatus};
 pub(crate) use options::{Options, Secret};
 pub(crate) use query::{ProgressCallback, QueryRequest};
 pub(crate) use server_info::Wire;
 pub(crate) use transport::{DRAIN_LIMIT, Link, Started, Transport};
 
 pub use progress::Progress;
-pub use results::{CommandResult, InsertResult};
+pub use results::{CommandResult, HostOutcome, InsertResult};
 pub use server_info::ServerInfo;
 pub use summary::Summary;

@@ -39,6 +39,10 @@ pub(crate) struct QueryRequest {
     /// What the server last reported for this request in its answer's headers (HTTP: its
     /// summary, else its last progress), whether the answer was a success or an error.
     pub(crate) server_summary: Option<super::Summary>,
+    /// Whether the request may be sent again (to another host) after a connection failure;
+    /// `None`: the builder's default (queries yes, commands no, inserts with a deduplication
+    /// token).
+    pub(crate) idempotent: Option<bool>,
 }
 
 impl QueryRequest {

@@ -80,6 +80,25 @@ impl ServerInfo {
         self.revision >= revision::PARAMETERS
     }
 
+    /// Servers from 26.5 read an INSERT's inline data (`VALUES (...)`, `FORMAT X <data>`) sent
+    /// over the native protocol themselves when the query sets
+    /// `send_table_structure_on_insert_with_inline_data = 0`; older ones answer with the table's
+    /// structure and wait for blocks.
+    pub(crate) fn reads_inline_insert_data(&self) -> bool {
+        (self.major, self.minor) >= (26, 5)
+    }
+
+    /// `insert_deduplication_token`: ClickHouse 22.2 on. (Older servers deduplicate a retried
+    /// insert into a Replicated table by the blocks' contents alone.)
+    pub(crate) fn takes_insert_deduplication_token(&self) -> bool {
+        (self.major, self.minor) >= (22, 2)
+    }
+
+    /// Asynchronous inserts (`async_insert`, `wait_for_async_insert`): ClickHouse 21.11 on.
+    pub(crate) fn takes_async_insert(&self) -> bool {
+        (self.major, self.minor) >= (21, 11)
+    }
+
     /// Server-side parameters over HTTP (`param_<name>`): ClickHouse 19.x on (18.x reads them
     /// as unknown settings).
     pub(crate) fn takes_http_parameters(&self) -> bool {
@@ -157,6 +176,13 @@ mod tests {
         assert!(old.writes_empty_low_cardinality_bodies());
         assert!(!old.frames_http_responses() && !old.knows_json_as_string());
         assert!(!old.takes_native_settings() && !old.takes_http_parameters());
+        assert!(!old.reads_inline_insert_data());
+        assert!(
+            !ServerInfo::new("26.4.1.1", 54477, Tz::UTC, String::new()).reads_inline_insert_data()
+        );
+        assert!(
+            ServerInfo::new("26.5.1.1", 54477, Tz::UTC, String::new()).reads_inline_insert_data()
+        );
         let new = ServerInfo::new("26.9.2.1", 0, Tz::UTC, String::new());
         assert!(!new.writes_empty_low_cardinality_bodies());
         assert!(new.frames_http_responses() && new.knows_json_as_string());

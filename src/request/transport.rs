@@ -40,6 +40,17 @@ pub(crate) trait Transport: Send + Sync + 'static {
     /// request to the next (settings, temporary tables): a pooled native connection, or an HTTP
     /// link bound to a new session.
     async fn dedicated(&self) -> Result<Box<dyn Link>>;
+
+    /// The hosts behind this transport and how they are doing (empty for a single server, which
+    /// is never marked down).
+    fn hosts(&self) -> Vec<super::HostStatus> {
+        Vec::new()
+    }
+
+    /// How many hosts a request may try (each failing host is passed over).
+    fn host_count(&self) -> usize {
+        1
+    }
 }
 
 /// One connection. Requests run one at a time; a query's blocks are read with

@@ -55,7 +55,7 @@ impl Connection {
         let tcp = tokio::time::timeout(options.connect_timeout, TcpStream::connect(&address))
             .await
             .map_err(|_| {
-                Error::timeout(format!(
+                Error::connect_timeout(format!(
                     "connecting to {address} took longer than {:?}",
                     options.connect_timeout
                 ))
@@ -88,7 +88,7 @@ impl Connection {
         tokio::time::timeout(options.connect_timeout, handshake)
             .await
             .map_err(|_| {
-                Error::timeout(format!(
+                Error::connect_timeout(format!(
                     "the handshake with {address} took longer than {:?}",
                     options.connect_timeout
                 ))

@@ -2,12 +2,40 @@
 //! their types); the client sends data blocks of those types, then an empty block; the server
 //! ends with EndOfStream (or an exception).
 
+use chrono_tz::Tz;
+use futures_util::future::BoxFuture;
+
 use super::link::TcpLink;
 use crate::error::{Error, Result};
 use crate::native::Block;
 use crate::native::packets;
 use crate::request::BlockSource;
 use crate::types::DataType;
+
+/// The inline `VALUES` data of an INSERT, read by the client into one block of the columns the
+/// server's header names (for servers that do not read inline data sent over the native
+/// protocol themselves).
+pub(crate) struct ValuesSource {
+    pub(crate) data: String,
+    pub(crate) zone: Tz,
+    pub(crate) params: Vec<(String, Vec<u8>)>,
+    pub(crate) done: bool,
+}
+
+impl BlockSource for ValuesSource {
+    fn next_block<'a>(
+        &'a mut self,
+        targets: &'a [(String, DataType)],
+    ) -> BoxFuture<'a, Result<Option<Block>>> {
+        let block = if self.done {
+            Ok(None)
+        } else {
+            self.done = true;
+            crate::value::read_values(&self.data, targets, self.zone, &self.params).map(Some)
+        };
+        Box::pin(async move { block })
+    }
+}
 
 /// After the INSERT was sent: reads the header, sends `source`'s blocks and the empty block,
 /// and reads to the end. Returns the rows sent.

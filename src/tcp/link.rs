@@ -39,7 +39,14 @@ pub(crate) struct TcpLink {
     /// The negotiated revision of the last request's connection.
     revision: u64,
     on_progress: Option<ProgressCallback>,
+    /// The request just sent on a connection that had waited in the pool, kept until its first
+    /// answer: if that connection turns out dead (the server restarted), it goes again, once, on
+    /// a fresh one.
+    resend: Option<(Vec<u8>, bool)>,
 }
+
+/// Asks a server that can (26.5+) to read an INSERT's inline data itself.
+const INLINE_DATA_SETTING: &str = "send_table_structure_on_insert_with_inline_data";
 
 fn increment(p: &packets::Progress) -> Progress {
     Progress {
@@ -64,6 +71,7 @@ impl TcpLink {
             timezone: None,
             revision: 0,
             on_progress: None,
+            resend: None,
         }
     }
 
@@ -159,9 +167,21 @@ impl TcpLink {
         packets::write_data(&mut out, &Block::new(), revision, options.compression)?;
         self.busy = true;
         conn.clean = false;
-        if let Err(e) = conn.send(&out).await {
-            self.break_off();
-            return Err(e);
+        let reused = self.conn.reused();
+        if let Err(e) = self.conn.get().send(&out).await {
+            if !(reused && e.is_connection()) {
+                self.break_off();
+                return Err(e);
+            }
+            // A pooled connection that died while it waited: once more, on a fresh one.
+            self.conn.reconnect().await?;
+            self.conn
+                .get()
+                .send(&out)
+                .await
+                .inspect_err(|_| self.break_off())?;
+        } else if reused {
+            self.resend = Some((out, compressed));
         }
         self.answering = Some(compressed);
         self.progress = Progress::default();
@@ -176,12 +196,32 @@ impl TcpLink {
         while let Some(compressed) = self.answering {
             let packet = match self.conn.get().read_packet(compressed).await {
                 Ok(p) => p,
+                Err(e) if e.is_connection() && self.resend.is_some() => {
+                    // The pooled connection was dead before the server saw the request: the
+                    // request goes again, once, on a fresh connection.
+                    let (out, compressed) = self.resend.take().expect("checked above");
+                    tracing::debug!(error = %e, "a pooled connection was dead; sending again");
+                    if let Err(e) = self.conn.reconnect().await {
+                        self.break_off();
+                        return Err(e);
+                    }
+                    let conn = self.conn.get();
+                    conn.clean = false;
+                    if let Err(e) = conn.send(&out).await {
+                        self.break_off();
+                        return Err(e);
+                    }
+                    self.answering = Some(compressed);
+                    continue;
+                }
                 Err(e) => {
                     // A broken or desynchronised connection never goes back to the pool.
                     self.break_off();
                     return Err(e);
                 }
             };
+            // The server answered: the request is no longer sent again.
+            self.resend = None;
             match packet {
                 ServerPacket::Data(DataKind::Data, block) => {
                     if block.column_count() == 0 && block.rows() == 0 {
@@ -267,6 +307,64 @@ impl TcpLink {
             .unwrap_or_else(|| self.conn.get().server_info().timezone)
     }
 
+    /// Runs an INSERT whose data is in its text (`VALUES (...)`), if `request` is one and this
+    /// server does not read such data over the native protocol itself: the statement goes
+    /// without the data, and the client reads the data into a block of the columns the server
+    /// names. `None` for any other request (a server that reads the data gets the setting that
+    /// asks it to).
+    async fn inline_insert(&mut self, request: &mut QueryRequest) -> Result<Option<u64>> {
+        let Some(inline) = crate::sql::inline_insert(&request.sql) else {
+            return Ok(None);
+        };
+        let server = self.conn.get().server_info().clone();
+        if server.reads_inline_insert_data() {
+            request.setting(INLINE_DATA_SETTING, 0);
+            return Ok(None);
+        }
+        let advice = |problem: String| {
+            Error::invalid_input(format!(
+                "{problem}; over the native protocol this server ({}) leaves an INSERT's inline \
+                 data to the client, which reads VALUES literals only (ClickHouse 26.5 reads \
+                 the data itself): send the statement over HTTP, write it as INSERT ... SELECT, \
+                 or use the client's insert API",
+                server.version
+            ))
+        };
+        if !inline.format.eq_ignore_ascii_case("Values") {
+            return Err(advice(format!(
+                "the INSERT carries its data in FORMAT {}",
+                inline.format
+            )));
+        }
+        let mut source = super::insert::ValuesSource {
+            data: inline.data.to_owned(),
+            zone: self.zone(),
+            params: request.params.clone(),
+            done: false,
+        };
+        let statement = inline.head.to_owned();
+        let original = std::mem::replace(&mut request.sql, statement);
+        // The parameters are read by the client; the server gets none for this statement.
+        let params = std::mem::take(&mut request.params);
+        let started = self.start(request).await;
+        request.sql = original;
+        request.params = params;
+        started?;
+        match super::insert::send_blocks(self, &mut source).await {
+            Ok(rows) => Ok(Some(rows)),
+            Err(e) => {
+                // The server may be waiting for data blocks: this connection cannot be trusted
+                // with another query.
+                self.break_off();
+                Err(if e.kind() == crate::ErrorKind::InvalidInput {
+                    advice(e.to_string())
+                } else {
+                    e
+                })
+            }
+        }
+    }
+
     /// The pooled connection, for the insert flow.
     pub(crate) fn pooled(&mut self) -> &mut Pooled {
         &mut self.conn
@@ -290,15 +388,25 @@ impl Link for TcpLink {
     }
 
     async fn send_query(&mut self, request: &mut QueryRequest) -> Result<Started> {
-        self.start(request).await?;
+        // An INSERT with inline data runs to its end here: its answer has no blocks.
+        if self.inline_insert(request).await?.is_none() {
+            self.start(request).await?;
+        }
         Ok(Started {
             query_id: request.query_id().to_owned(),
             zone: self.zone(),
         })
     }
 
+    /// The next block of rows: the header block the server sends first (no rows, only the
+    /// names and types) is not part of the result.
     async fn next_block(&mut self) -> Result<Option<Block>> {
-        self.next_data().await
+        loop {
+            match self.next_data().await? {
+                Some(block) if block.rows() == 0 => continue,
+                other => return Ok(other),
+            }
+        }
     }
 
     fn summary(&self) -> Summary {
@@ -330,6 +438,14 @@ impl Link for TcpLink {
     }
 
     async fn command(&mut self, request: &mut QueryRequest) -> Result<CommandResult> {
+        if self.inline_insert(request).await?.is_some() {
+            return Ok(CommandResult {
+                summary: self.summary(),
+                query_id: request.query_id().to_owned(),
+                output: String::new(),
+                hosts: Vec::new(),
+            });
+        }
         self.start(request).await?;
         let zone = self.zone();
         let mut lines = Vec::new();
@@ -347,6 +463,7 @@ impl Link for TcpLink {
             summary: self.summary(),
             query_id: request.query_id().to_owned(),
             output: lines.join("\n"),
+            hosts: Vec::new(),
         })
     }
 

@@ -30,6 +30,9 @@ pub(crate) struct Pooled {
     /// The pool slot this connection holds; released early by a connection that is being
     /// brought back in sync in the background.
     permit: Option<OwnedSemaphorePermit>,
+    /// The connection waited in the pool before this checkout (the server may have gone away
+    /// since; a fresh one is not).
+    reused: bool,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -80,15 +83,16 @@ impl Pool {
                 connection = None;
             }
         }
-        let connection = match connection {
-            Some(c) => c,
-            None => Connection::connect(&self.options).await?,
+        let (connection, reused) = match connection {
+            Some(c) => (c, true),
+            None => (Connection::connect(&self.options).await?, false),
         };
         Ok(Pooled {
             connection: Some(connection),
             pool: self.clone(),
             session: session.map(str::to_owned),
             permit: Some(permit),
+            reused,
         })
     }
 
@@ -138,7 +142,14 @@ impl Pooled {
     pub(crate) async fn reconnect(&mut self) -> Result<()> {
         let fresh = Connection::connect(&self.pool.options).await?;
         self.connection = Some(fresh);
+        self.reused = false;
         Ok(())
+    }
+
+    /// Whether the connection waited in the pool before this checkout and has not been
+    /// replaced since.
+    pub(crate) fn reused(&self) -> bool {
+        self.reused
     }
 
     /// Gives the pool slot back now: the connection no longer counts against the pool's size

@@ -15,6 +15,7 @@ pub mod row;
 mod ser;
 #[allow(clippy::module_inception)]
 mod value;
+mod values_text;
 mod write;
 
 pub use decimal::Decimal;
@@ -23,4 +24,5 @@ pub(crate) use read::uuid_from_wire;
 pub use row::{FromValue, Row};
 pub(crate) use ser::to_named_values;
 pub use value::{ArrayElement, TypedValue, Value};
+pub(crate) use values_text::read_values;
 pub(crate) use write::push_low_cardinality;

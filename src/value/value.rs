@@ -137,6 +137,14 @@ impl Value {
         }
     }
 
+    /// The ClickHouse type this value has on its own, as an insert into a `Dynamic` column
+    /// would type it (`UInt32(1)` is `UInt32`, a date-time `DateTime64(9, 'zone')`, an array
+    /// its elements' type); `None` for NULL and for values whose type cannot be told (an empty
+    /// array).
+    pub fn natural_type(&self) -> Option<DataType> {
+        super::write::natural_type(self)
+    }
+
     /// The string's bytes as text, if this is a UTF-8 `String`.
     pub fn as_str(&self) -> Option<&str> {
         match self {

@@ -77,7 +77,7 @@ fn epoch_seconds(data_type: &DataType, value: &Value) -> Result<(i64, u32)> {
 
 /// The instant a date-time text names, as the server's text parser reads it: an offset fixes the
 /// instant; text without one is in `zone` (none: not readable here).
-fn date_time_text(text: &str, zone: Option<chrono_tz::Tz>) -> Option<(i64, u32)> {
+pub(crate) fn date_time_text(text: &str, zone: Option<chrono_tz::Tz>) -> Option<(i64, u32)> {
     use chrono::{NaiveDateTime, TimeZone};
     let text = text.trim();
     if let Ok(dt) = DateTime::parse_from_rfc3339(text) {

@@ -612,23 +612,7 @@ async fn cancelling_over_http_kills_the_query() {
         .unwrap();
     assert!(stream.next_block().await.unwrap().is_some());
     stream.cancel().await.unwrap();
-    let started = std::time::Instant::now();
-    loop {
-        let running = server
-            .run(
-                "SELECT count() FROM system.processes WHERE query_id = 'http-cancel-explicit'",
-                &[],
-            )
-            .await;
-        if running.trim() == "0" {
-            break;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "the query still runs"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    server.assert_gone("http-cancel-explicit").await;
 }
 
 #[tokio::test]
@@ -845,5 +829,51 @@ async fn parameters_are_refused_where_the_server_has_none() {
         );
         // Nothing was left half-done: the next request runs.
         assert_eq!(client.query("SELECT 1").scalar::<u8>().await.unwrap(), 1);
+    }
+}
+
+/// Asynchronous inserts where the server has them (21.11+: the 26.9 engine), refused before
+/// anything is sent where it has not (18.16); a deduplication token is a setting where the
+/// server takes one (22.2+) and left to the blocks' contents where not.
+#[tokio::test]
+async fn async_inserts_and_deduplication_tokens_follow_the_server() {
+    for (server, client) in both_clients().await {
+        let db = server.fresh_database("async_insert").await;
+        let table = format!("{db}.t");
+        client
+            .command(format!(
+                "CREATE TABLE {table} (id UInt32) ENGINE = MergeTree ORDER BY id"
+            ))
+            .await
+            .unwrap();
+        let inserted = client
+            .insert(&table, &["id"], (0..10u32).map(|i| (i,)))
+            .async_insert(true)
+            .await;
+        if is_new(&server) {
+            inserted.unwrap_or_else(|e| panic!("{}: {e}", server.name));
+            let count: u64 = client
+                .query(format!("SELECT count() FROM {table}"))
+                .scalar()
+                .await
+                .unwrap();
+            assert_eq!(count, 10);
+        } else {
+            let err = inserted.unwrap_err();
+            assert_eq!(
+                err.kind(),
+                ErrorKind::InvalidInput,
+                "{}: {err:?}",
+                server.name
+            );
+            assert!(err.to_string().contains("21.11"), "{err}");
+        }
+        // A token goes where the server takes it; older servers insert as usual.
+        client
+            .insert(&table, &["id"], (100..110u32).map(|i| (i,)))
+            .deduplication_token("token-1")
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", server.name));
+        client.command(format!("DROP DATABASE {db}")).await.unwrap();
     }
 }

@@ -143,6 +143,39 @@ impl Server {
         r.text()
     }
 
+    /// Waits until `query_id` is gone from `system.processes`; fails after 10 s.
+    pub async fn assert_gone(&self, query_id: &str) {
+        let started = std::time::Instant::now();
+        loop {
+            let running = self
+                .run(
+                    &format!("SELECT count() FROM system.processes WHERE query_id = '{query_id}'"),
+                    &[],
+                )
+                .await;
+            if running.trim() == "0" {
+                return;
+            }
+            assert!(
+                started.elapsed() < Duration::from_secs(10),
+                "{}: query {query_id} is still running on the server",
+                self.name
+            );
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+    }
+
+    /// Fails unless `query_id` runs on the server now.
+    pub async fn assert_running(&self, query_id: &str) {
+        let running = self
+            .run(
+                &format!("SELECT count() FROM system.processes WHERE query_id = '{query_id}'"),
+                &[],
+            )
+            .await;
+        assert_eq!(running.trim(), "1", "{}: {query_id} should run", self.name);
+    }
+
     /// A new, empty database for one test; an earlier one of the same name is dropped first.
     pub async fn fresh_database(&self, test: &str) -> String {
         static COUNTER: AtomicU32 = AtomicU32::new(0);

@@ -4,7 +4,6 @@
 //! and a connection that stays in sync whatever was left unread.
 
 use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
 
 use clickhouse_connect::{Client, ErrorCode, Value};
 
@@ -20,44 +19,6 @@ fn endless(server: &Server) -> &'static str {
     } else {
         "SELECT number FROM system.numbers SETTINGS max_block_size = 1000"
     }
-}
-
-/// Waits until `query_id` is gone from `system.processes` (asked over the server's own HTTP);
-/// fails after 10 s.
-async fn assert_gone(server: &Server, query_id: &str) {
-    let started = Instant::now();
-    loop {
-        let running = server
-            .run(
-                &format!("SELECT count() FROM system.processes WHERE query_id = '{query_id}'"),
-                &[],
-            )
-            .await;
-        if running.trim() == "0" {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "{}: query {query_id} is still running on the server",
-            server.name
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn assert_running(server: &Server, query_id: &str) {
-    let running = server
-        .run(
-            &format!("SELECT count() FROM system.processes WHERE query_id = '{query_id}'"),
-            &[],
-        )
-        .await;
-    assert_eq!(
-        running.trim(),
-        "1",
-        "{}: {query_id} should run",
-        server.name
-    );
 }
 
 /// Whether the engine keeps queries in `system.processes` (the 26.9 engine behind the HTTP
@@ -200,11 +161,11 @@ async fn one_connection_runs_the_whole_scenario() {
         assert!(stream.next_block().await.unwrap().is_some());
         let query_id = stream.query_id().to_owned();
         if has_processes(&server) {
-            assert_running(&server, &query_id).await;
+            server.assert_running(&query_id).await;
         }
         stream.cancel().await.unwrap();
         if has_processes(&server) {
-            assert_gone(&server, &query_id).await;
+            server.assert_gone(&query_id).await;
         }
         assert_eq!(conn.query("SELECT 2").scalar::<u8>().await.unwrap(), 2);
 
@@ -220,7 +181,7 @@ async fn one_connection_runs_the_whole_scenario() {
         drop(stream);
         assert_eq!(conn.query("SELECT 3").scalar::<u8>().await.unwrap(), 3);
         if has_processes(&server) {
-            assert_gone(&server, &query_id).await;
+            server.assert_gone(&query_id).await;
         }
         // The temporary table is still there: it is the same session.
         let total: u64 = conn
@@ -257,7 +218,7 @@ async fn a_dropped_connection_goes_back_in_sync() {
         assert!(stream.next_block().await.unwrap().is_some());
         drop(stream);
         drop(conn);
-        assert_gone(&server, &query_id).await;
+        server.assert_gone(&query_id).await;
         // With a pool of one, the next request needs the connection given back in sync.
         assert_eq!(client.query("SELECT 4").scalar::<u8>().await.unwrap(), 4);
     }

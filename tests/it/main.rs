@@ -17,6 +17,7 @@
 #![allow(unreachable_pub, missing_docs)]
 
 mod client;
+mod cluster;
 mod common;
 mod conformance;
 mod connection;
@@ -25,8 +26,10 @@ mod engine_text_families;
 mod errors;
 mod faults;
 mod from_block;
+mod inline_insert;
 mod json_object;
 mod migrations;
+mod reflect;
 mod roundtrip;
 mod tcp;
 

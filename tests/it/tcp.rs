@@ -1,44 +1,13 @@
 //! The native transport's own behaviour against the 18.16 server: cancellation that stops the
 //! server's work, timeouts, broken connections, handshake failures, the pool.
 
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use clickhouse_connect::Client;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 
 use crate::common::{Server, legacy_tcp};
-
-/// Waits until `query_id` is gone from `system.processes` (asked over HTTP); fails after 10 s.
-async fn assert_gone(server: &Server, query_id: &str) {
-    let started = Instant::now();
-    loop {
-        let running = server
-            .run(
-                &format!("SELECT count() FROM system.processes WHERE query_id = '{query_id}'"),
-                &[],
-            )
-            .await;
-        if running.trim() == "0" {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "query {query_id} is still running on the server"
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
-
-async fn assert_running(server: &Server, query_id: &str) {
-    let running = server
-        .run(
-            &format!("SELECT count() FROM system.processes WHERE query_id = '{query_id}'"),
-            &[],
-        )
-        .await;
-    assert_eq!(running.trim(), "1", "query {query_id} should be running");
-}
 
 fn client(server: &Server) -> Client {
     Client::builder()
@@ -62,9 +31,9 @@ async fn cancel_stops_the_server_and_keeps_the_connection() {
         .await
         .unwrap();
     assert!(stream.next_block().await.unwrap().is_some());
-    assert_running(&server, "tcp-cancel-explicit").await;
+    server.assert_running("tcp-cancel-explicit").await;
     stream.cancel().await.unwrap();
-    assert_gone(&server, "tcp-cancel-explicit").await;
+    server.assert_gone("tcp-cancel-explicit").await;
     // The drained connection is reused for the next query.
     assert_eq!(client.query("SELECT 7").scalar::<u8>().await.unwrap(), 7);
 }
@@ -80,9 +49,9 @@ async fn dropping_a_stream_cancels_the_query() {
         .await
         .unwrap();
     assert!(stream.next_block().await.unwrap().is_some());
-    assert_running(&server, "tcp-cancel-drop").await;
+    server.assert_running("tcp-cancel-drop").await;
     drop(stream);
-    assert_gone(&server, "tcp-cancel-drop").await;
+    server.assert_gone("tcp-cancel-drop").await;
     assert_eq!(client.query("SELECT 8").scalar::<u8>().await.unwrap(), 8);
 }
 
@@ -100,7 +69,7 @@ async fn a_timeout_cancels_the_query() {
         .await
         .unwrap_err();
     assert!(err.is_timeout(), "{err:?}");
-    assert_gone(&server, "tcp-timeout").await;
+    server.assert_gone("tcp-timeout").await;
     assert_eq!(client.query("SELECT 9").scalar::<u8>().await.unwrap(), 9);
 }
 
@@ -332,4 +301,67 @@ async fn every_error_class_leaves_the_connection_in_sync() {
     }
     drop(conn);
     server.run(&format!("DROP DATABASE {db}"), &[]).await;
+}
+
+/// A proxy to `target` whose connections can all be cut at once (`cut.notify_waiters()`), as a
+/// server restart cuts them; new connections go through.
+async fn restartable_proxy(target: String, cut: std::sync::Arc<tokio::sync::Notify>) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut client, _)) = listener.accept().await {
+            let target = target.clone();
+            let cut = cut.clone();
+            tokio::spawn(async move {
+                let Ok(mut upstream) = TcpStream::connect(target).await else {
+                    return;
+                };
+                tokio::select! {
+                    _ = tokio::io::copy_bidirectional(&mut client, &mut upstream) => {}
+                    () = cut.notified() => {}
+                }
+                // Both sockets close here.
+            });
+        }
+    });
+    format!("tcp://127.0.0.1:{}", address.port())
+}
+
+/// Pooled connections that died while they waited (the server restarted less than a second
+/// ago, so the pool's check on checkout does not run) cost no query: each request goes again,
+/// once, on a fresh connection.
+#[tokio::test]
+async fn pooled_connections_cut_by_a_restart_cost_no_query() {
+    let server = legacy_tcp().await;
+    let target = server.client_url.trim_start_matches("tcp://").to_owned();
+    let cut = std::sync::Arc::new(tokio::sync::Notify::new());
+    let proxy = restartable_proxy(target, cut.clone()).await;
+    let client = Client::builder().url(proxy).pool_size(8).build().unwrap();
+    // Eight connections in the pool.
+    let warm: Vec<_> = (0..8u8)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move { client.query(format!("SELECT {i}")).scalar::<u8>().await })
+        })
+        .collect();
+    for task in warm {
+        task.await.unwrap().unwrap();
+    }
+    cut.notify_waiters();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    // Each query takes a dead pooled connection first.
+    let runs: Vec<_> = (0..8u8)
+        .map(|i| {
+            let client = client.clone();
+            tokio::spawn(async move { client.query(format!("SELECT {i}")).scalar::<u8>().await })
+        })
+        .collect();
+    for (i, run) in runs.into_iter().enumerate() {
+        assert_eq!(run.await.unwrap().unwrap(), i as u8);
+    }
+    // A command and an insert on a cut connection go again too.
+    cut.notify_waiters();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    let answer = client.command("SELECT 41 + 1").await.unwrap();
+    assert_eq!(answer.scalar(), Some("42"));
 }

@@ -6,33 +6,11 @@ use std::time::{Duration, Instant};
 
 use clickhouse_connect::Client;
 
-use crate::common::{Server, is_tcp, legacy, legacy_tcp};
+use crate::common::{is_tcp, legacy, legacy_tcp};
 
 /// What a timeout may take past its limit: the caller gets the error at once; stopping the
 /// server's work happens in the background.
 const MARGIN: Duration = Duration::from_millis(500);
-
-/// Waits until `query_id` is gone from `system.processes`; fails after 10 s.
-async fn assert_gone(server: &Server, query_id: &str) {
-    let started = Instant::now();
-    loop {
-        let running = server
-            .run(
-                &format!("SELECT count() FROM system.processes WHERE query_id = '{query_id}'"),
-                &[],
-            )
-            .await;
-        if running.trim() == "0" {
-            return;
-        }
-        assert!(
-            started.elapsed() < Duration::from_secs(10),
-            "{}: query {query_id} is still running on the server",
-            server.name
-        );
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-}
 
 /// A count that takes far longer than the timeouts below, and sends nothing until it ends (over
 /// HTTP not even the response headers).
@@ -62,7 +40,7 @@ async fn a_client_timeout_returns_in_time_and_stops_the_query() {
             "{}: the timeout took {took:?}",
             server.name
         );
-        assert_gone(&server, &query_id).await;
+        server.assert_gone(&query_id).await;
         assert_eq!(client.query("SELECT 5").scalar::<u8>().await.unwrap(), 5);
     }
 }
@@ -116,7 +94,7 @@ async fn dropping_a_request_future_stops_the_query() {
         // The caller gives up (its own timeout) while the server has not answered yet.
         let given_up = tokio::time::timeout(Duration::from_millis(700), query.into_future()).await;
         assert!(given_up.is_err(), "{}: the query ended early", server.name);
-        assert_gone(&server, &query_id).await;
+        server.assert_gone(&query_id).await;
         assert_eq!(client.query("SELECT 7").scalar::<u8>().await.unwrap(), 7);
     }
 }

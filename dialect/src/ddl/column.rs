@@ -69,7 +69,7 @@ pub struct ChColumn {
     codec: Option<String>,
     ttl: Option<Expr>,
     comment: Option<String>,
-    unsupported: Option<String>,
+    pub(crate) unsupported: Option<String>,
 }
 
 impl ChColumn {

@@ -218,12 +218,22 @@ pub(crate) struct Storage {
     pub(crate) sample_by: Option<Expr>,
     pub(crate) ttl: Option<Expr>,
     pub(crate) settings: Vec<(String, SettingValue)>,
+    /// The engine as SQL text (a reflected engine written as the server wrote it), in place
+    /// of `engine`.
+    pub(crate) engine_sql: Option<String>,
+    /// `ORDER BY` as SQL text, in place of `order_by`.
+    pub(crate) order_by_sql: Option<String>,
+    /// `PRIMARY KEY` as SQL text, in place of `primary_key`.
+    pub(crate) primary_key_sql: Option<String>,
 }
 
 impl Storage {
     /// Whether no clause is set.
     pub(crate) fn is_empty(&self) -> bool {
-        self.engine.is_none()
+        self.engine_sql.is_none()
+            && self.order_by_sql.is_none()
+            && self.primary_key_sql.is_none()
+            && self.engine.is_none()
             && self.order_by.is_empty()
             && self.partition_by.is_none()
             && self.primary_key.is_empty()
@@ -234,14 +244,20 @@ impl Storage {
 
     /// Writes the clauses that are set, each with a leading space.
     pub(crate) fn write(&self, out: &mut String) -> Result<()> {
-        if let Some(engine) = &self.engine {
+        if let Some(engine) = &self.engine_sql {
+            out.push_str(" ENGINE = ");
+            out.push_str(engine);
+        } else if let Some(engine) = &self.engine {
             out.push_str(" ENGINE = ");
             out.push_str(&engine.to_sql()?);
-            if engine.is_merge_tree() && self.order_by.is_empty() {
+            if engine.is_merge_tree() && self.order_by.is_empty() && self.order_by_sql.is_none() {
                 out.push_str(" ORDER BY tuple()");
             }
         }
-        if !self.order_by.is_empty() {
+        if let Some(order_by) = &self.order_by_sql {
+            out.push_str(" ORDER BY ");
+            out.push_str(order_by);
+        } else if !self.order_by.is_empty() {
             out.push_str(" ORDER BY ");
             out.push_str(&expr_list(&self.order_by));
         }
@@ -249,7 +265,10 @@ impl Storage {
             out.push_str(" PARTITION BY ");
             out.push_str(&inline_expr(p));
         }
-        if !self.primary_key.is_empty() {
+        if let Some(primary_key) = &self.primary_key_sql {
+            out.push_str(" PRIMARY KEY ");
+            out.push_str(primary_key);
+        } else if !self.primary_key.is_empty() {
             out.push_str(" PRIMARY KEY ");
             out.push_str(&expr_list(&self.primary_key));
         }
@@ -330,8 +349,119 @@ pub struct CreateTable {
     if_not_exists: bool,
     on_cluster: Option<String>,
     columns: Vec<ChColumn>,
-    storage: Storage,
+    pub(crate) elements: Vec<Element>,
+    pub(crate) storage: Storage,
     comment: Option<String>,
+    /// Why the statement cannot be rendered (set by conversions that cannot fail).
+    pub(crate) unsupported: Option<String>,
+}
+
+/// What the column list holds besides columns.
+#[derive(Debug, Clone)]
+pub(crate) enum Element {
+    /// `INDEX name expr TYPE type GRANULARITY n`.
+    Index {
+        name: String,
+        expr: Expr,
+        index_type: String,
+        granularity: u64,
+    },
+    /// `PROJECTION name (query)`.
+    Projection { name: String, query: String },
+    /// `CONSTRAINT name CHECK|ASSUME expr`.
+    Constraint {
+        name: String,
+        assume: bool,
+        expr: Expr,
+    },
+}
+
+impl Element {
+    /// Writes the element, checking the parts written as text.
+    pub(crate) fn write(&self, out: &mut String) -> Result<()> {
+        match self {
+            Element::Index {
+                name,
+                expr,
+                index_type,
+                granularity,
+            } => {
+                check_index_type(index_type)?;
+                out.push_str("INDEX ");
+                let _ = literal::write_identifier(out, name);
+                out.push(' ');
+                out.push_str(&inline_expr(expr));
+                out.push_str(" TYPE ");
+                out.push_str(index_type);
+                out.push_str(&format!(" GRANULARITY {granularity}"));
+            }
+            Element::Projection { name, query } => {
+                if query.trim().is_empty() || !balanced(query) {
+                    return Err(Error::InvalidInput(format!(
+                        "projection {name}'s query {query:?} is not one bracketed query"
+                    )));
+                }
+                out.push_str("PROJECTION ");
+                let _ = literal::write_identifier(out, name);
+                out.push_str(" (");
+                out.push_str(query);
+                out.push(')');
+            }
+            Element::Constraint { name, assume, expr } => {
+                out.push_str("CONSTRAINT ");
+                let _ = literal::write_identifier(out, name);
+                out.push_str(if *assume { " ASSUME " } else { " CHECK " });
+                out.push_str(&inline_expr(expr));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An index type such as `minmax`, `set(100)` or `bloom_filter(0.01)`: a name and an
+/// optional bracketed list of literals.
+pub(crate) fn check_index_type(index_type: &str) -> Result<()> {
+    let name_end = index_type.find('(').unwrap_or(index_type.len());
+    let (name, args) = index_type.split_at(name_end);
+    let args_ok = args.is_empty() || (args.ends_with(')') && balanced(args));
+    if !is_identifier(name) || !args_ok || index_type.contains(';') {
+        return Err(Error::InvalidInput(format!(
+            "{index_type:?} is not an index type"
+        )));
+    }
+    Ok(())
+}
+
+/// Whether the brackets and quotes of `text` are balanced (so it cannot end the statement's
+/// bracket early).
+pub(crate) fn balanced(text: &str) -> bool {
+    let mut depth = 0i64;
+    let mut quote: Option<char> = None;
+    let mut chars = text.chars();
+    while let Some(c) = chars.next() {
+        match quote {
+            Some(q) => {
+                if c == '\\' {
+                    chars.next();
+                } else if c == q {
+                    quote = None;
+                }
+            }
+            None => match c {
+                '\'' | '`' | '"' => quote = Some(c),
+                '(' | '[' => depth += 1,
+                ')' | ']' => {
+                    depth -= 1;
+                    if depth < 0 {
+                        return false;
+                    }
+                }
+                ';' => return false,
+                _ => {}
+            },
+        }
+    }
+    depth == 0 && quote.is_none()
 }
 
 impl CreateTable {
@@ -342,8 +472,10 @@ impl CreateTable {
             if_not_exists: false,
             on_cluster: None,
             columns: Vec::new(),
+            elements: Vec::new(),
             storage: Storage::default(),
             comment: None,
+            unsupported: None,
         }
     }
     /// `IF NOT EXISTS`.
@@ -372,6 +504,63 @@ impl CreateTable {
         self.comment = Some(text.to_owned());
         self
     }
+    /// A data skipping index: `INDEX name expr TYPE index_type GRANULARITY granularity`
+    /// (`index_type` such as `minmax`, `set(100)`, `bloom_filter(0.01)`).
+    ///
+    /// ```
+    /// use sea_query::Expr;
+    /// use sea_query_clickhouse::{ChColumn, ChStatement, CreateTable, Engine};
+    /// let create = CreateTable::new("t")
+    ///     .column(ChColumn::new("s", "String"))
+    ///     .index("s_set", Expr::col("s"), "set(100)", 4)
+    ///     .engine(Engine::MergeTree);
+    /// assert_eq!(
+    ///     create.to_sql().unwrap(),
+    ///     "CREATE TABLE `t` (`s` String, INDEX `s_set` `s` TYPE set(100) GRANULARITY 4) ENGINE = MergeTree ORDER BY tuple()"
+    /// );
+    /// ```
+    pub fn index(
+        mut self,
+        name: &str,
+        expr: impl Into<Expr>,
+        index_type: &str,
+        granularity: u64,
+    ) -> Self {
+        self.elements.push(Element::Index {
+            name: name.to_owned(),
+            expr: expr.into(),
+            index_type: index_type.to_owned(),
+            granularity,
+        });
+        self
+    }
+    /// A projection: `PROJECTION name (query)`, the query as SQL text (`SELECT a, count()
+    /// GROUP BY a`), checked for balanced brackets and quotes.
+    pub fn projection(mut self, name: &str, query: &str) -> Self {
+        self.elements.push(Element::Projection {
+            name: name.to_owned(),
+            query: query.to_owned(),
+        });
+        self
+    }
+    /// `CONSTRAINT name CHECK expr`: inserts whose rows break it fail.
+    pub fn check(mut self, name: &str, expr: impl Into<Expr>) -> Self {
+        self.elements.push(Element::Constraint {
+            name: name.to_owned(),
+            assume: false,
+            expr: expr.into(),
+        });
+        self
+    }
+    /// `CONSTRAINT name ASSUME expr`: the optimizer may rely on it; nothing checks it.
+    pub fn assume(mut self, name: &str, expr: impl Into<Expr>) -> Self {
+        self.elements.push(Element::Constraint {
+            name: name.to_owned(),
+            assume: true,
+            expr: expr.into(),
+        });
+        self
+    }
 }
 
 /// `expr` for one expression (as the server prints it back), `(a, b, ...)` for several. Raw
@@ -388,16 +577,32 @@ pub(crate) fn expr_list(exprs: &[Expr]) -> String {
 
 /// Writes ` (column, ...)` unless there are no columns.
 pub(crate) fn write_columns(out: &mut String, columns: &[ChColumn]) -> Result<()> {
-    if !columns.is_empty() {
-        out.push_str(" (");
-        for (i, column) in columns.iter().enumerate() {
-            if i > 0 {
-                out.push_str(", ");
-            }
-            column.write(out)?;
-        }
-        out.push(')');
+    write_column_list(out, columns, &[])
+}
+
+/// Writes ` (column, ..., element, ...)` unless both are empty.
+pub(crate) fn write_column_list(
+    out: &mut String,
+    columns: &[ChColumn],
+    elements: &[Element],
+) -> Result<()> {
+    if columns.is_empty() && elements.is_empty() {
+        return Ok(());
     }
+    out.push_str(" (");
+    for (i, column) in columns.iter().enumerate() {
+        if i > 0 {
+            out.push_str(", ");
+        }
+        column.write(out)?;
+    }
+    for (i, element) in elements.iter().enumerate() {
+        if i > 0 || !columns.is_empty() {
+            out.push_str(", ");
+        }
+        element.write(out)?;
+    }
+    out.push(')');
     Ok(())
 }
 
@@ -414,13 +619,16 @@ pub(crate) fn write_table_name(out: &mut String, table: &TableRef) -> Result<()>
 
 impl ChStatement for CreateTable {
     fn render(&self, sql: &mut impl SqlWriter) -> Result<()> {
+        if let Some(reason) = &self.unsupported {
+            return Err(Error::Unsupported(reason.clone()));
+        }
         let mut out = String::from("CREATE TABLE ");
         if self.if_not_exists {
             out.push_str("IF NOT EXISTS ");
         }
         write_table_name(&mut out, &self.table)?;
         on_cluster(&mut out, &self.on_cluster);
-        write_columns(&mut out, &self.columns)?;
+        write_column_list(&mut out, &self.columns, &self.elements)?;
         self.storage.write(&mut out)?;
         if let Some(c) = &self.comment {
             out.push_str(" COMMENT ");

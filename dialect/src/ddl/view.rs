@@ -51,10 +51,18 @@ pub struct CreateView {
     on_cluster: Option<String>,
     to: Option<TableRef>,
     columns: Vec<ChColumn>,
-    storage: Storage,
+    pub(crate) storage: Storage,
     populate: bool,
-    select: ChSelect,
+    query: ViewQuery,
+    refresh: Option<String>,
     comment: Option<String>,
+}
+
+/// A view's query: built with sea-query, or SQL text (a reflected view's `as_select`).
+#[derive(Debug, Clone)]
+enum ViewQuery {
+    Select(Box<ChSelect>),
+    Sql(String),
 }
 
 impl CreateView {
@@ -70,8 +78,34 @@ impl CreateView {
             columns: Vec::new(),
             storage: Storage::default(),
             populate: false,
-            select: select.into(),
+            query: ViewQuery::Select(Box::new(select.into())),
+            refresh: None,
             comment: None,
+        }
+    }
+
+    /// `CREATE VIEW name AS sql`, the query given as SQL text (as a reflected view's query is,
+    /// in [`TableSchema::query`](clickhouse_connect::reflect::TableSchema::query)). The text is
+    /// written as it is: it must be one `SELECT` (or `WITH ... SELECT`) statement.
+    ///
+    /// ```
+    /// use sea_query_clickhouse::{ChStatement, CreateView};
+    /// let view = CreateView::new_sql("big", "SELECT id FROM events WHERE size > 10");
+    /// assert_eq!(view.to_sql().unwrap(), "CREATE VIEW `big` AS SELECT id FROM events WHERE size > 10");
+    /// ```
+    pub fn new_sql(name: impl IntoTableRef, sql: &str) -> Self {
+        CreateView {
+            query: ViewQuery::Sql(sql.to_owned()),
+            ..Self::new(name, sea_query::Query::select())
+        }
+    }
+
+    /// `CREATE MATERIALIZED VIEW name ... AS sql`, the query given as SQL text (see
+    /// [`new_sql`](Self::new_sql)).
+    pub fn materialized_sql(name: impl IntoTableRef, sql: &str) -> Self {
+        CreateView {
+            materialized: true,
+            ..Self::new_sql(name, sql)
         }
     }
 
@@ -130,6 +164,13 @@ impl CreateView {
         self
     }
 
+    /// `REFRESH ...` of a refreshable materialized view, written as given (`EVERY 1 HOUR`,
+    /// `AFTER 10 MINUTE APPEND`), without the `REFRESH` keyword.
+    pub fn refresh(mut self, schedule: &str) -> Self {
+        self.refresh = Some(schedule.to_owned());
+        self
+    }
+
     /// `COMMENT 'text'`.
     pub fn comment(mut self, text: &str) -> Self {
         self.comment = Some(text.to_owned());
@@ -150,10 +191,24 @@ impl ChStatement for CreateView {
                 "a materialized view with both TO and its own storage (ENGINE ...)".into(),
             ));
         }
-        if let Some(format) = self.select.output_format() {
-            return Err(Error::InvalidInput(format!(
-                "FORMAT {format} in a view's SELECT"
-            )));
+        let query = match &self.query {
+            ViewQuery::Select(select) => {
+                if let Some(format) = select.output_format() {
+                    return Err(Error::InvalidInput(format!(
+                        "FORMAT {format} in a view's SELECT"
+                    )));
+                }
+                select.to_sql()?
+            }
+            ViewQuery::Sql(sql) if sql.trim().is_empty() => {
+                return Err(Error::InvalidInput("a view without a query".into()));
+            }
+            ViewQuery::Sql(sql) => sql.clone(),
+        };
+        if self.refresh.is_some() && !self.materialized {
+            return Err(Error::InvalidInput(
+                "REFRESH belongs to a materialized view (CreateView::materialized)".into(),
+            ));
         }
         let mut out = String::from("CREATE ");
         if self.or_replace {
@@ -169,6 +224,10 @@ impl ChStatement for CreateView {
         }
         write_table_name(&mut out, &self.name)?;
         on_cluster(&mut out, &self.on_cluster);
+        if let Some(refresh) = &self.refresh {
+            out.push_str(" REFRESH ");
+            out.push_str(refresh);
+        }
         if let Some(to) = &self.to {
             out.push_str(" TO ");
             write_table_name(&mut out, to)?;
@@ -179,7 +238,7 @@ impl ChStatement for CreateView {
             out.push_str(" POPULATE");
         }
         out.push_str(" AS ");
-        out.push_str(&self.select.to_sql()?);
+        out.push_str(&query);
         if let Some(c) = &self.comment {
             out.push_str(" COMMENT ");
             out.push_str(&literal::quote(c));

@@ -1,0 +1,2 @@
+-- no-transaction
+CREATE TABLE a (x UInt8) ENGINE = Memory;

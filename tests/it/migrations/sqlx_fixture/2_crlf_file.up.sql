@@ -1,0 +1,2 @@
+CREATE TABLE b (x UInt8) ENGINE = Memory;
+INSERT INTO b VALUES (1);
