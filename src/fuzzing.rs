@@ -31,3 +31,35 @@ pub fn read_block(bytes: &[u8], revision: u64) -> Result<(Block, usize)> {
     let block = crate::types::complete_read(Block::read(&mut r, revision), &r, "block")?;
     Ok((block, r.position()))
 }
+
+/// Reflection's parser of the `CREATE` statement a server keeps for a table
+/// (`create_table_query`): what it read, as `Debug` text.
+pub fn reflect_create_query(text: &str) -> Result<String> {
+    crate::reflect::fuzzing::create_query(text)
+}
+
+/// Reflection's parser of `system.tables.engine_full` (the engine and its clauses): what it
+/// read, as `Debug` text.
+pub fn reflect_storage(text: &str) -> Result<String> {
+    crate::reflect::fuzzing::storage(text)
+}
+
+/// Reflection's reading of a sorting or partition key into its expressions.
+pub fn reflect_key_list(text: &str) -> Vec<String> {
+    crate::reflect::fuzzing::key_list(text)
+}
+
+/// The inline data of an `INSERT ... VALUES` / `FORMAT` statement: (head, format, data).
+pub fn inline_insert(sql: &str) -> Option<(&str, &str, &str)> {
+    crate::sql::inline_insert(sql).map(|i| (i.head, i.format, i.data))
+}
+
+/// Reads `VALUES` text into a block of `targets`'s columns (what the native transport does
+/// with an INSERT's inline data), `params` the request's parameters in their text form.
+pub fn read_values(
+    text: &str,
+    targets: &[(String, crate::DataType)],
+    params: &[(String, Vec<u8>)],
+) -> Result<Block> {
+    crate::value::read_values(text, targets, chrono_tz::Tz::UTC, params)
+}
