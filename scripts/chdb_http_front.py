@@ -412,6 +412,22 @@ def parse_form_data(content_type: str, body: bytes) -> list[tuple[str, Optional[
     return parts
 
 
+def escaped_parameter_text(value: bytes) -> str:
+    """A parameter's bytes as text that the escaped text parser reads as the same bytes: UTF-8
+    as it is, any other byte as ``\\xHH`` (or ``xHH`` right after an escaping backslash, where the
+    server would read the byte itself)."""
+    out = []
+    escaping = False
+    for ch in value.decode("utf-8", "surrogateescape"):
+        if "\udc80" <= ch <= "\udcff":
+            out.append(("x" if escaping else "\\x") + format(ord(ch) - 0xDC00, "02x"))
+            escaping = False
+        else:
+            out.append(ch)
+            escaping = ch == "\\" and not escaping
+    return "".join(out)
+
+
 def new_exception_tag() -> str:
     """A 16-character lowercase alphanumeric tag, like X-ClickHouse-Exception-Tag of 25.11+."""
     alphabet = string.ascii_lowercase + string.digits
@@ -1569,20 +1585,11 @@ class QueryRequest:
                 if name not in RESERVED_PARAMS and not name.startswith("param_")]
 
     def query_parameters(self) -> dict[str, str]:
-        """The ``param_`` values as text: the engine takes parameters as text only, so bytes that
-        are not UTF-8 are refused here rather than passed on altered (a real server takes them)."""
-        out = {}
-        for name in self.param_order:
-            if not name.startswith("param_"):
-                continue
-            try:
-                out[name[len("param_"):]] = self.params[name].decode("utf-8")
-            except UnicodeDecodeError:
-                raise ClickHouseError.make(
-                    "BAD_ARGUMENTS",
-                    f"The chDB front cannot pass the value of {name}: it is not UTF-8, and the engine takes "
-                    "query parameters as text", plain=True) from None
-        return out
+        """The ``param_`` values as text. A server reads a parameter's bytes with the escaped
+        text parser; the engine takes parameters as Python text only, so a byte that is not
+        UTF-8 is passed as the ``\\xHH`` escape the server reads as that same byte."""
+        return {name[len("param_"):]: escaped_parameter_text(self.params[name])
+                for name in self.param_order if name.startswith("param_")}
 
     def _load_form(self) -> Optional[bytes]:
         """A ``multipart/form-data`` body: its fields join the URL parameters (after them, as

@@ -276,6 +276,15 @@ impl<'a> Reader<'a> {
         self.text(what, MAX_NAME)
     }
 
+    /// A column name: at most [`MAX_NAME`] bytes, any that are not UTF-8 replaced by U+FFFD. A
+    /// server names a column after its expression as written, literals' bytes included
+    /// (`SELECT {p:String}` with a binary value), so a name that is not UTF-8 is no error; the
+    /// values are read exactly.
+    pub(crate) fn column_name(&mut self) -> ReadResult<String> {
+        let bytes = self.bounded_bytes("column name", MAX_NAME)?;
+        Ok(String::from_utf8_lossy(bytes).into_owned())
+    }
+
     /// A length-prefixed UTF-8 string of at most `max` bytes.
     pub(crate) fn text(&mut self, what: &str, max: u64) -> ReadResult<String> {
         let start = self.offset();

@@ -438,3 +438,22 @@ fn rows_without_bytes_fit_a_default_block() {
     let err = decode_blocks(&body).unwrap_err();
     assert!(err.to_string().contains("max_block_size"), "{err}");
 }
+
+/// A server names a column after its expression, a literal's bytes included: `SELECT
+/// {p:String}` with the value `00 01 ff` comes back in a column named `'\0<01><ff>'` (seen from
+/// the 26.9 engine once parameters travel as exact bytes). The name is no reason to refuse the
+/// answer: it reads with U+FFFD for the byte that is not UTF-8, the value exactly.
+#[test]
+fn a_column_name_that_is_not_utf8_is_no_error() {
+    // One column, one row: the name `'\0<01><ff>'` (6 bytes), type String, the value 00 01 ff.
+    let body = hex("010106275c3001ff2706537472696e67030001ff");
+    let blocks = decode_blocks(&body).unwrap();
+    assert_eq!(blocks[0].names()[0], "'\\0\u{1}\u{fffd}'");
+    assert_eq!(
+        blocks[0].columns()[0].value(0, Tz::UTC),
+        Value::String(vec![0, 1, 0xff])
+    );
+    // Type names must still be text (they must parse).
+    let err = decode_blocks(&hex("0101016106ff7472696e6700")).unwrap_err();
+    assert!(err.to_string().contains("not UTF-8"), "{err}");
+}

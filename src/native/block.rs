@@ -151,7 +151,7 @@ impl Block {
             ..Block::default()
         };
         for _ in 0..columns {
-            let name = r.string("column name")?;
+            let name = r.column_name()?;
             let at_type = r.offset();
             let type_text = r.text("type name", crate::wire::MAX_TYPE_NAME)?;
             let with_column = |e: Error| ReadError::Invalid(e.in_column(&name));
