@@ -267,6 +267,19 @@ fn binary_types_obey_the_rules_of_type_strings() {
     assert!(err.to_string().contains("unique"), "{err}");
     let err = DataType::from_binary(&hex("2002017801017802")).unwrap_err();
     assert!(err.to_string().contains("unique"), "{err}");
+    // Found later (binary_value): Nullable(LowCardinality(UInt8)), which no server writes and
+    // the text parser refuses; Nullable(Array(Int8)) likewise.
+    for bytes in ["232601", "231e07"] {
+        let err = DataType::from_binary(&hex(bytes)).unwrap_err();
+        assert!(
+            err.to_string().contains("cannot be inside Nullable"),
+            "{err}"
+        );
+    }
+    assert_eq!(
+        DataType::from_binary(&hex("2301")).unwrap(),
+        DataType::parse("Nullable(UInt8)").unwrap()
+    );
 }
 
 /// Enum items were checked for duplicates pairwise: a type string of 65 536 items (about a

@@ -51,3 +51,29 @@ pub(crate) fn function_name(name: &str) -> Result<(), &'static str> {
     }
     Ok(())
 }
+
+/// What `Nullable` may hold: no composite, no `LowCardinality`, no `Nullable`.
+pub(crate) fn can_be_inside_nullable(inner: &DataType) -> bool {
+    !matches!(
+        inner,
+        DataType::Nullable(_)
+            | DataType::LowCardinality(_)
+            | DataType::Array(_)
+            | DataType::Map(..)
+            | DataType::Tuple(_)
+            | DataType::Nested(_)
+            | DataType::Variant(_)
+            | DataType::Dynamic { .. }
+            | DataType::Json(_)
+            | DataType::AggregateFunction(_)
+            | DataType::Point
+            | DataType::Ring
+            | DataType::LineString
+            | DataType::MultiPoint
+            | DataType::MultiLineString
+            | DataType::Polygon
+            | DataType::MultiPolygon
+            | DataType::Geometry
+            | DataType::QBit { .. }
+    )
+}

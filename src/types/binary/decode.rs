@@ -56,7 +56,17 @@ fn read_nested(r: &mut Reader<'_>, depth: usize) -> ReadResult<DataType> {
         code::IPV6 => T::IPv6,
         code::BOOL => T::Bool,
         code::ARRAY => T::Array(Box::new(read_nested(r, depth + 1)?)),
-        code::NULLABLE => T::Nullable(Box::new(read_nested(r, depth + 1)?)),
+        code::NULLABLE => {
+            let at = r.offset();
+            let inner = read_nested(r, depth + 1)?;
+            if !crate::types::rules::can_be_inside_nullable(&inner) {
+                return Err(invalid_at(
+                    at,
+                    format!("nested type {inner} cannot be inside Nullable type"),
+                ));
+            }
+            T::Nullable(Box::new(inner))
+        }
         code::LOW_CARDINALITY => T::LowCardinality(Box::new(read_nested(r, depth + 1)?)),
         code::MAP => {
             let key = read_nested(r, depth + 1)?;

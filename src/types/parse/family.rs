@@ -183,7 +183,7 @@ impl Parser<'_> {
             "Enum" | "Enum8" | "Enum16" => self.enumeration(family, has_args, start),
             "Nullable" => {
                 let inner = self.one_type(family, has_args, start)?;
-                if !can_be_inside_nullable(&inner) {
+                if !crate::types::rules::can_be_inside_nullable(&inner) {
                     return Err(self.error_at(
                         start,
                         format!("nested type {inner} cannot be inside Nullable type"),
@@ -531,31 +531,6 @@ fn starts_with_words(alias: &str, prefix: &str) -> bool {
     alias.len() >= prefix.len()
         && alias[..prefix.len()].eq_ignore_ascii_case(prefix)
         && (alias.len() == prefix.len() || alias.as_bytes()[prefix.len()] == b' ')
-}
-
-fn can_be_inside_nullable(inner: &DataType) -> bool {
-    !matches!(
-        inner,
-        DataType::Nullable(_)
-            | DataType::LowCardinality(_)
-            | DataType::Array(_)
-            | DataType::Map(..)
-            | DataType::Tuple(_)
-            | DataType::Nested(_)
-            | DataType::Variant(_)
-            | DataType::Dynamic { .. }
-            | DataType::Json(_)
-            | DataType::AggregateFunction(_)
-            | DataType::Point
-            | DataType::Ring
-            | DataType::LineString
-            | DataType::MultiPoint
-            | DataType::MultiLineString
-            | DataType::Polygon
-            | DataType::MultiPolygon
-            | DataType::Geometry
-            | DataType::QBit { .. }
-    )
 }
 
 /// Converts range-checked enum values to the enum's width and sorts the items by value.
