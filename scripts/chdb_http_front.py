@@ -374,6 +374,60 @@ def parse_query_string(raw: str) -> list[tuple[str, bytes]]:
     return pairs
 
 
+def parse_form_data(content_type: str, body: bytes) -> list[tuple[str, Optional[str], bytes]]:
+    """The parts of a ``multipart/form-data`` body: (name, file name or None, value), in order.
+
+    A real server's HTMLForm reads the same: a part without a file name is a form field, which
+    the handler treats like a URL parameter; a part with one is an external table.
+    """
+    match = re.search(r'boundary=(?:"([^"]+)"|([^;\s]+))', content_type)
+    if not match:
+        raise ClickHouseError.make("BAD_ARGUMENTS", "multipart/form-data without a boundary", plain=True)
+    delimiter = b"--" + (match.group(1) or match.group(2)).encode("latin-1")
+    parts = []
+    pieces = body.split(delimiter)
+    if len(pieces) < 2 or not pieces[-1].startswith(b"--"):
+        raise ClickHouseError.make("CANNOT_PARSE_INPUT_ASSERTION_FAILED",
+                                   "Malformed multipart/form-data body (no final boundary)", plain=True)
+    for piece in pieces[1:-1]:
+        piece = piece[2:] if piece.startswith(b"\r\n") else piece
+        head, sep, value = piece.partition(b"\r\n\r\n")
+        if not sep:
+            raise ClickHouseError.make("CANNOT_PARSE_INPUT_ASSERTION_FAILED",
+                                       "Malformed multipart/form-data part (no blank line after its headers)",
+                                       plain=True)
+        if value.endswith(b"\r\n"):
+            value = value[:-2]
+        disposition = ""
+        for line in head.split(b"\r\n"):
+            name, _, text = line.decode("latin-1").partition(":")
+            if name.strip().lower() == "content-disposition":
+                disposition = text
+        field = re.search(r';\s*name="([^"]*)"', disposition)
+        if field is None:
+            raise ClickHouseError.make("CANNOT_PARSE_INPUT_ASSERTION_FAILED",
+                                       "A multipart/form-data part without a name", plain=True)
+        filename = re.search(r';\s*filename="([^"]*)"', disposition)
+        parts.append((field.group(1), filename.group(1) if filename else None, value))
+    return parts
+
+
+def escaped_parameter_text(value: bytes) -> str:
+    """A parameter's bytes as text that the escaped text parser reads as the same bytes: UTF-8
+    as it is, any other byte as ``\\xHH`` (or ``xHH`` right after an escaping backslash, where the
+    server would read the byte itself)."""
+    out = []
+    escaping = False
+    for ch in value.decode("utf-8", "surrogateescape"):
+        if "\udc80" <= ch <= "\udcff":
+            out.append(("x" if escaping else "\\x") + format(ord(ch) - 0xDC00, "02x"))
+            escaping = False
+        else:
+            out.append(ch)
+            escaping = ch == "\\" and not escaping
+    return "".join(out)
+
+
 def new_exception_tag() -> str:
     """A 16-character lowercase alphanumeric tag, like X-ClickHouse-Exception-Tag of 25.11+."""
     alphabet = string.ascii_lowercase + string.digits
@@ -1542,7 +1596,32 @@ class QueryRequest:
                 if name not in RESERVED_PARAMS and not name.startswith("param_")]
 
     def query_parameters(self) -> dict[str, str]:
-        return {name[len("param_"):]: self.text_param(name) for name in self.param_order if name.startswith("param_")}
+        """The ``param_`` values as text. A server reads a parameter's bytes with the escaped
+        text parser; the engine takes parameters as Python text only, so a byte that is not
+        UTF-8 is passed as the ``\\xHH`` escape the server reads as that same byte."""
+        return {name[len("param_"):]: escaped_parameter_text(self.params[name])
+                for name in self.param_order if name.startswith("param_")}
+
+    def _load_form(self) -> Optional[bytes]:
+        """A ``multipart/form-data`` body: its fields join the URL parameters (after them, as
+        HTMLForm loads them) and the query is every ``query`` value, URL first; None otherwise."""
+        content_type = self.h.headers.get("Content-Type", "")
+        if not content_type.lower().startswith("multipart/form-data"):
+            return None
+        query = self.params.get("query", b"")
+        form = parse_form_data(content_type, b"".join(iter(self.raw_body.next_chunk, b"")))
+        for name, filename, value in form:
+            if filename is not None:
+                raise ClickHouseError.make(
+                    "NOT_IMPLEMENTED", f"External tables (the multipart part {name!r} with a file name) are not "
+                    "supported by the chDB front", plain=True)
+            if name == "query":
+                query += value
+                continue
+            if name not in self.params:
+                self.param_order.append(name)
+            self.params[name] = value
+        return query
 
     # -- entry point ---------------------------------------------------------------
 
@@ -1596,6 +1675,7 @@ class QueryRequest:
 
     def _process(self) -> None:
         self.user = self._authenticate()
+        form_query = self._load_form()
         self._open_connection()
         if parse_bool(self.text_param("compress")):
             self.writer.use_native_compression()
@@ -1604,6 +1684,14 @@ class QueryRequest:
                                      persistent=self.session is not None)
         http = self.scope.apply()
         self._configure_output(http)
+        if form_query is not None:
+            # The whole body was the form: the query is its `query` fields.
+            self.query_snippet = form_query[:160].decode("utf-8", "replace")
+            self.front.running.register(self.query_id)
+            self.registered_id = self.query_id
+            self.conn.set_progress_callback(self._progress_callback())
+            self._run_query(form_query, http)
+            return
         body = self._decoded_body(http)
         query_param = self.params.get("query", b"")
         prefix = query_param + b"\n" if query_param else b""

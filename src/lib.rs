@@ -31,6 +31,8 @@
 //! Every call returns the one [`Error`]: branch on its [`ErrorKind`], read a server exception
 //! as a [`ServerError`] (code as an [`ErrorCode`], name, message, server version, stack trace,
 //! nested exceptions), ask [`Error::is_retryable`], and follow the cause through `source()`.
+//! An insert that fails tells how far it came ([`Error::insert_progress`]: rows and blocks
+//! sent, rows the server acknowledged).
 //! No error, `Debug` or `Display` output shows a password.
 //!
 //! # What works on which server
@@ -54,6 +56,9 @@ mod client;
 pub mod column;
 pub mod compression;
 mod error;
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
+pub mod fuzzing;
 mod hosts;
 mod http;
 pub mod migrate;
@@ -83,7 +88,7 @@ pub use client::{
 };
 pub use column::Column;
 pub use compression::Compression;
-pub use error::{Error, ErrorCode, ErrorKind, Result, ServerError};
+pub use error::{Error, ErrorCode, ErrorKind, InsertProgress, Result, ServerError};
 pub use native::Block;
 pub use request::{
     CommandResult, HostOrder, HostOutcome, HostStatus, InsertResult, Progress, ServerInfo, Summary,

@@ -38,11 +38,35 @@ pub(crate) struct Reader<'a> {
     zone: Tz,
     /// How deep in nested columns the reading is.
     depth: usize,
+    /// Rows read so far in this block that took no bytes (see [`MAX_ROWS_WITHOUT_BYTES`]).
+    rows_without_bytes: u64,
+    /// Default values of this block's sparse columns (see [`MAX_SPARSE_DEFAULTS`]).
+    sparse_defaults: u64,
 }
 
 /// The deepest nesting of columns (and of the types inside `Dynamic` and `JSON` prefixes)
 /// decoded; deeper input is refused rather than risking the stack.
 pub(crate) const MAX_NESTING: usize = 128;
+
+/// The most rows of one block, across its columns, that take no bytes on the wire (rows of an
+/// empty `Tuple()`, `JSON` rows with no paths, rows of a block without columns): their number is
+/// not bounded by the bytes that arrive, yet each costs memory and time to read, so it is
+/// bounded here: a block of the server's default size (65 409 rows) fits.
+pub(crate) const MAX_ROWS_WITHOUT_BYTES: u64 = 1 << 16;
+
+/// The most default values one block's sparse columns may expand to: a sparse column sends
+/// only its other values, and is rebuilt dense here, so its defaults cost memory the bytes
+/// received do not bound. 128 sparse columns of a full default block (65 536 rows).
+pub(crate) const MAX_SPARSE_DEFAULTS: u64 = 1 << 23;
+
+/// The longest name read from the wire: column, table and JSON path names, zones, server names.
+pub(crate) const MAX_NAME: u64 = 1 << 20;
+/// The longest type string read from the wire.
+pub(crate) const MAX_TYPE_NAME: u64 = 1 << 24;
+/// The longest message read from the wire: exception texts and stack traces, table descriptions.
+pub(crate) const MAX_MESSAGE: u64 = 1 << 26;
+/// The longest string value: ClickHouse's own limit for strings it reads (1 GiB).
+pub(crate) const MAX_STRING: u64 = 1 << 30;
 
 impl<'a> Reader<'a> {
     pub(crate) fn new(buf: &'a [u8], base: u64) -> Self {
@@ -53,7 +77,41 @@ impl<'a> Reader<'a> {
             empty_low_cardinality_bodies: false,
             zone: Tz::UTC,
             depth: 0,
+            rows_without_bytes: 0,
+            sparse_defaults: 0,
         }
+    }
+
+    /// Counts `rows` rows that took no bytes (`what` names them), and refuses more in one block
+    /// than [`MAX_ROWS_WITHOUT_BYTES`].
+    pub(crate) fn rows_without_bytes(&mut self, rows: usize, what: &str) -> ReadResult<()> {
+        self.rows_without_bytes = self.rows_without_bytes.saturating_add(rows as u64);
+        if self.rows_without_bytes > MAX_ROWS_WITHOUT_BYTES {
+            return Err(self.invalid(format!(
+                "{rows} rows of {what}, which take no bytes on the wire: a block may hold at \
+                 most {MAX_ROWS_WITHOUT_BYTES} such rows (set a smaller max_block_size)"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Counts `n` default values a sparse column expands to, and refuses more in one block
+    /// than [`MAX_SPARSE_DEFAULTS`].
+    pub(crate) fn sparse_defaults(&mut self, n: u64) -> ReadResult<()> {
+        self.sparse_defaults = self.sparse_defaults.saturating_add(n);
+        if self.sparse_defaults > MAX_SPARSE_DEFAULTS {
+            return Err(self.invalid(format!(
+                "sparse columns that expand to more than {MAX_SPARSE_DEFAULTS} default values \
+                 in one block (they take no bytes on the wire); set a smaller max_block_size"
+            )));
+        }
+        Ok(())
+    }
+
+    /// Starts a new block: its rows without bytes are counted afresh.
+    pub(crate) fn start_block(&mut self) {
+        self.rows_without_bytes = 0;
+        self.sparse_defaults = 0;
     }
 
     /// Goes one level deeper into nested columns; refuses to go past [`MAX_NESTING`].
@@ -79,6 +137,8 @@ impl<'a> Reader<'a> {
             empty_low_cardinality_bodies: self.empty_low_cardinality_bodies,
             zone: self.zone,
             depth: self.depth,
+            rows_without_bytes: 0,
+            sparse_defaults: 0,
         }
     }
 
@@ -191,18 +251,46 @@ impl<'a> Reader<'a> {
             .map_err(|_| ReadError::Invalid(Error::decode(start, format!("{what} {n} too large"))))
     }
 
-    /// A length-prefixed byte string.
+    /// A length-prefixed byte string: a string value (at most [`MAX_STRING`] bytes).
     pub(crate) fn bytes(&mut self) -> ReadResult<&'a [u8]> {
-        let n = self.length("string length", 1 << 32)?;
-        self.take(n)
+        self.bounded_bytes("string value", MAX_STRING)
     }
 
-    /// A length-prefixed string that must be UTF-8 (names, type strings).
-    pub(crate) fn string(&mut self) -> ReadResult<String> {
+    /// A length-prefixed byte string of at most `max` bytes; `what` names it in the error.
+    /// The length is checked before any of the bytes are waited for.
+    pub(crate) fn bounded_bytes(&mut self, what: &str, max: u64) -> ReadResult<&'a [u8]> {
         let start = self.offset();
-        let bytes = self.bytes()?;
+        let n = self.varuint()?;
+        if n > max {
+            return Err(ReadError::Invalid(Error::decode(
+                start,
+                format!("{what} of {n} bytes is past the limit of {max}"),
+            )));
+        }
+        self.take(n as usize)
+    }
+
+    /// A length-prefixed name that must be UTF-8 (column, table and path names, zones): at
+    /// most [`MAX_NAME`] bytes.
+    pub(crate) fn string(&mut self, what: &str) -> ReadResult<String> {
+        self.text(what, MAX_NAME)
+    }
+
+    /// A column name: at most [`MAX_NAME`] bytes, any that are not UTF-8 replaced by U+FFFD. A
+    /// server names a column after its expression as written, literals' bytes included
+    /// (`SELECT {p:String}` with a binary value), so a name that is not UTF-8 is no error; the
+    /// values are read exactly.
+    pub(crate) fn column_name(&mut self) -> ReadResult<String> {
+        let bytes = self.bounded_bytes("column name", MAX_NAME)?;
+        Ok(String::from_utf8_lossy(bytes).into_owned())
+    }
+
+    /// A length-prefixed UTF-8 string of at most `max` bytes.
+    pub(crate) fn text(&mut self, what: &str, max: u64) -> ReadResult<String> {
+        let start = self.offset();
+        let bytes = self.bounded_bytes(what, max)?;
         String::from_utf8(bytes.to_vec()).map_err(|_| {
-            ReadError::Invalid(Error::decode(start, "a name or type string is not UTF-8"))
+            ReadError::Invalid(Error::decode(start, format!("the {what} is not UTF-8")))
         })
     }
 
@@ -319,7 +407,7 @@ mod tests {
             Reader::new(&[3, b'a'], 0).bytes(),
             Err(ReadError::Incomplete)
         ));
-        let err = Reader::new(&[2, 0xff, 0xfe], 5).string().unwrap_err();
+        let err = Reader::new(&[2, 0xff, 0xfe], 5).string("name").unwrap_err();
         match err {
             ReadError::Invalid(e) => assert_eq!(e.decode_position(), Some((5, None))),
             other => panic!("{other:?}"),

@@ -273,6 +273,11 @@ impl<'a> Insert<'a> {
         }
         let traced = Traced::new("insert", &client, &request);
         let deadline = Deadline::of(&client, &request);
+        let mut counted = Counted {
+            inner: blocks.as_mut(),
+            blocks: 0,
+            rows: 0,
+        };
         let result = async {
             attempts!(
                 target,
@@ -290,12 +295,18 @@ impl<'a> Insert<'a> {
                             deduplication_token.as_deref(),
                             async_insert,
                         )?;
-                        let step = slot.link().insert(&mut request, &table, blocks.as_mut());
-                        Deadline::run(deadline, "the insert", step).await
+                        let step = slot.link().insert(&mut request, &table, &mut counted);
+                        let result = Deadline::run(deadline, "the insert", step).await;
+                        // A failed insert says how far it came: what was sent, what the server
+                        // took.
+                        result.map_err(|e| {
+                            let acknowledged = slot.link_ref().acknowledged_rows(&request);
+                            e.with_insert_progress(counted.progress(acknowledged))
+                        })
                     }
                     .await
                 },
-                before_retry { blocks.rewind(); }
+                before_retry { counted.rewind(); }
             )
         }
         .instrument(traced.span.clone())
@@ -391,6 +402,50 @@ impl<'a> IntoFuture for Insert<'a> {
 
     fn into_future(self) -> Self::IntoFuture {
         Box::pin(self.run())
+    }
+}
+
+/// Counts the blocks and rows a source hands to the transport.
+struct Counted<'s> {
+    inner: &'s mut dyn BlockSource,
+    blocks: u64,
+    rows: u64,
+}
+
+impl Counted<'_> {
+    fn progress(&self, rows_acknowledged: Option<u64>) -> crate::InsertProgress {
+        crate::InsertProgress {
+            blocks_sent: self.blocks,
+            rows_sent: self.rows,
+            rows_acknowledged,
+        }
+    }
+}
+
+impl BlockSource for Counted<'_> {
+    fn fixed_columns(&self) -> Option<Vec<(String, DataType)>> {
+        self.inner.fixed_columns()
+    }
+
+    fn next_block<'a>(
+        &'a mut self,
+        targets: &'a [(String, DataType)],
+    ) -> BoxFuture<'a, Result<Option<Block>>> {
+        Box::pin(async move {
+            let block = self.inner.next_block(targets).await?;
+            if let Some(block) = &block {
+                self.blocks += 1;
+                self.rows += block.rows() as u64;
+            }
+            Ok(block)
+        })
+    }
+
+    /// Counts the next attempt from zero: a failed insert reports the attempt that failed.
+    fn rewind(&mut self) {
+        self.blocks = 0;
+        self.rows = 0;
+        self.inner.rewind();
     }
 }
 

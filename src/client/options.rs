@@ -5,6 +5,10 @@ macro_rules! request_options {
     ($builder:ident) => {
         impl $builder<'_> {
             /// Binds the server-side parameter `{name:Type}` to `value`.
+            ///
+            /// A string's bytes travel exactly, UTF-8 or not. Over HTTP, parameters too large
+            /// for a URL (past 8 KiB) travel in a `multipart/form-data` body instead, as the
+            /// server reads them; an insert's body is its data, so there they are an error.
             pub fn param(
                 mut self,
                 name: impl Into<String>,

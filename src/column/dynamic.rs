@@ -60,7 +60,7 @@ pub(crate) fn read_prefix(r: &mut Reader<'_>) -> ReadResult<Prefix> {
     let n = r.length("Dynamic type count", MAX_TYPES)?;
     let mut names = Vec::with_capacity(n);
     for _ in 0..n {
-        names.push(r.string()?);
+        names.push(r.text("Dynamic member type", crate::wire::MAX_TYPE_NAME)?);
     }
     let mut types: Vec<Option<DataType>> = Vec::with_capacity(n + 1);
     let parse = |name: &str, r: &Reader<'_>| {

@@ -106,10 +106,34 @@ fn dictionary_type(inner: &DataType) -> (&DataType, bool) {
     }
 }
 
+/// Whether a dictionary holds values of `t`: numbers, strings, dates and times, UUIDs and IPs,
+/// as ClickHouse's `canBeInsideLowCardinality` says (and decimals, `DateTime64` and enums,
+/// which servers refuse but which read alike). Anything else (a `LowCardinality` in a
+/// `LowCardinality`, arrays, tuples, ...) is no type a server writes; refusing it keeps every
+/// dictionary one level deep, so a value is pushed in constant time.
+fn can_be_inside(t: &DataType) -> bool {
+    matches!(
+        super::shape(t),
+        Ok(super::Shape::Fixed(_)
+            | super::Shape::String
+            | super::Shape::FixedString(_)
+            | super::Shape::Nothing)
+    )
+}
+
 impl LowCardinalityColumn {
-    /// An empty column of `LowCardinality(inner)`.
+    /// An empty column of `LowCardinality(inner)`. `inner` must be a type a dictionary holds
+    /// (numbers, strings, dates and times, UUIDs, IPs, and `Nullable` of those), else this is an
+    /// error of kind [`UnsupportedType`](crate::ErrorKind::UnsupportedType).
     pub fn new(inner: &DataType) -> Result<Self> {
         let (dict_type, nullable) = dictionary_type(inner);
+        if !can_be_inside(dict_type) {
+            return Err(Error::unsupported_type(
+                format!("LowCardinality({inner})"),
+                "LowCardinality holds numbers, strings, dates and times, UUIDs and IPs (and \
+                 Nullable of those); no server writes it around other types",
+            ));
+        }
         Ok(LowCardinalityColumn {
             nullable,
             dictionary: Box::new(Column::empty(dict_type.clone())?),

@@ -52,15 +52,16 @@ pub(crate) fn read(
     loop {
         let gap = r.varuint()?;
         if gap & END_OF_GRANULE != 0 {
-            row += gap & !END_OF_GRANULE;
+            row = row.saturating_add(gap & !END_OF_GRANULE);
             break;
         }
-        row += gap;
+        row = row.saturating_add(gap);
+        if row >= rows as u64 {
+            row = row.saturating_add(1);
+            break;
+        }
         value_rows.push(row);
         row += 1;
-        if row > rows as u64 {
-            break;
-        }
     }
     if row != rows as u64 {
         return Err(ReadError::Invalid(Error::decode(
@@ -68,6 +69,7 @@ pub(crate) fn read(
             format!("sparse offsets cover {row} rows, the block has {rows}"),
         )));
     }
+    r.sparse_defaults((rows - value_rows.len()) as u64)?;
     let values = Column::read_data_with(data_type, prefix, value_rows.len(), r)?;
     let mut dense = Column::empty(data_type.clone()).map_err(ReadError::Invalid)?;
     let mut next = value_rows.iter().copied().enumerate().peekable();

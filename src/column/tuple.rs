@@ -1,4 +1,6 @@
-//! `Tuple(T1, ..., Tn)` (and `Point`): one column per element, each with every row.
+//! `Tuple(T1, ..., Tn)` (and `Point`): one column per element, each with every row. The empty
+//! `Tuple()` has no columns, so its rows take no bytes: they are counted against the block's
+//! bound for such rows.
 
 use super::{Column, Prefix};
 use crate::types::DataType;
@@ -10,6 +12,9 @@ pub(crate) fn read(
     rows: usize,
     r: &mut Reader<'_>,
 ) -> ReadResult<Vec<Column>> {
+    if elements.is_empty() {
+        r.rows_without_bytes(rows, "Tuple()")?;
+    }
     elements
         .iter()
         .enumerate()

@@ -11,12 +11,26 @@ use crate::error::{Error, Result};
 
 /// The checksum, method and two sizes.
 const HEADER_LEN: usize = 16 + 9;
-/// The largest payload the server accepts in one frame.
+/// The largest payload the server accepts in one frame (`DBMS_MAX_COMPRESSED_SIZE`).
 const MAX_COMPRESSED_SIZE: usize = 1 << 30;
+/// The most data one frame may declare: the server's limit for `size_decompressed` too.
+const MAX_DECOMPRESSED_SIZE: usize = 1 << 30;
+
+/// The most data a payload of `len` bytes can decompress to, so that a frame's declared size is
+/// checked before it is allocated: a raw payload is its data; an LZ4 sequence yields at most
+/// 255 bytes per byte it takes (each extra match-length byte adds at most 255); a zstd block
+/// yields at most 128 KiB and takes at least 4 bytes (an RLE block: 3 of header, 1 of data).
+fn expansion_bound(method: Method, len: usize) -> usize {
+    match method {
+        Method::None => len,
+        Method::Lz4 => len.saturating_mul(255),
+        Method::Zstd => len.saturating_mul((128 << 10) / 4),
+    }
+}
 /// How much data one frame holds at most when this crate writes (the server's default block).
 pub const MAX_FRAME_INPUT: usize = 1 << 20;
 
-fn checksum(bytes: &[u8]) -> [u8; 16] {
+pub(crate) fn checksum(bytes: &[u8]) -> [u8; 16] {
     let hash = cityhash_rs::cityhash_102_128(bytes);
     let mut out = [0u8; 16];
     // cityhash-rs returns the reference implementation's first half in the high 64 bits.
@@ -115,6 +129,14 @@ pub fn decode_frame(input: &[u8], at: u64) -> Result<Option<(Vec<u8>, usize)>> {
     if !(9..=MAX_COMPRESSED_SIZE).contains(&compressed_size) {
         return Err(fail(format!(
             "impossible compressed size {compressed_size}"
+        )));
+    }
+    let bound = expansion_bound(method, compressed_size - 9).min(MAX_DECOMPRESSED_SIZE);
+    if decompressed_size > bound {
+        return Err(fail(format!(
+            "the frame declares {decompressed_size} bytes of data, more than its {} bytes of \
+             {method:?} payload can hold (at most {bound})",
+            compressed_size - 9
         )));
     }
     if input.len() < 16 + compressed_size {

@@ -7,6 +7,9 @@
 
 mod frame;
 
+#[cfg(feature = "fuzzing")]
+pub(crate) use frame::checksum;
+
 pub use frame::{FrameDecoder, MAX_FRAME_INPUT, decode_frame, encode, encode_frame};
 
 /// How request and response data are compressed.

@@ -67,10 +67,48 @@ struct Inner {
     kind: ErrorKind,
     detail: Detail,
     source: Option<Cause>,
+    /// What a failed insert had sent, and what the server had acknowledged.
+    insert: Option<InsertProgress>,
     /// The failure came while connecting (a connect or handshake timeout, say).
     connecting: bool,
     /// What the caller was doing, outermost first (`migration 3, statement 2 (line 7)`).
     context: Option<String>,
+}
+
+/// How far an insert that failed had come: what the client had sent and what the server had
+/// reported as written. Rows sent but not acknowledged may or may not be stored (the server
+/// writes each block as it arrives); [`Error::insert_progress`] gives it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct InsertProgress {
+    /// Blocks handed to the connection (the last may have been cut off on the way).
+    pub blocks_sent: u64,
+    /// Rows in those blocks.
+    pub rows_sent: u64,
+    /// Rows the server reported as written before the failure (its progress packets over TCP,
+    /// its summary header over HTTP); `None` when the server reports no such count (18.x and
+    /// older servers, an answer that never came).
+    pub rows_acknowledged: Option<u64>,
+}
+
+impl fmt::Display for InsertProgress {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let blocks = if self.blocks_sent == 1 {
+            "block"
+        } else {
+            "blocks"
+        };
+        write!(
+            f,
+            "the insert had sent {} rows in {} {blocks}",
+            self.rows_sent, self.blocks_sent
+        )?;
+        match self.rows_acknowledged {
+            Some(rows) => write!(f, "; the server had acknowledged {rows} rows as written"),
+            None if self.rows_sent == 0 => Ok(()),
+            None => f.write_str("; the server reported no count, so some may be stored"),
+        }
+    }
 }
 
 enum Detail {
@@ -102,6 +140,7 @@ impl Error {
             kind,
             detail,
             source: None,
+            insert: None,
             connecting: false,
             context: None,
         }))
@@ -251,6 +290,18 @@ impl Error {
         }
     }
 
+    /// How far the insert had come, when this error ended an insert: the rows and blocks sent
+    /// and the rows the server acknowledged, where it reports them.
+    pub fn insert_progress(&self) -> Option<&InsertProgress> {
+        self.0.insert.as_ref()
+    }
+
+    /// The same error, ending an insert that had come this far.
+    pub(crate) fn with_insert_progress(mut self, progress: InsertProgress) -> Error {
+        self.0.insert = Some(progress);
+        self
+    }
+
     /// Whether this is a timeout.
     pub fn is_timeout(&self) -> bool {
         self.0.kind == ErrorKind::Timeout
@@ -324,6 +375,16 @@ impl fmt::Display for Error {
         if let Some(context) = &self.0.context {
             write!(f, "{context}: ")?;
         }
+        self.fmt_detail(f)?;
+        match &self.0.insert {
+            Some(progress) => write!(f, " ({progress})"),
+            None => Ok(()),
+        }
+    }
+}
+
+impl Error {
+    fn fmt_detail(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.0.detail {
             Detail::Message(message) => match self.0.kind {
                 ErrorKind::Config => write!(f, "configuration: {message}"),
@@ -366,6 +427,9 @@ impl fmt::Debug for Error {
             Detail::Server(e) => d.field("server", e),
             _ => d.field("message", &self.to_string()),
         };
+        if let Some(progress) = &self.0.insert {
+            d.field("insert", progress);
+        }
         if let Some(source) = &self.0.source {
             d.field("source", source);
         }

@@ -66,6 +66,10 @@ impl Link for HostLink {
         self.inner.summary()
     }
 
+    fn acknowledged_rows(&self, request: &QueryRequest) -> Option<u64> {
+        self.inner.acknowledged_rows(request)
+    }
+
     async fn cancel(&mut self) -> Result<()> {
         self.inner.cancel().await
     }

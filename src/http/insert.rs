@@ -129,7 +129,9 @@ pub(crate) async fn send(
     let response = sent?;
     let summary = response.summary().unwrap_or_default();
     let query_id = response.query_id().map(str::to_owned).unwrap_or(query_id);
-    response.text().await?;
+    response
+        .text_at_most(super::transport::MAX_SMALL_ANSWER)
+        .await?;
     Ok(InsertResult {
         rows: rows_sent.load(Ordering::Relaxed),
         summary,

@@ -79,7 +79,12 @@ impl HttpLink {
                     .send(&mut probe, Body::Sql, Answer::TEXT, Some(&session))
                     .await;
                 match answer {
-                    Ok(response) => return response.text().await.map(drop),
+                    Ok(response) => {
+                        return response
+                            .text_at_most(super::transport::MAX_SMALL_ANSWER)
+                            .await
+                            .map(drop);
+                    }
                     Err(e)
                         if e.server()
                             .is_some_and(|s| s.code == ErrorCode::SessionIsLocked) =>
@@ -212,6 +217,11 @@ impl Link for HttpLink {
         let mut summary = self.summary.unwrap_or_default();
         summary.result_rows = summary.result_rows.max(self.rows);
         summary
+    }
+
+    fn acknowledged_rows(&self, request: &QueryRequest) -> Option<u64> {
+        // From the answer's summary header (20.x and newer send one, an error answer too).
+        request.server_summary.map(|s| s.written_rows)
     }
 
     async fn cancel(&mut self) -> Result<()> {

@@ -7,7 +7,7 @@
 //! stopping queries with `KILL QUERY`. It implements the [`request`](crate::request) contract
 //! and knows nothing of the client above it.
 
-mod exception;
+pub(crate) mod exception;
 mod insert;
 mod link;
 mod response;

@@ -141,10 +141,21 @@ impl HttpResponse {
         }
     }
 
-    /// The whole body as text (for commands and small answers).
-    pub(crate) async fn text(mut self) -> Result<String> {
+    /// The whole body as text (for commands).
+    pub(crate) async fn text(self) -> Result<String> {
+        self.text_at_most(usize::MAX).await
+    }
+
+    /// The body as text, up to `max` bytes (for the small answers the client asks for itself:
+    /// the rest is not waited for).
+    pub(crate) async fn text_at_most(mut self, max: usize) -> Result<String> {
         let mut bytes = Vec::new();
         while let Some(chunk) = self.next_chunk().await? {
+            let room = max - bytes.len();
+            if chunk.len() >= room {
+                bytes.extend_from_slice(&chunk[..room]);
+                break;
+            }
             bytes.extend_from_slice(&chunk);
         }
         let text = String::from_utf8_lossy(&bytes).into_owned();

@@ -5,7 +5,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use chrono_tz::Tz;
-use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING, HeaderValue};
+use reqwest::header::{ACCEPT_ENCODING, CONTENT_ENCODING, CONTENT_TYPE, HeaderValue};
 use tokio::sync::OnceCell;
 use url::Url;
 
@@ -65,6 +65,35 @@ pub(crate) struct Shared {
     client: reqwest::Client,
     pub(crate) options: Options,
     server: OnceCell<ServerInfo>,
+}
+
+/// How much of an error (non-2xx) body is read: the server's exception text is at its start
+/// (and, stack trace included, far shorter); the rest is not waited for.
+const MAX_ERROR_BODY: usize = 1 << 20;
+/// How much of the small text answers the client asks for itself (`/ping`, the server's
+/// version and zone) is read.
+pub(crate) const MAX_SMALL_ANSWER: usize = 64 << 10;
+
+/// The first `max` bytes of a body (all of it if shorter), without waiting for the rest.
+pub(crate) async fn read_at_most(
+    response: &mut reqwest::Response,
+    max: usize,
+    authority: &str,
+) -> Result<(Vec<u8>, bool)> {
+    let mut body = Vec::new();
+    while let Some(chunk) = response
+        .chunk()
+        .await
+        .map_err(|e| transport_error(e, authority))?
+    {
+        let room = max - body.len();
+        if chunk.len() >= room {
+            body.extend_from_slice(&chunk[..room]);
+            return Ok((body, true));
+        }
+        body.extend_from_slice(&chunk);
+    }
+    Ok((body, false))
 }
 
 /// The crate's error for a reqwest error: its kind, with the reqwest error (its URL removed, as
@@ -142,17 +171,15 @@ impl Shared {
     /// `GET /ping`.
     pub(crate) async fn ping(&self) -> Result<()> {
         let authority = self.authority();
-        let response = self
+        let mut response = self
             .client
             .get(self.url("/ping"))
             .send()
             .await
             .map_err(|e| transport_error(e, &authority))?;
         let status = response.status();
-        let text = response
-            .text()
-            .await
-            .map_err(|e| transport_error(e, &authority))?;
+        let (body, _) = read_at_most(&mut response, MAX_SMALL_ANSWER, &authority).await?;
+        let text = String::from_utf8_lossy(&body);
         if status.is_success() && text.trim() == "Ok." {
             Ok(())
         } else {
@@ -170,7 +197,7 @@ impl Shared {
                 let mut request = QueryRequest::new("SELECT version(), timezone(), hostName()");
                 let response =
                     Box::pin(self.send(&mut request, Body::Sql, Answer::TEXT, None)).await?;
-                let text = response.text().await?;
+                let text = response.text_at_most(MAX_SMALL_ANSWER).await?;
                 let mut fields = text.trim_end().split('\t');
                 let version = fields.next().unwrap_or_default();
                 let timezone = fields
@@ -192,7 +219,7 @@ impl Shared {
         ));
         self.send(&mut kill, Body::Sql, Answer::TEXT, None)
             .await?
-            .text()
+            .text_at_most(MAX_SMALL_ANSWER)
             .await?;
         Ok(())
     }
@@ -248,13 +275,6 @@ impl Shared {
         if request.progress.is_some() {
             params.push(("send_progress_in_http_headers".into(), "1".into()));
         }
-        params.extend(
-            request
-                .params
-                .iter()
-                .map(|(n, v)| (format!("param_{n}"), v.clone())),
-        );
-
         let mut accept = "identity";
         match options.compression {
             Compression::Lz4 | Compression::Zstd(_) if framed_response => {
@@ -267,18 +287,62 @@ impl Shared {
             }
             _ => {}
         }
+        if let Body::Data(_) = body {
+            params.push(("query".into(), request.sql.clone()));
+            if matches!(options.compression, Compression::Lz4 | Compression::Zstd(_)) {
+                params.push(("decompress".into(), "1".into()));
+            }
+        }
+        let mut query = String::new();
+        for (name, value) in &params {
+            append_pair(&mut query, name.as_bytes(), value.as_bytes());
+        }
+        // Server-side parameters: bytes, percent-encoded exactly in the URL while they are small;
+        // larger ones go in the body (a form), where their size does not matter.
+        let parameters: Vec<(String, &[u8])> = request
+            .params
+            .iter()
+            .map(|(n, v)| (format!("param_{n}"), v.as_slice()))
+            .collect();
+        let mut in_url = String::new();
+        for (name, value) in &parameters {
+            append_pair(&mut in_url, name.as_bytes(), value);
+        }
+        let parameters_in_body = in_url.len() > MAX_PARAMETERS_IN_URL;
+        if !parameters_in_body && !in_url.is_empty() {
+            if !query.is_empty() {
+                query.push('&');
+            }
+            query.push_str(&in_url);
+        }
+        let sql_in_form = parameters_in_body && request.sql.len() > MAX_PARAMETERS_IN_URL;
+        if parameters_in_body && !sql_in_form {
+            append_pair(&mut query, b"query", request.sql.as_bytes());
+        }
+        let mut url = self.url("/");
+        url.set_query((!query.is_empty()).then_some(query.as_str()));
+        let builder = self.client.post(url);
         let mut builder = match body {
-            Body::Sql => self.client.post(self.url("/")).body(request.sql.clone()),
+            Body::Sql if parameters_in_body => {
+                let sql = sql_in_form.then_some(request.sql.as_bytes());
+                let (content_type, form) = form_data(&parameters, sql);
+                builder.header(CONTENT_TYPE, content_type).body(form)
+            }
+            Body::Sql => builder.body(request.sql.clone()),
+            Body::Data(_) if parameters_in_body => {
+                return Err(Error::invalid_input(format!(
+                    "the insert's parameters take {} bytes in the URL, more than the {} it \
+                     takes (an insert's body is its data, so they cannot move there); \
+                     run `INSERT ... SELECT` with them through `command`, where any size works",
+                    in_url.len(),
+                    MAX_PARAMETERS_IN_URL
+                )));
+            }
             Body::Data(data) => {
-                params.push(("query".into(), request.sql.clone()));
-                let builder = self.client.post(self.url("/")).body(data);
+                let builder = builder.body(data);
                 match options.compression {
-                    Compression::Lz4 | Compression::Zstd(_) => {
-                        params.push(("decompress".into(), "1".into()));
-                        builder
-                    }
                     Compression::Gzip => builder.header(CONTENT_ENCODING, "gzip"),
-                    Compression::None => builder,
+                    _ => builder,
                 }
             }
             Body::Raw(data) => {
@@ -287,7 +351,6 @@ impl Shared {
             }
         };
         builder = builder
-            .query(&params)
             .header("X-ClickHouse-User", &options.user)
             .header(ACCEPT_ENCODING, HeaderValue::from_static(accept));
         if !options.password.is_empty() {
@@ -297,21 +360,20 @@ impl Shared {
             builder = builder.header("X-ClickHouse-Key", key);
         }
         let authority = self.authority();
-        let response = builder
+        let mut response = builder
             .send()
             .await
             .map_err(|e| transport_error(e, &authority))?;
         let status = response.status();
+        request.server_summary = header_summary(response.headers());
         if !status.is_success() {
-            let body = response
-                .bytes()
-                .await
-                .map_err(|e| transport_error(e, &authority))?;
+            // Only the start: an error body can be anything a proxy or a broken server sends.
+            let (body, _cut) = read_at_most(&mut response, MAX_ERROR_BODY, &authority).await?;
             // With `compress=1` the error text is framed like any other body.
             let body = if framed_response {
-                unframe(&body).unwrap_or(body.to_vec())
+                unframe(&body).unwrap_or(body)
             } else {
-                body.to_vec()
+                body
             };
             let text = String::from_utf8_lossy(&body);
             let error = exception::parse(&text).unwrap_or_else(|| {
@@ -343,6 +405,73 @@ impl Shared {
             authority,
         ))
     }
+}
+
+/// The most bytes the (percent-encoded) server-side parameters take in a URL; past it they go
+/// in the body. URLs are limited on both sides: 64 KiB in the HTTP library, `http_max_uri_size`
+/// (1 MiB by default, 16 KiB on older servers) on the server.
+const MAX_PARAMETERS_IN_URL: usize = 8 << 10;
+
+/// Appends `name=value` to a URL query, each percent-encoded byte for byte (as forms are).
+fn append_pair(query: &mut String, name: &[u8], value: &[u8]) {
+    if !query.is_empty() {
+        query.push('&');
+    }
+    query.extend(url::form_urlencoded::byte_serialize(name));
+    query.push('=');
+    query.extend(url::form_urlencoded::byte_serialize(value));
+}
+
+/// A `multipart/form-data` body of the parameters (and the SQL, when given): the server reads
+/// form fields as it reads URL parameters (`param_x`, `query`). Returns the content type and
+/// the body.
+fn form_data(parameters: &[(String, &[u8])], sql: Option<&[u8]>) -> (String, Vec<u8>) {
+    let fields: Vec<(&[u8], &[u8])> = parameters
+        .iter()
+        .map(|(n, v)| (n.as_bytes(), *v))
+        .chain(sql.map(|sql| (&b"query"[..], sql)))
+        .collect();
+    // A boundary that occurs in no field.
+    let boundary = loop {
+        let candidate = format!("clickhouse-connect-{}", uuid::Uuid::new_v4().simple());
+        let clash = fields.iter().any(|(_, value)| {
+            value
+                .windows(candidate.len())
+                .any(|w| w == candidate.as_bytes())
+        });
+        if !clash {
+            break candidate;
+        }
+    };
+    let mut body = Vec::new();
+    for (name, value) in fields {
+        body.extend_from_slice(b"--");
+        body.extend_from_slice(boundary.as_bytes());
+        body.extend_from_slice(b"\r\nContent-Disposition: form-data; name=\"");
+        body.extend_from_slice(name);
+        body.extend_from_slice(b"\"\r\n\r\n");
+        body.extend_from_slice(value);
+        body.extend_from_slice(b"\r\n");
+    }
+    body.extend_from_slice(b"--");
+    body.extend_from_slice(boundary.as_bytes());
+    body.extend_from_slice(b"--\r\n");
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+/// What the server reported in an answer's headers: its summary, else its last progress.
+fn header_summary(headers: &reqwest::header::HeaderMap) -> Option<Summary> {
+    let parse = |v: &HeaderValue| v.to_str().ok().and_then(Summary::from_json);
+    headers
+        .get("X-ClickHouse-Summary")
+        .and_then(parse)
+        .or_else(|| {
+            headers
+                .get_all("X-ClickHouse-Progress")
+                .iter()
+                .rev()
+                .find_map(parse)
+        })
 }
 
 /// The data in a body of ClickHouse frames, if it is one.

@@ -127,6 +127,7 @@ impl Block {
 
     /// Reads one block written at `revision` (0 for HTTP `FORMAT Native`).
     pub(crate) fn read(r: &mut Reader<'_>, revision: u64) -> ReadResult<Block> {
+        r.start_block();
         let info = if revision > 0 {
             read_block_info(r)?
         } else {
@@ -140,15 +141,19 @@ impl Block {
             )));
         }
         let rows = rows as usize;
+        if columns == 0 {
+            // Servers write no rows without columns; rows alone take no bytes.
+            r.rows_without_bytes(rows, "a block without columns")?;
+        }
         let mut block = Block {
             info,
             rows,
             ..Block::default()
         };
         for _ in 0..columns {
-            let name = r.string()?;
+            let name = r.column_name()?;
             let at_type = r.offset();
-            let type_text = r.string()?;
+            let type_text = r.text("type name", crate::wire::MAX_TYPE_NAME)?;
             let with_column = |e: Error| ReadError::Invalid(e.in_column(&name));
             let data_type = DataType::parse(&type_text).map_err(|e| {
                 ReadError::Invalid(Error::decode(at_type, format!("column `{name}`: {e}")))

@@ -599,6 +599,28 @@ fn dictionary_clause(p: &Parser<'_>, i: usize, out: &mut Statement) -> Result<us
 mod tests {
     use super::*;
 
+    /// Found by fuzzing (reflect_sql, issue 20): a statement that ends right after `ENGINE`
+    /// (or in the middle of a clause) looked one token past the end and panicked. Whatever a
+    /// server sends is an answer or an error.
+    #[test]
+    fn statements_that_end_early_are_no_panic() {
+        for text in [
+            "CREATE TABLE t ENGINE",
+            "CREATE TABLE t (`a` UInt8) ENGINE",
+            "CREATE TABLE t (`a` UInt8) ENGINE =",
+            "CREATE TABLE t (`a` UInt8, INDEX i a TYPE",
+            "CREATE TABLE t (`a` UInt8, PROJECTION",
+            "CREATE MATERIALIZED VIEW v TO",
+            "CREATE TABLE t AS",
+            "CREATE DICTIONARY d (`k` UInt64) PRIMARY KEY",
+            "CREATE",
+        ] {
+            let _ = parse(text, "t");
+        }
+        let s = parse("CREATE TABLE t (`a` UInt8) ENGINE", "t").unwrap();
+        assert_eq!(s.engine.as_deref(), Some(""));
+    }
+
     #[test]
     fn table_with_everything() {
         let s = parse(

@@ -130,12 +130,14 @@ impl TableEngine {
         Ok(engine)
     }
 
-    /// The engine as written: `Name`, or `Name(args)`.
+    /// The engine as written: `Name`, or `Name(args)` (a name that is no plain identifier
+    /// back-quoted, so that the text parses to the same engine).
     pub fn to_sql(&self) -> String {
+        let name = crate::types::backquote_if_needed(&self.name);
         if self.has_brackets || !self.args.is_empty() {
-            format!("{}({})", self.name, self.args.join(", "))
+            format!("{name}({})", self.args.join(", "))
         } else {
-            self.name.clone()
+            name
         }
     }
 
@@ -460,6 +462,28 @@ pub(crate) fn parse_storage(text: &str) -> Result<Storage> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Found by fuzzing (reflect_sql, issue 20): an engine whose name is no plain identifier
+    /// (here empty, back-quoted) printed as text that does not parse.
+    #[test]
+    fn engines_print_as_text_that_parses_to_them() {
+        for text in [
+            "``",
+            "`Merge Tree`(a, b)",
+            "MergeTree",
+            "Memory()",
+            "`MergeTree`",
+        ] {
+            let engine = TableEngine::parse(text).unwrap();
+            let printed = engine.to_sql();
+            let again = TableEngine::parse(&printed).unwrap();
+            assert_eq!(again, engine, "{text} prints as {printed}");
+        }
+        assert_eq!(
+            TableEngine::parse("`MergeTree`").unwrap().to_sql(),
+            "MergeTree"
+        );
+    }
 
     #[test]
     fn merge_tree_family() {

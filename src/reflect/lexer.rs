@@ -313,9 +313,12 @@ pub(crate) struct Tokens<'a> {
 }
 
 impl<'a> Tokens<'a> {
-    /// The text of token `i`.
+    /// The text of token `i`, `""` past the last token (so that looking one token ahead never
+    /// panics on text that ends early).
     pub(crate) fn text_of(&self, i: usize) -> &'a str {
-        &self.text[self.tokens[i].span.clone()]
+        self.tokens
+            .get(i)
+            .map_or("", |t| &self.text[t.span.clone()])
     }
 
     /// Whether token `i` is the bare word `word` (any case).
@@ -335,6 +338,7 @@ impl<'a> Tokens<'a> {
 
     /// The text from token `from` to token `to` (exclusive) as written, or `""`.
     pub(crate) fn slice(&self, from: usize, to: usize) -> &'a str {
+        let to = to.min(self.tokens.len());
         if from >= to || from >= self.tokens.len() {
             return "";
         }
@@ -356,6 +360,7 @@ impl<'a> Tokens<'a> {
             return Vec::new();
         };
         let depth = first.depth;
+        let to = to.min(self.tokens.len());
         let mut parts = Vec::new();
         let mut start = from;
         for i in from..to {

@@ -30,6 +30,24 @@ mod lexer;
 mod read;
 mod schema;
 
+/// The parsers reflection runs on text a server sends, for the fuzz targets (`crate::fuzzing`).
+#[cfg(feature = "fuzzing")]
+pub(crate) mod fuzzing {
+    use crate::error::Result;
+
+    pub(crate) fn create_query(text: &str) -> Result<String> {
+        super::create_query::parse(text, "fuzz input").map(|s| format!("{s:?}"))
+    }
+
+    pub(crate) fn storage(text: &str) -> Result<String> {
+        super::engine::parse_storage(text).map(|s| format!("{s:?}"))
+    }
+
+    pub(crate) fn key_list(text: &str) -> Vec<String> {
+        super::engine::key_list(text)
+    }
+}
+
 pub use diff::{Change, ChangeClass, ChangeKind, ColumnProperty, SchemaDiff, diff};
 pub use engine::{EngineKind, MergeTreeEngine, MergeTreeVariant, Replication, TableEngine};
 pub use schema::{

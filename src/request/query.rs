@@ -21,8 +21,9 @@ impl std::fmt::Debug for ProgressCallback {
 pub(crate) struct QueryRequest {
     /// The SQL text.
     pub(crate) sql: String,
-    /// Server-side parameters, already rendered to their text form.
-    pub(crate) params: Vec<(String, String)>,
+    /// Server-side parameters, already rendered to their text form (bytes: strings need not
+    /// be UTF-8).
+    pub(crate) params: Vec<(String, Vec<u8>)>,
     /// Settings for this query only; they override the client's.
     pub(crate) settings: Vec<(String, String)>,
     /// The query id (generated when the caller gives none).
@@ -35,6 +36,9 @@ pub(crate) struct QueryRequest {
     pub(crate) progress: Option<ProgressCallback>,
     /// How long the whole request may take, instead of the client's request timeout.
     pub(crate) timeout: Option<Duration>,
+    /// What the server last reported for this request in its answer's headers (HTTP: its
+    /// summary, else its last progress), whether the answer was a success or an error.
+    pub(crate) server_summary: Option<super::Summary>,
     /// Whether the request may be sent again (to another host) after a connection failure;
     /// `None`: the builder's default (queries yes, commands no, inserts with a deduplication
     /// token).

@@ -88,6 +88,10 @@ pub(crate) trait Link: Send {
     /// What the current (or last) query read and wrote, as far as known.
     fn summary(&self) -> Summary;
 
+    /// The rows the server reported as written for `request` (an insert under way or just
+    /// failed), where it reports such a count.
+    fn acknowledged_rows(&self, request: &QueryRequest) -> Option<u64>;
+
     /// Stops the query under way, so the server's work stops too.
     async fn cancel(&mut self) -> Result<()>;
 

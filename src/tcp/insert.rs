@@ -18,7 +18,7 @@ use crate::types::DataType;
 pub(crate) struct ValuesSource {
     pub(crate) data: String,
     pub(crate) zone: Tz,
-    pub(crate) params: Vec<(String, String)>,
+    pub(crate) params: Vec<(String, Vec<u8>)>,
     pub(crate) done: bool,
 }
 

@@ -36,6 +36,8 @@ pub(crate) struct TcpLink {
     rows: u64,
     /// The session zone the server last announced.
     timezone: Option<Tz>,
+    /// The negotiated revision of the last request's connection.
+    revision: u64,
     on_progress: Option<ProgressCallback>,
     /// The request just sent on a connection that had waited in the pool, kept until its first
     /// answer: if that connection turns out dead (the server restarted), it goes again, once, on
@@ -67,6 +69,7 @@ impl TcpLink {
             progress: Progress::default(),
             rows: 0,
             timezone: None,
+            revision: 0,
             on_progress: None,
             resend: None,
         }
@@ -142,6 +145,7 @@ impl TcpLink {
         let compressed = options.compression.is_some();
         let conn = self.conn.get();
         let revision = conn.revision();
+        self.revision = revision;
         let packet = QueryPacket {
             query_id: request.query_id().to_owned(),
             client_info: ClientInfo {
@@ -409,6 +413,12 @@ impl Link for TcpLink {
         let mut summary = Summary::from_progress(&self.progress);
         summary.result_rows = self.rows;
         summary
+    }
+
+    fn acknowledged_rows(&self, _request: &QueryRequest) -> Option<u64> {
+        // Progress packets carry written rows from revision 54420 on (18.16 sends none).
+        (self.revision >= packets::revision::CLIENT_WRITE_INFO)
+            .then_some(self.progress.written_rows)
     }
 
     async fn cancel(&mut self) -> Result<()> {

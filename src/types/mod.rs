@@ -11,6 +11,7 @@ mod data_type;
 mod families;
 mod parse;
 mod quote;
+mod rules;
 
 pub(crate) use binary::{MAX_DEPTH, complete as complete_read, read as read_binary};
 pub use data_type::{AggregateFunction, DataType, IntervalUnit, JsonType, NamedType, TupleElement};

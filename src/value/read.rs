@@ -35,6 +35,16 @@ fn date_time64(ticks: i64, precision: u8, tz: Tz) -> Value {
     date_time(seconds, nanos as u32, tz)
 }
 
+/// A `Time64(precision)` value: a duration, or its raw ticks when a duration cannot hold it
+/// (past about ±292 million years).
+fn time64(ticks: i64, precision: u8) -> Value {
+    let per_second = 10i64.pow(u32::from(precision.min(9)));
+    let nanos = (ticks % per_second) * (1_000_000_000 / per_second);
+    chrono::TimeDelta::try_seconds(ticks / per_second)
+        .and_then(|seconds| seconds.checked_add(&chrono::TimeDelta::nanoseconds(nanos)))
+        .map_or(Value::Int64(ticks), Value::Time)
+}
+
 /// UUIDs travel as two little-endian halves.
 pub(crate) fn uuid_from_wire(bytes: &[u8; 16]) -> Uuid {
     let high = u64::from_le_bytes(bytes[..8].try_into().unwrap_or_default());
@@ -117,14 +127,7 @@ impl Column {
             (ColumnData::Int64(v), DataType::Decimal { scale, .. }) => {
                 Value::Decimal(Decimal::new(v[i], *scale))
             }
-            (ColumnData::Int64(v), DataType::Time64 { precision }) => {
-                let per_second = 10i64.pow(u32::from((*precision).min(9)));
-                let nanos = (v[i] % per_second) * (1_000_000_000 / per_second);
-                Value::Time(
-                    chrono::TimeDelta::seconds(v[i] / per_second)
-                        + chrono::TimeDelta::nanoseconds(nanos),
-                )
-            }
+            (ColumnData::Int64(v), DataType::Time64 { precision }) => time64(v[i], *precision),
             (ColumnData::Int64(v), _) => Value::Int64(v[i]),
             (ColumnData::Int128(v), DataType::Decimal { scale, .. }) => {
                 Value::Decimal(Decimal::new(v[i], *scale))

@@ -63,8 +63,11 @@ pub enum Value {
     /// `Date` and `Date32`.
     Date(NaiveDate),
     /// `Time` and `Time64(P)`: a signed duration (ClickHouse times may be negative or past 24 h).
+    /// A `Time64` past what a duration holds (about ±292 million years) reads as
+    /// [`Value::Int64`] of its raw ticks.
     Time(chrono::TimeDelta),
-    /// `DateTime` and `DateTime64`, in the column's time zone.
+    /// `DateTime` and `DateTime64`, in the column's time zone. An instant past what the
+    /// calendar holds reads as [`Value::Int64`] of its Unix seconds.
     DateTime(DateTime<Tz>),
     /// `Decimal(P, S)`.
     Decimal(Decimal),

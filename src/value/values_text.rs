@@ -29,7 +29,7 @@ pub(crate) fn read_values(
     text: &str,
     targets: &[(String, DataType)],
     zone: Tz,
-    params: &[(String, String)],
+    params: &[(String, Vec<u8>)],
 ) -> Result<Block> {
     let mut columns: Vec<Column> = targets
         .iter()
@@ -89,7 +89,7 @@ struct Reader<'a> {
     text: &'a str,
     pos: usize,
     zone: Tz,
-    params: &'a [(String, String)],
+    params: &'a [(String, Vec<u8>)],
     depth: usize,
 }
 
@@ -533,7 +533,7 @@ impl<'a> Reader<'a> {
             .params
             .iter()
             .find(|(n, _)| n == name)
-            .map(|(_, v)| v.as_str())
+            .map(|(_, v)| v.as_slice())
             .ok_or_else(|| self.error(&format!("the parameter `{name}` has no value")))?;
         self.pos += end + 1;
         parameter_value(text, &data_type, self.zone).map_err(|e| {
@@ -554,9 +554,9 @@ fn hex(text: &str) -> Option<u128> {
 
 /// A parameter's text (the escaped text form the client renders, see `request/params.rs`) as a
 /// value of `data_type`: `\N` is NULL; a top-level string-like value is its text with the escapes
-/// undone; anything else is read like a literal.
-fn parameter_value(text: &str, data_type: &DataType, zone: Tz) -> Result<Value> {
-    if text == "\\N" {
+/// undone (its bytes exactly, UTF-8 or not); anything else is read like a literal.
+fn parameter_value(text: &[u8], data_type: &DataType, zone: Tz) -> Result<Value> {
+    if text == b"\\N" {
         return Ok(Value::Null);
     }
     let mut inner = data_type.stored();
@@ -579,6 +579,8 @@ fn parameter_value(text: &str, data_type: &DataType, zone: Tz) -> Result<Value> 
     if string_like {
         return Ok(Value::String(unescape(text)));
     }
+    let text = std::str::from_utf8(text)
+        .map_err(|_| Error::invalid_input("the parameter's text is not UTF-8"))?;
     let mut reader = Reader {
         text,
         pos: 0,
@@ -608,9 +610,9 @@ fn parameter_value(text: &str, data_type: &DataType, zone: Tz) -> Result<Value> 
 }
 
 /// Undoes the escaped text form's escapes (`\t`, `\n`, `\\`, ...).
-fn unescape(text: &str) -> Vec<u8> {
+fn unescape(text: &[u8]) -> Vec<u8> {
     let mut out = Vec::with_capacity(text.len());
-    let mut bytes = text.bytes();
+    let mut bytes = text.iter().copied();
     while let Some(b) = bytes.next() {
         if b != b'\\' {
             out.push(b);
@@ -726,10 +728,10 @@ mod tests {
     #[test]
     fn parameters_are_typed_values() {
         let params = [
-            ("s".to_owned(), "a\\tb'c".to_owned()),
-            ("n".to_owned(), "42".to_owned()),
-            ("arr".to_owned(), "['x', 'y\\'z']".to_owned()),
-            ("none".to_owned(), "\\N".to_owned()),
+            ("s".to_owned(), b"a\\tb'c".to_vec()),
+            ("n".to_owned(), b"42".to_vec()),
+            ("arr".to_owned(), b"['x', 'y\\'z']".to_vec()),
+            ("none".to_owned(), b"\\N".to_vec()),
         ];
         let block = read_values(
             "({s:String}, {n:UInt32}, {arr:Array(String)}, {none:Nullable(String)})",
@@ -755,6 +757,18 @@ mod tests {
         let err =
             read_values("({missing:String})", &targets(&["String"]), Tz::UTC, &[]).unwrap_err();
         assert!(err.to_string().contains("`missing` has no value"), "{err}");
+        // A string parameter's bytes come through exactly, UTF-8 or not; other types need text.
+        let params = [
+            ("b".to_owned(), vec![0, 1, 0xff]),
+            ("n".to_owned(), vec![b'4', 0xff]),
+        ];
+        let block = read_values("({b:String})", &targets(&["String"]), Tz::UTC, &params).unwrap();
+        assert_eq!(
+            block.columns()[0].value(0, Tz::UTC),
+            Value::String(vec![0, 1, 0xff])
+        );
+        let err = read_values("({n:UInt8})", &targets(&["UInt8"]), Tz::UTC, &params).unwrap_err();
+        assert!(err.to_string().contains("not UTF-8"), "{err}");
     }
 
     #[test]

@@ -24,6 +24,7 @@ mod connection;
 mod engine_text;
 mod engine_text_families;
 mod errors;
+mod faults;
 mod from_block;
 mod inline_insert;
 mod json_object;

@@ -57,7 +57,7 @@ pub(crate) fn read_prefix(
     let n = r.length("JSON path count", MAX_PATHS)?;
     let mut paths = Vec::with_capacity(n.min(r.remaining()));
     for _ in 0..n {
-        paths.push(r.string()?);
+        paths.push(r.string("JSON path")?);
     }
     let typed = json
         .typed_paths
@@ -138,6 +138,7 @@ pub(crate) fn read(
     rows: usize,
     r: &mut Reader<'_>,
 ) -> ReadResult<StringColumn> {
+    let start = r.position();
     let typed = json
         .typed_paths
         .iter()
@@ -154,8 +155,13 @@ pub(crate) fn read(
     } else {
         Some(SharedData::read(rows, r)?)
     };
+    if r.position() == start {
+        // No paths of any width (FLATTENED without paths): the documents cost memory the
+        // bytes received do not bound.
+        r.rows_without_bytes(rows, "JSON without paths")?;
+    }
     let zone = r.zone();
-    let mut documents = StringColumn::with_capacity(rows, rows * 16);
+    let mut documents = StringColumn::with_capacity(rows, rows * 2);
     let mut text = Vec::new();
     for i in 0..rows {
         let mut members: Vec<Member<'_>> = Vec::new();
@@ -196,7 +202,7 @@ pub(crate) fn read_row_binary(
     }
     let mut cells: Vec<(String, Column)> = Vec::with_capacity(n as usize);
     for _ in 0..n {
-        let path = r.string()?;
+        let path = r.string("JSON path")?;
         let data_type = match json.typed_paths.binary_search_by(|p| p.name.cmp(&path)) {
             Ok(k) => json.typed_paths[k].data_type.clone(),
             Err(_) => dynamic_type(),

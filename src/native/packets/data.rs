@@ -24,7 +24,7 @@ pub(crate) fn read_data(
     ctx: PacketContext,
     compressible: bool,
 ) -> ReadResult<Block> {
-    let _table = r.bytes()?;
+    let _table = r.bounded_bytes("table name", crate::wire::MAX_NAME)?;
     let block_revision = if ctx.revision >= revision::BLOCK_INFO {
         ctx.revision
     } else {
@@ -33,30 +33,41 @@ pub(crate) fn read_data(
     if !(ctx.compressed && compressible) {
         return Block::read(r, block_revision);
     }
-    // The block spans whole frames: decompress frame by frame until it decodes.
+    // The block spans whole frames, and only decoding it tells where it ends: decompress frame
+    // by frame, and try to decode when the data has doubled since the last try, or when no
+    // further frame is there (the bytes after the block are the next packet, not a frame).
+    // Each try may walk all the data so far, so trying after every frame would be quadratic.
+    let start = r.offset();
     let mut plain = Vec::new();
+    let mut next_try = 0;
     loop {
         let at = r.offset();
-        let (data, used) = match compression::decode_frame(r.rest(), at) {
-            Ok(Some(frame)) => frame,
+        let frame = compression::decode_frame(r.rest(), at);
+        let last = !matches!(frame, Ok(Some(_)));
+        if let Ok(Some((data, used))) = &frame {
+            r.skip(*used);
+            plain.extend_from_slice(data);
+        }
+        if !plain.is_empty() && (last || plain.len() >= next_try) {
+            let mut inner = Reader::new(&plain, start)
+                .with_empty_low_cardinality_bodies(ctx.empty_low_cardinality_bodies)
+                .with_zone(ctx.zone);
+            match Block::read(&mut inner, block_revision) {
+                Ok(block) if inner.remaining() == 0 => return Ok(block),
+                Ok(_) => {
+                    return Err(ReadError::Invalid(Error::decode(
+                        at,
+                        "bytes left over after a compressed block",
+                    )));
+                }
+                Err(ReadError::Incomplete) => next_try = plain.len().saturating_mul(2),
+                Err(e) => return Err(e),
+            }
+        }
+        match frame {
+            Ok(Some(_)) => {}
             Ok(None) => return Err(ReadError::Incomplete),
             Err(e) => return Err(ReadError::Invalid(e)),
-        };
-        r.skip(used);
-        plain.extend_from_slice(&data);
-        let mut inner = Reader::new(&plain, at)
-            .with_empty_low_cardinality_bodies(ctx.empty_low_cardinality_bodies)
-            .with_zone(ctx.zone);
-        match Block::read(&mut inner, block_revision) {
-            Ok(block) if inner.remaining() == 0 => return Ok(block),
-            Ok(_) => {
-                return Err(ReadError::Invalid(Error::decode(
-                    at,
-                    "bytes left over after a compressed block",
-                )));
-            }
-            Err(ReadError::Incomplete) => continue,
-            Err(e) => return Err(e),
         }
     }
 }

@@ -2,7 +2,7 @@
 //! crate's [`ServerError`] (the same type an HTTP error body becomes).
 
 use crate::error::ServerError;
-use crate::wire::{ReadResult, Reader};
+use crate::wire::{MAX_MESSAGE, MAX_NAME, ReadResult, Reader};
 
 /// How many nested exceptions to read before calling the packet malformed.
 const MAX_NESTED: usize = 64;
@@ -13,9 +13,13 @@ pub(crate) fn read_exception(r: &mut Reader<'_>) -> ReadResult<ServerError> {
     loop {
         let code = r.i32_le()?;
         // The exception's class (`DB::Exception`), not the code's name.
-        let _class = r.bytes()?;
-        let message = String::from_utf8_lossy(r.bytes()?).into_owned();
-        let stack_trace = String::from_utf8_lossy(r.bytes()?).trim_end().to_owned();
+        let _class = r.bounded_bytes("exception class name", MAX_NAME)?;
+        let message = String::from_utf8_lossy(r.bounded_bytes("exception message", MAX_MESSAGE)?)
+            .into_owned();
+        let stack_trace =
+            String::from_utf8_lossy(r.bounded_bytes("exception stack trace", MAX_MESSAGE)?)
+                .trim_end()
+                .to_owned();
         let has_nested = r.u8()? != 0;
         let mut error = ServerError::from_message(code, &message);
         error.stack_trace = (!stack_trace.is_empty()).then_some(stack_trace);

@@ -86,7 +86,7 @@ impl ServerHello {
     }
 
     pub(crate) fn read(r: &mut Reader<'_>) -> ReadResult<Self> {
-        let name = r.string()?;
+        let name = r.string("server name")?;
         let major = r.varuint()?;
         let minor = r.varuint()?;
         let server_revision = r.varuint()?;
@@ -94,12 +94,12 @@ impl ServerHello {
         // Fields gated above 54460 (parallel replicas version, password rules, nonce, server
         // settings, ...) never come: the negotiated revision stays at or below ours.
         let timezone = if rev >= revision::SERVER_TIMEZONE {
-            Some(r.string()?)
+            Some(r.string("server time zone")?)
         } else {
             None
         };
         let display_name = if rev >= revision::SERVER_DISPLAY_NAME {
-            Some(r.string()?)
+            Some(r.string("server display name")?)
         } else {
             None
         };

@@ -152,7 +152,7 @@ pub(crate) fn read_server_packet(
         10 => ServerPacket::Log(read_data(r, ctx, false)?),
         11 => ServerPacket::TableColumns(TableColumns::read(r)?),
         14 => ServerPacket::ProfileEvents(read_data(r, ctx, false)?),
-        17 => ServerPacket::TimezoneUpdate(r.string()?),
+        17 => ServerPacket::TimezoneUpdate(r.string("time zone")?),
         other => {
             return Err(ReadError::Invalid(Error::decode(
                 at,

@@ -35,8 +35,8 @@ pub struct QueryPacket {
     pub compression: bool,
     /// The SQL text.
     pub sql: String,
-    /// Server-side parameters, in their text form (unquoted).
-    pub parameters: Vec<(String, String)>,
+    /// Server-side parameters, in their text form (unquoted): bytes, sent exactly.
+    pub parameters: Vec<(String, Vec<u8>)>,
 }
 
 /// Flag of a setting the server must know.
@@ -46,17 +46,18 @@ const SETTING_CUSTOM: u64 = 0x02;
 /// Stage `Complete`.
 const STAGE_COMPLETE: u64 = 2;
 
-/// `'text'` with backslash and quote escaped, as parameters travel in the Query packet.
-fn quoted(text: &str) -> String {
-    let mut out = String::with_capacity(text.len() + 2);
-    out.push('\'');
-    for c in text.chars() {
-        if c == '\\' || c == '\'' {
-            out.push('\\');
+/// `'text'` with backslash and quote escaped, as parameters travel in the Query packet; other
+/// bytes pass exactly.
+fn quoted(text: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(text.len() + 2);
+    out.push(b'\'');
+    for &b in text {
+        if b == b'\\' || b == b'\'' {
+            out.push(b'\\');
         }
-        out.push(c);
+        out.push(b);
     }
-    out.push('\'');
+    out.push(b'\'');
     out
 }
 
@@ -87,7 +88,7 @@ impl QueryPacket {
             for (name, value) in &self.parameters {
                 put_bytes(out, name.as_bytes());
                 put_varuint(out, SETTING_CUSTOM);
-                put_bytes(out, quoted(value).as_bytes());
+                put_bytes(out, &quoted(value));
             }
             put_bytes(out, b"");
         }

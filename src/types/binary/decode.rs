@@ -19,10 +19,7 @@ pub(super) fn count(r: &mut Reader<'_>, what: &str) -> ReadResult<usize> {
 }
 
 pub(super) fn text(r: &mut Reader<'_>, what: &str) -> ReadResult<String> {
-    let at = r.offset();
-    let bytes = r.bytes()?;
-    String::from_utf8(bytes.to_vec())
-        .map_err(|_| ReadError::Invalid(Error::decode(at, format!("{what} is not UTF-8"))))
+    r.text(what, crate::wire::MAX_NAME)
 }
 
 fn read_nested(r: &mut Reader<'_>, depth: usize) -> ReadResult<DataType> {
@@ -59,7 +56,17 @@ fn read_nested(r: &mut Reader<'_>, depth: usize) -> ReadResult<DataType> {
         code::IPV6 => T::IPv6,
         code::BOOL => T::Bool,
         code::ARRAY => T::Array(Box::new(read_nested(r, depth + 1)?)),
-        code::NULLABLE => T::Nullable(Box::new(read_nested(r, depth + 1)?)),
+        code::NULLABLE => {
+            let at = r.offset();
+            let inner = read_nested(r, depth + 1)?;
+            if !crate::types::rules::can_be_inside_nullable(&inner) {
+                return Err(invalid_at(
+                    at,
+                    format!("nested type {inner} cannot be inside Nullable type"),
+                ));
+            }
+            T::Nullable(Box::new(inner))
+        }
         code::LOW_CARDINALITY => T::LowCardinality(Box::new(read_nested(r, depth + 1)?)),
         code::MAP => {
             let key = read_nested(r, depth + 1)?;
@@ -124,6 +131,7 @@ fn read_leaf(code: u8, r: &mut Reader<'_>) -> ReadResult<DataType> {
                 items.push((name, r.u8()? as i8));
             }
             items.sort_by_key(|item| item.1);
+            crate::types::rules::enum_items(&items).map_err(|e| invalid_at(at, e.into()))?;
             T::Enum8(items)
         }
         code::ENUM16 => {
@@ -134,6 +142,7 @@ fn read_leaf(code: u8, r: &mut Reader<'_>) -> ReadResult<DataType> {
                 items.push((name, i16::from_le_bytes(r.fixed()?)));
             }
             items.sort_by_key(|item| item.1);
+            crate::types::rules::enum_items(&items).map_err(|e| invalid_at(at, e.into()))?;
             T::Enum16(items)
         }
         code::DECIMAL32 | code::DECIMAL64 | code::DECIMAL128 | code::DECIMAL256 => {
@@ -206,6 +215,13 @@ fn read_list(code: u8, r: &mut Reader<'_>, depth: usize) -> ReadResult<DataType>
         };
         items.push((name, read_nested(r, depth + 1)?));
     }
+    if named {
+        crate::types::rules::unique_names(items.iter().filter_map(|(n, _)| n.as_deref()))
+            .map_err(|e| invalid_at(at, e.into()))?;
+    }
+    if code == code::NESTED && items.is_empty() {
+        return Err(invalid_at(at, "Nested needs at least one field".into()));
+    }
     Ok(match code {
         code::NESTED => DataType::Nested(
             items
@@ -225,6 +241,7 @@ fn read_list(code: u8, r: &mut Reader<'_>, depth: usize) -> ReadResult<DataType>
             }
             let mut variants: Vec<DataType> = items.into_iter().map(|(_, t)| t).collect();
             variants.sort_by_cached_key(DataType::to_string);
+            crate::types::rules::variant(&variants).map_err(|e| invalid_at(at, e.into()))?;
             DataType::Variant(variants)
         }
         _ => DataType::Tuple(
@@ -305,7 +322,10 @@ fn read_json(r: &mut Reader<'_>, depth: usize) -> ReadResult<JsonType> {
 }
 
 fn read_aggregate_function(r: &mut Reader<'_>, depth: usize) -> ReadResult<AggregateFunction> {
+    let at = r.offset();
     let name = text(r, "an aggregate function name")?;
+    crate::types::rules::function_name(&name)
+        .map_err(|e| invalid_at(at, format!("{e}: {name:?}")))?;
     let mut parameters = Vec::new();
     for _ in 0..count(r, "aggregate function parameter count")? {
         parameters.push(read_field(r, depth + 1)?);

@@ -183,7 +183,7 @@ impl Parser<'_> {
             "Enum" | "Enum8" | "Enum16" => self.enumeration(family, has_args, start),
             "Nullable" => {
                 let inner = self.one_type(family, has_args, start)?;
-                if !can_be_inside_nullable(&inner) {
+                if !crate::types::rules::can_be_inside_nullable(&inner) {
                     return Err(self.error_at(
                         start,
                         format!("nested type {inner} cannot be inside Nullable type"),
@@ -214,6 +214,8 @@ impl Parser<'_> {
                 if fields.is_empty() {
                     return Err(self.error_at(start, "Nested needs at least one field"));
                 }
+                crate::types::rules::unique_names(fields.iter().map(|f| f.name.as_str()))
+                    .map_err(|e| self.error_at(start, e))?;
                 Ok(DataType::Nested(fields))
             }
             "Variant" => {
@@ -222,13 +224,8 @@ impl Parser<'_> {
                 } else {
                     Vec::new()
                 };
-                if variants.is_empty() {
-                    return Err(self.error_at(start, "Variant needs at least one type"));
-                }
                 variants.sort_by_cached_key(DataType::to_string);
-                if variants.windows(2).any(|w| w[0] == w[1]) {
-                    return Err(self.error_at(start, "Variant types must be distinct"));
-                }
+                crate::types::rules::variant(&variants).map_err(|e| self.error_at(start, e))?;
                 Ok(DataType::Variant(variants))
             }
             "Dynamic" => {
@@ -380,14 +377,12 @@ impl Parser<'_> {
             "Enum" if fits_i8 => DataType::Enum8(enum_items(items, |v| i8::try_from(v).ok())),
             _ => DataType::Enum16(enum_items(items, |v| i16::try_from(v).ok())),
         };
-        let duplicate = match &data_type {
-            DataType::Enum8(items) => has_duplicates(items),
-            DataType::Enum16(items) => has_duplicates(items),
-            _ => false,
+        let checked = match &data_type {
+            DataType::Enum8(items) => crate::types::rules::enum_items(items),
+            DataType::Enum16(items) => crate::types::rules::enum_items(items),
+            _ => Ok(()),
         };
-        if duplicate {
-            return Err(self.error_at(start, "enum names and values must be unique"));
-        }
+        checked.map_err(|e| self.error_at(start, e))?;
         Ok(data_type)
     }
 
@@ -430,11 +425,8 @@ impl Parser<'_> {
                 "names are specified not for all elements of Tuple type",
             ));
         }
-        let mut names: Vec<&str> = elements.iter().filter_map(|e| e.name.as_deref()).collect();
-        names.sort_unstable();
-        if names.windows(2).any(|w| w[0] == w[1]) {
-            return Err(self.error_at(start, "names of tuple elements must be unique"));
-        }
+        crate::types::rules::unique_names(elements.iter().filter_map(|e| e.name.as_deref()))
+            .map_err(|e| self.error_at(start, e))?;
         Ok(DataType::Tuple(elements))
     }
 
@@ -488,8 +480,9 @@ impl Parser<'_> {
         }
         let mut version = None;
         if versioned && self.peek().is_some_and(|b| b.is_ascii_digit()) {
-            version =
-                Some(self.integer_in("aggregate function version", 0, i128::from(u32::MAX))?);
+            let v: u32 = self.integer_in("aggregate function version", 0, i128::from(u32::MAX))?;
+            // Version 0 is the default, which the server prints as no version at all.
+            version = (v != 0).then_some(v);
             self.expect(b',')?;
         }
         let Some(name) = self.word().map(str::to_owned) else {
@@ -540,31 +533,6 @@ fn starts_with_words(alias: &str, prefix: &str) -> bool {
         && (alias.len() == prefix.len() || alias.as_bytes()[prefix.len()] == b' ')
 }
 
-fn can_be_inside_nullable(inner: &DataType) -> bool {
-    !matches!(
-        inner,
-        DataType::Nullable(_)
-            | DataType::LowCardinality(_)
-            | DataType::Array(_)
-            | DataType::Map(..)
-            | DataType::Tuple(_)
-            | DataType::Nested(_)
-            | DataType::Variant(_)
-            | DataType::Dynamic { .. }
-            | DataType::Json(_)
-            | DataType::AggregateFunction(_)
-            | DataType::Point
-            | DataType::Ring
-            | DataType::LineString
-            | DataType::MultiPoint
-            | DataType::MultiLineString
-            | DataType::Polygon
-            | DataType::MultiPolygon
-            | DataType::Geometry
-            | DataType::QBit { .. }
-    )
-}
-
 /// Converts range-checked enum values to the enum's width and sorts the items by value.
 fn enum_items<V: Ord>(
     items: Vec<(String, i128)>,
@@ -576,11 +544,4 @@ fn enum_items<V: Ord>(
         .collect();
     items.sort_by(|a, b| a.1.cmp(&b.1));
     items
-}
-
-fn has_duplicates<V: PartialEq>(items: &[(String, V)]) -> bool {
-    items
-        .iter()
-        .enumerate()
-        .any(|(i, (name, value))| items[..i].iter().any(|(n, v)| n == name || v == value))
 }

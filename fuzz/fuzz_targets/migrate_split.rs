@@ -1,0 +1,52 @@
+//! The migrations statement splitter (`migrate::split`): on any text it returns statements or
+//! an error, never panics, and what it returns holds together: each statement is the text at
+//! its offset, on its line and column, statements come in order without overlapping, none is
+//! blank, and its normalized form and hash are stable.
+
+#![no_main]
+
+use clickhouse_connect::migrate::split;
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(sql) = std::str::from_utf8(data) else {
+        return;
+    };
+    let statements = match split(sql) {
+        Ok(statements) => statements,
+        Err(e) => {
+            std::hint::black_box(format!("{e} {e:?}"));
+            return;
+        }
+    };
+    let mut end = 0;
+    for statement in &statements {
+        let text = statement.sql();
+        let offset = statement.offset();
+        assert!(offset >= end, "statements overlap at byte {offset}");
+        assert_eq!(
+            sql.get(offset..offset + text.len()),
+            Some(text),
+            "a statement is not the text at its offset"
+        );
+        assert!(!text.trim().is_empty(), "a blank statement at byte {offset}");
+        let before = &sql[..offset];
+        let line = 1 + before.matches('\n').count();
+        let column = 1 + before.rsplit('\n').next().unwrap_or("").chars().count();
+        assert_eq!(
+            (statement.line(), statement.column()),
+            (line, column),
+            "the position of the statement at byte {offset}"
+        );
+        assert!(!statement.normalized().is_empty());
+        assert_eq!(statement.hash().len(), 64);
+        end = offset + text.len();
+    }
+    // A statement split again is itself (a `;` inside it would have cut it).
+    for statement in &statements {
+        if let Ok(again) = split(statement.sql()) {
+            assert_eq!(again.len(), 1, "{:?} splits again", statement.sql());
+            assert_eq!(again[0].normalized(), statement.normalized());
+        }
+    }
+});
