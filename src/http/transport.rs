@@ -287,11 +287,15 @@ impl Shared {
             }
             _ => {}
         }
-        if let Body::Data(_) = body {
-            params.push(("query".into(), request.sql.clone()));
-            if matches!(options.compression, Compression::Lz4 | Compression::Zstd(_)) {
-                params.push(("decompress".into(), "1".into()));
+        match body {
+            Body::Data(_) => {
+                params.push(("query".into(), request.sql.clone()));
+                if matches!(options.compression, Compression::Lz4 | Compression::Zstd(_)) {
+                    params.push(("decompress".into(), "1".into()));
+                }
             }
+            Body::Raw(_) => params.push(("query".into(), request.sql.clone())),
+            Body::Sql => {}
         }
         let mut query = String::new();
         for (name, value) in &params {
@@ -329,7 +333,7 @@ impl Shared {
                 builder.header(CONTENT_TYPE, content_type).body(form)
             }
             Body::Sql => builder.body(request.sql.clone()),
-            Body::Data(_) if parameters_in_body => {
+            Body::Data(_) | Body::Raw(_) if parameters_in_body => {
                 return Err(Error::invalid_input(format!(
                     "the insert's parameters take {} bytes in the URL, more than the {} it \
                      takes (an insert's body is its data, so they cannot move there); \
@@ -345,10 +349,7 @@ impl Shared {
                     _ => builder,
                 }
             }
-            Body::Raw(data) => {
-                params.push(("query".into(), request.sql.clone()));
-                self.client.post(self.url("/")).body(data)
-            }
+            Body::Raw(data) => builder.body(data),
         };
         builder = builder
             .header("X-ClickHouse-User", &options.user)
