@@ -261,17 +261,9 @@ impl QueryStream<'_> {
         if matches!(&result, Ok(Some(block)) if block.rows() > 0) {
             self.retry = None;
         }
-        match &result {
-            Ok(Some(_)) => {}
-            Ok(None) => {
-                self.done = true;
-                self.traced.finish(Some(&self.summary()), None);
-            }
-            Err(e) => {
-                self.done = true;
-                self.traced.finish(Some(&self.summary()), Some(e));
-            }
-        }
+        let slot = &self.slot;
+        self.traced
+            .settle(&result, &mut self.done, || slot.link_ref().summary());
         result
     }
 

@@ -118,17 +118,9 @@ impl RawStream<'_> {
         let result = Deadline::run(self.deadline, "the query", self.slot.link().next_chunk())
             .instrument(self.traced.span.clone())
             .await;
-        match &result {
-            Ok(Some(_)) => {}
-            Ok(None) => {
-                self.done = true;
-                self.traced.finish(Some(&self.summary()), None);
-            }
-            Err(e) => {
-                self.done = true;
-                self.traced.finish(Some(&self.summary()), Some(e));
-            }
-        }
+        let slot = &self.slot;
+        self.traced
+            .settle(&result, &mut self.done, || slot.link_ref().summary());
         result
     }
 

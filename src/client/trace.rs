@@ -84,6 +84,27 @@ impl Traced {
         }
     }
 
+    /// After a stream's step: when `result` ends the stream (its end, or an error), marks it
+    /// `done` and records the end with the stream's `summary`.
+    pub(crate) fn settle<T>(
+        &self,
+        result: &Result<Option<T>>,
+        done: &mut bool,
+        summary: impl FnOnce() -> Summary,
+    ) {
+        match result {
+            Ok(Some(_)) => {}
+            Ok(None) => {
+                *done = true;
+                self.finish(Some(&summary()), None);
+            }
+            Err(e) => {
+                *done = true;
+                self.finish(Some(&summary()), Some(e));
+            }
+        }
+    }
+
     /// Records how the request ended.
     pub(crate) fn finish(&self, summary: Option<&Summary>, error: Option<&Error>) {
         if self.span.is_disabled() {

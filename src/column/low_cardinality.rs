@@ -171,6 +171,30 @@ impl LowCardinalityColumn {
         }
     }
 
+    /// Appends a row whose value the dictionary stores as `encoded`: its key when the value is
+    /// there already, else a new entry that `push` appends to the dictionary.
+    pub(crate) fn push_encoded(
+        &mut self,
+        encoded: &[u8],
+        push: impl FnOnce(&mut Column) -> Result<()>,
+    ) -> Result<()> {
+        let key = match self.find(encoded) {
+            Some(key) => key,
+            None => {
+                if self.nullable && self.dictionary.is_empty() {
+                    // Key 0 stands for NULL; its dictionary slot holds the default value.
+                    self.dictionary.push_default()?;
+                }
+                let key = self.dictionary.len();
+                push(&mut self.dictionary)?;
+                self.remember(encoded.to_vec(), key);
+                key
+            }
+        };
+        self.push_key(key);
+        Ok(())
+    }
+
     /// Appends a row with dictionary index `key`, widening the keys when needed.
     pub(crate) fn push_key(&mut self, key: usize) {
         // The keys' width fits nearly always: push in place.

@@ -95,7 +95,7 @@ impl RowWriter<'_> {
         Ok(())
     }
 
-    fn not_a_row(what: &str) -> SerResult<()> {
+    fn not_a_row<T>(what: &str) -> SerResult<T> {
         Err(SerError(format!(
             "is {what}, not a struct or a map of column names"
         )))
@@ -201,23 +201,17 @@ impl<'r> Serializer for RowWriter<'r> {
         Self::not_a_row("an enum")
     }
     fn serialize_seq(self, _: Option<usize>) -> SerResult<Self::SerializeSeq> {
-        Err(SerError(
-            "is a sequence, not a struct or a map of column names".into(),
-        ))
+        Self::not_a_row("a sequence")
     }
     fn serialize_tuple(self, _: usize) -> SerResult<Self::SerializeTuple> {
-        Err(SerError(
-            "is a tuple, not a struct or a map of column names".into(),
-        ))
+        Self::not_a_row("a tuple")
     }
     fn serialize_tuple_struct(
         self,
         _: &'static str,
         _: usize,
     ) -> SerResult<Self::SerializeTupleStruct> {
-        Err(SerError(
-            "is a tuple, not a struct or a map of column names".into(),
-        ))
+        Self::not_a_row("a tuple")
     }
     fn serialize_tuple_variant(
         self,
@@ -226,9 +220,7 @@ impl<'r> Serializer for RowWriter<'r> {
         _: &'static str,
         _: usize,
     ) -> SerResult<Self::SerializeTupleVariant> {
-        Err(SerError(
-            "is an enum, not a struct or a map of column names".into(),
-        ))
+        Self::not_a_row("an enum")
     }
     fn serialize_map(self, _: Option<usize>) -> SerResult<RowMap<'r>> {
         Ok(RowMap {
@@ -246,9 +238,7 @@ impl<'r> Serializer for RowWriter<'r> {
         _: &'static str,
         _: usize,
     ) -> SerResult<Self::SerializeStructVariant> {
-        Err(SerError(
-            "is an enum, not a struct or a map of column names".into(),
-        ))
+        Self::not_a_row("an enum")
     }
 }
 

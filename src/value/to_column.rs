@@ -139,8 +139,7 @@ pub(crate) fn push_bytes(column: &mut Column, v: &[u8], text: bool) -> Result<()
             Ok(())
         }
         (_, ColumnData::LowCardinality(c)) if c.dictionary().data_type() == &DataType::String => {
-            push_low_cardinality_string(c, v);
-            Ok(())
+            push_low_cardinality_string(c, v)
         }
         _ if text => push_slow(column, Value::from(String::from_utf8_lossy(v).into_owned())),
         _ => push_slow(column, Value::String(v.to_vec())),
@@ -148,7 +147,7 @@ pub(crate) fn push_bytes(column: &mut Column, v: &[u8], text: bool) -> Result<()
 }
 
 /// The dictionary key of `v` in a `LowCardinality(String)` column, added when new.
-fn push_low_cardinality_string(c: &mut LowCardinalityColumn, v: &[u8]) {
+fn push_low_cardinality_string(c: &mut LowCardinalityColumn, v: &[u8]) -> Result<()> {
     // The lookup key is the value as the dictionary stores it: a length prefix, the bytes
     // (built on the stack for short values: no allocation per row).
     let mut stack = [0u8; 64];
@@ -162,24 +161,12 @@ fn push_low_cardinality_string(c: &mut LowCardinalityColumn, v: &[u8]) {
         heap.extend_from_slice(v);
         &heap
     };
-    let key = match c.find(encoded) {
-        Some(key) => key,
-        None => {
-            if c.is_nullable() && c.dictionary().is_empty() {
-                // Key 0 stands for NULL; its slot holds the default value.
-                if let (_, ColumnData::String(d)) = c.dictionary_mut().parts_mut() {
-                    d.push(b"");
-                }
-            }
-            let key = c.dictionary().len();
-            if let (_, ColumnData::String(d)) = c.dictionary_mut().parts_mut() {
-                d.push(v);
-            }
-            c.remember(encoded.to_vec(), key);
-            key
+    c.push_encoded(encoded, |dictionary| {
+        if let (_, ColumnData::String(d)) = dictionary.parts_mut() {
+            d.push(v);
         }
-    };
-    c.push_key(key);
+        Ok(())
+    })
 }
 
 impl ToColumn for str {

@@ -652,20 +652,7 @@ pub(crate) fn push_low_cardinality(
             encoded
         }
     };
-    let key = match c.find(&encoded) {
-        Some(key) => key,
-        None => {
-            if c.is_nullable() && c.dictionary().is_empty() {
-                c.dictionary_mut().push_default()?;
-            }
-            let key = c.dictionary().len();
-            c.dictionary_mut().push_value(v)?;
-            c.remember(encoded, key);
-            key
-        }
-    };
-    c.push_key(key);
-    Ok(())
+    c.push_encoded(&encoded, |dictionary| dictionary.push_value(v))
 }
 
 #[cfg(test)]

@@ -431,28 +431,26 @@ struct Written {
     local_only: u8,
 }
 
-#[tokio::test]
-async fn typed_inserts_round_trip_on_26_9_over_http() {
-    let server = engine().await;
-    let client = Client::builder()
+/// A client whose inserts send blocks of 1,000 rows.
+fn small_blocks(server: &Server) -> Client {
+    Client::builder()
         .url(server.client_url.clone())
         .compression(Compression::Lz4)
         .insert_block_rows(1000)
         .build()
-        .unwrap();
-    typed_inserts_round_trip(&server, &client).await;
+        .unwrap()
+}
+
+#[tokio::test]
+async fn typed_inserts_round_trip_on_26_9_over_http() {
+    let server = engine().await;
+    typed_inserts_round_trip(&server, &small_blocks(&server)).await;
 }
 
 #[tokio::test]
 async fn typed_inserts_round_trip_on_18_16_over_tcp() {
     let server = legacy_tcp().await;
-    let client = Client::builder()
-        .url(server.client_url.clone())
-        .compression(Compression::Lz4)
-        .insert_block_rows(1000)
-        .build()
-        .unwrap();
-    typed_inserts_round_trip(&server, &client).await;
+    typed_inserts_round_trip(&server, &small_blocks(&server)).await;
 }
 
 /// A value a column cannot take stops the insert with the row and the column; a row type whose
