@@ -14,7 +14,8 @@
 //!
 //! `lock` takes the runner's lease lock in `_sqlx_migrations_lock` (created there if missing;
 //! `lock` comes before sqlx creates the history). sqlx returns early on an error without
-//! calling `unlock`: the lock is then released when the connection is pinged (the pool pings
+//! calling `unlock`: a failed `apply` or `revert` releases the lock itself before it returns;
+//! after any other error the lock is released when the connection is pinged (the pool pings
 //! every connection that comes back) or closed, or expires after its lease.
 
 use std::borrow::Cow;
@@ -302,7 +303,14 @@ impl Migrate for ClickHouseConnection {
         table_name: &'e str,
         migration: &'e Migration,
     ) -> BoxFuture<'e, Result<Duration, MigrateError>> {
-        Box::pin(self.apply_migration(table_name, migration))
+        Box::pin(async move {
+            let result = self.apply_migration(table_name, migration).await;
+            if result.is_err() {
+                // sqlx returns at once without `unlock`: the lock is released here.
+                release_lock(self).await;
+            }
+            result
+        })
     }
 
     fn revert<'e>(
@@ -310,7 +318,14 @@ impl Migrate for ClickHouseConnection {
         table_name: &'e str,
         migration: &'e Migration,
     ) -> BoxFuture<'e, Result<Duration, MigrateError>> {
-        Box::pin(self.revert_migration(table_name, migration))
+        Box::pin(async move {
+            let result = self.revert_migration(table_name, migration).await;
+            if result.is_err() {
+                // sqlx returns at once without `unlock`: the lock is released here.
+                release_lock(self).await;
+            }
+            result
+        })
     }
 
     /// Records the migration as applied without running it.
