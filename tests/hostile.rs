@@ -282,6 +282,28 @@ fn binary_types_obey_the_rules_of_type_strings() {
     );
 }
 
+/// Found by fuzzing (binary_value): a `Dynamic` value of type `Nullable(FixedString(N))` with
+/// N near 2^31 (11 bytes) made its NULL's default value a 2.7 GB allocation. Both type readers
+/// now refuse a `FixedString` larger than the server's own limit (16 MiB - 1).
+#[test]
+fn fixed_string_sizes_are_bounded() {
+    let (result, largest) = largest_allocation(|| {
+        Value::from_dynamic_binary(&hex("2316e2ffffff090d1212"), Tz::UTC)
+    });
+    let err = result.unwrap_err();
+    assert!(err.to_string().contains("FixedString size"), "{err}");
+    assert!(largest < 1 << 20, "allocated {largest} bytes");
+    let err = DataType::parse("FixedString(16777216)").unwrap_err();
+    assert!(err.to_string().contains("FixedString size"), "{err}");
+    assert_eq!(
+        DataType::parse("FixedString(16777215)").unwrap(),
+        DataType::FixedString(DataType::MAX_FIXED_STRING_SIZE)
+    );
+    let mut binary = vec![0x16];
+    varuint(DataType::MAX_FIXED_STRING_SIZE as u64 + 1, &mut binary);
+    assert!(DataType::from_binary(&binary).is_err());
+}
+
 /// Enum items were checked for duplicates pairwise: a type string of 65 536 items (about a
 /// megabyte, within what a block header may carry) took billions of comparisons.
 #[test]

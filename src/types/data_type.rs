@@ -254,6 +254,11 @@ impl IntervalUnit {
 }
 
 impl DataType {
+    /// The largest `FixedString(N)` a server creates (ClickHouse's `MAX_FIXEDSTRING_SIZE`,
+    /// 16 MiB - 1); a larger size in a type string or a binary type is an error, so a hostile
+    /// type cannot make one row's default value gigabytes long.
+    pub const MAX_FIXED_STRING_SIZE: usize = 0xFF_FFFF;
+
     /// The type's family name as the server spells it (`"Array"` for `Array(UInt8)`,
     /// `"UInt8"` for `UInt8`). For types without parameters this is the whole type string.
     pub fn family(&self) -> &'static str {

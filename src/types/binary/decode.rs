@@ -117,7 +117,7 @@ fn read_leaf(code: u8, r: &mut Reader<'_>) -> ReadResult<DataType> {
             precision: precision(r, "Time64")?,
         },
         code::FIXED_STRING => {
-            let n = r.length("FixedString size", u64::from(u32::MAX))?;
+            let n = r.length("FixedString size", DataType::MAX_FIXED_STRING_SIZE as u64)?;
             if n == 0 {
                 return Err(invalid_at(at, "FixedString(0)".into()));
             }

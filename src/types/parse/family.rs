@@ -159,7 +159,8 @@ impl Parser<'_> {
                 if !has_args {
                     return Err(self.error_at(start, "FixedString needs its size in bytes"));
                 }
-                let n = self.integer_in("FixedString size", 1, i128::from(u32::MAX))?;
+                let max = DataType::MAX_FIXED_STRING_SIZE as i128;
+                let n = self.integer_in("FixedString size", 1, max)?;
                 self.expect(b')')?;
                 Ok(DataType::FixedString(n))
             }
