@@ -247,6 +247,7 @@ impl<'a> Insert<'a> {
             Source::Rows(rows) => Box::new(BlockBuilder {
                 rows,
                 sizes: Vec::new(),
+                spare: None,
                 max_rows: options.insert_block_rows,
                 max_bytes: options.insert_block_bytes,
                 row_number: 0,
@@ -394,6 +395,11 @@ impl BlockSource for Replay {
     fn rewind(&mut self) {
         self.next = 0;
     }
+
+    /// The block given back is a copy of one kept: its columns can be filled again.
+    fn recycle(&mut self, block: Block) {
+        self.source.recycle(block);
+    }
 }
 
 impl<'a> IntoFuture for Insert<'a> {
@@ -447,6 +453,10 @@ impl BlockSource for Counted<'_> {
         self.rows = 0;
         self.inner.rewind();
     }
+
+    fn recycle(&mut self, block: Block) {
+        self.inner.recycle(block);
+    }
 }
 
 /// A block given whole.
@@ -473,6 +483,8 @@ struct BlockBuilder {
     rows: Rows,
     /// What the previous block's columns held: the next block's get that room up front.
     sizes: Vec<crate::column::Capacity>,
+    /// The columns of a block the transport has encoded, emptied: the next block's.
+    spare: Option<Vec<Column>>,
     max_rows: usize,
     max_bytes: usize,
     row_number: u64,
@@ -485,19 +497,38 @@ impl BlockSource for BlockBuilder {
     ) -> BoxFuture<'a, Result<Option<Block>>> {
         Box::pin(self.build(targets))
     }
+
+    fn recycle(&mut self, block: Block) {
+        let (_, mut columns) = block.into_parts();
+        columns.iter_mut().for_each(Column::clear);
+        self.spare = Some(columns);
+    }
 }
 
 impl BlockBuilder {
     async fn build(&mut self, targets: &[(String, DataType)]) -> Result<Option<Block>> {
-        let mut columns: Vec<Column> = targets
-            .iter()
-            .map(|(_, t)| Column::empty(t.clone()))
-            .collect::<Result<_>>()?;
-        if self.sizes.len() == columns.len() {
-            for (column, size) in columns.iter_mut().zip(&self.sizes) {
-                column.reserve(size);
+        let spare = self.spare.take().filter(|spare| {
+            spare.len() == targets.len()
+                && spare
+                    .iter()
+                    .zip(targets)
+                    .all(|(c, (_, t))| c.data_type() == t)
+        });
+        let mut columns: Vec<Column> = match spare {
+            Some(columns) => columns,
+            None => {
+                let mut columns: Vec<Column> = targets
+                    .iter()
+                    .map(|(_, t)| Column::empty(t.clone()))
+                    .collect::<Result<_>>()?;
+                if self.sizes.len() == columns.len() {
+                    for (column, size) in columns.iter_mut().zip(&self.sizes) {
+                        column.reserve(size);
+                    }
+                }
+                columns
             }
-        }
+        };
         let mut count = 0;
         while count < self.max_rows {
             let appended = match &mut self.rows {

@@ -87,7 +87,70 @@ pub struct LowCardinalityColumn {
     dictionary: Box<Column>,
     keys: LowCardinalityKeys,
     /// Encoded dictionary values to their keys, built on the first append.
-    lookup: Option<HashMap<Vec<u8>, usize, foldhash::fast::RandomState>>,
+    lookup: Option<Lookup>,
+}
+
+/// Encoded dictionary values to their keys. A dictionary of a few values (the common case:
+/// statuses, countries, colors) is scanned, which costs less than hashing a short value; past
+/// [`Lookup::SCANNED`] entries, a hash map.
+#[derive(Debug, Clone)]
+enum Lookup {
+    Scan(Vec<(Vec<u8>, usize)>),
+    Map(HashMap<Vec<u8>, usize, foldhash::fast::RandomState>),
+}
+
+impl Lookup {
+    /// The most entries scanned.
+    const SCANNED: usize = 8;
+
+    fn get(&self, encoded: &[u8]) -> Option<usize> {
+        match self {
+            Lookup::Scan(entries) => entries
+                .iter()
+                .find(|(e, _)| same_bytes(e, encoded))
+                .map(|&(_, key)| key),
+            Lookup::Map(map) => map.get(encoded).copied(),
+        }
+    }
+
+    /// Adds `encoded` as `key`, unless it is there already (the first key of a value wins).
+    fn insert(&mut self, encoded: Vec<u8>, key: usize) {
+        match self {
+            Lookup::Scan(entries) if entries.len() < Self::SCANNED => {
+                if !entries.iter().any(|(e, _)| same_bytes(e, &encoded)) {
+                    entries.push((encoded, key));
+                }
+            }
+            Lookup::Scan(entries) => {
+                let mut map = HashMap::with_hasher(foldhash::fast::RandomState::default());
+                for (e, k) in entries.drain(..) {
+                    map.entry(e).or_insert(k);
+                }
+                map.entry(encoded).or_insert(key);
+                *self = Lookup::Map(map);
+            }
+            Lookup::Map(map) => {
+                map.entry(encoded).or_insert(key);
+            }
+        }
+    }
+}
+
+/// `a == b` for short byte strings (dictionary values mostly are), without a call to `bcmp`:
+/// two overlapping word loads compare up to 16 bytes.
+#[inline]
+fn same_bytes(a: &[u8], b: &[u8]) -> bool {
+    if a.len() != b.len() {
+        return false;
+    }
+    let n = a.len();
+    let word = |s: &[u8], at: usize| u64::from_le_bytes(s[at..at + 8].try_into().unwrap_or([0; 8]));
+    let half = |s: &[u8], at: usize| u32::from_le_bytes(s[at..at + 4].try_into().unwrap_or([0; 4]));
+    match n {
+        8..=16 => word(a, 0) == word(b, 0) && word(a, n - 8) == word(b, n - 8),
+        4..=7 => half(a, 0) == half(b, 0) && half(a, n - 4) == half(b, n - 4),
+        _ => a == b,
+    }
 }
 
 impl PartialEq for LowCardinalityColumn {
@@ -147,16 +210,27 @@ impl LowCardinalityColumn {
         let dictionary = &self.dictionary;
         let start = usize::from(self.nullable);
         let lookup = self.lookup.get_or_insert_with(|| {
-            let mut map = HashMap::with_hasher(foldhash::fast::RandomState::default());
-            let mut bytes = Vec::new();
+            let mut lookup = Lookup::Scan(Vec::new());
             for i in start..dictionary.len() {
-                bytes.clear();
+                let mut bytes = Vec::new();
                 dictionary.slice(i, i + 1).write_data(&mut bytes);
-                map.entry(bytes.clone()).or_insert(i);
+                lookup.insert(bytes, i);
             }
-            map
+            lookup
         });
-        lookup.get(encoded).copied()
+        lookup.get(encoded)
+    }
+
+    /// Removes every row and the dictionary, keeping the keys' room (at their width).
+    pub(crate) fn clear(&mut self) {
+        match &mut self.keys {
+            LowCardinalityKeys::U8(k) => k.clear(),
+            LowCardinalityKeys::U16(k) => k.clear(),
+            LowCardinalityKeys::U32(k) => k.clear(),
+            LowCardinalityKeys::U64(k) => k.clear(),
+        }
+        self.dictionary.clear();
+        self.lookup = None;
     }
 
     /// The dictionary, to append a new entry; [`remember`](Self::remember) it afterwards.

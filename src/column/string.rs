@@ -36,6 +36,14 @@ impl StringColumn {
         }
     }
 
+    /// Removes every row, keeping the room the buffers have.
+    pub(crate) fn clear(&mut self) {
+        self.wire.clear();
+        self.bounds.clear();
+        self.bounds.push(0);
+        self.long_rows = false;
+    }
+
     /// The number of rows.
     pub fn len(&self) -> usize {
         self.bounds.len() - 1
@@ -221,6 +229,11 @@ pub struct FixedStringColumn {
 }
 
 impl FixedStringColumn {
+    /// Removes every row, keeping the room the buffer has.
+    pub(crate) fn clear(&mut self) {
+        self.data.clear();
+    }
+
     /// An empty column of `FixedString(width)`.
     pub fn new(width: usize) -> Self {
         FixedStringColumn {

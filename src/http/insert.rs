@@ -94,12 +94,16 @@ pub(crate) async fn send(
             }
         },
     ));
+    let buffers = Buffers::default();
+    let mut scratch = Vec::new();
     let produce = async {
         loop {
             let next = match source.next_block(&targets).await {
                 Ok(Some(block)) => {
                     rows_sent.fetch_add(block.rows() as u64, Ordering::Relaxed);
-                    encode(&block, compression).map(Some)
+                    let encoded = encode(&block, compression, &buffers, &mut scratch);
+                    source.recycle(block);
+                    encoded.map(Some)
                 }
                 other => other.map(|_| None),
             };
@@ -139,28 +143,84 @@ pub(crate) async fn send(
     })
 }
 
-/// A block as a request body piece: Native, then the client's compression.
-fn encode(block: &Block, compression: Compression) -> Result<Bytes> {
-    let mut native = Vec::with_capacity(block.byte_size() + 1024);
-    block.write(&mut native, 0);
-    let framed = match compression {
-        Compression::None => native,
-        Compression::Lz4 => {
-            let mut out = Vec::with_capacity(native.len() / 2 + 64);
-            compression::encode(Method::Lz4, 0, &native, &mut out)?;
-            out
+/// Body pieces' buffers, back from the HTTP connection once it has written them: each block
+/// is encoded into memory a block before it used, so no page is faulted in per block.
+#[derive(Clone, Default)]
+struct Buffers(Arc<Mutex<Vec<Vec<u8>>>>);
+
+impl Buffers {
+    /// The most buffers kept: the body channel's pieces and the one being written.
+    const KEPT: usize = 4;
+
+    /// An empty buffer with room for `bytes`.
+    fn take(&self, bytes: usize) -> Vec<u8> {
+        let kept = self.0.lock().unwrap_or_else(|p| p.into_inner()).pop();
+        let mut buffer = kept.unwrap_or_default();
+        buffer.reserve(bytes);
+        buffer
+    }
+
+    /// `buffer` as a body piece that comes back here when the connection drops it.
+    fn piece(&self, buffer: Vec<u8>) -> Bytes {
+        Bytes::from_owner(Piece {
+            buffer,
+            home: self.clone(),
+        })
+    }
+}
+
+/// A body piece's buffer, on its way to the connection.
+struct Piece {
+    buffer: Vec<u8>,
+    home: Buffers,
+}
+
+impl AsRef<[u8]> for Piece {
+    fn as_ref(&self) -> &[u8] {
+        &self.buffer
+    }
+}
+
+impl Drop for Piece {
+    fn drop(&mut self) {
+        let mut kept = self.home.0.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.len() < Buffers::KEPT {
+            let mut buffer = std::mem::take(&mut self.buffer);
+            buffer.clear();
+            kept.push(buffer);
         }
-        Compression::Zstd(level) => {
-            let mut out = Vec::with_capacity(native.len() / 2 + 64);
-            compression::encode(Method::Zstd, level, &native, &mut out)?;
-            out
+    }
+}
+
+/// A block as a request body piece: Native, then the client's compression (`scratch` holds
+/// the Native bytes of a compressed block).
+fn encode(
+    block: &Block,
+    compression: Compression,
+    buffers: &Buffers,
+    scratch: &mut Vec<u8>,
+) -> Result<Bytes> {
+    let size = block.byte_size() + 1024;
+    if compression == Compression::None {
+        let mut native = buffers.take(size);
+        block.write(&mut native, 0);
+        return Ok(buffers.piece(native));
+    }
+    scratch.clear();
+    scratch.reserve(size);
+    block.write(scratch, 0);
+    let mut out = buffers.take(scratch.len() / 2 + 64);
+    match compression {
+        Compression::None | Compression::Lz4 => {
+            compression::encode(Method::Lz4, 0, scratch, &mut out)?
         }
+        Compression::Zstd(level) => compression::encode(Method::Zstd, level, scratch, &mut out)?,
         Compression::Gzip => {
             // Each block is a complete gzip member; concatenated members are one gzip stream.
-            let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
-            gz.write_all(&native)?;
-            gz.finish()?
+            let mut gz = flate2::write::GzEncoder::new(out, flate2::Compression::fast());
+            gz.write_all(scratch)?;
+            out = gz.finish()?;
         }
-    };
-    Ok(Bytes::from(framed))
+    }
+    Ok(buffers.piece(out))
 }

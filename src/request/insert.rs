@@ -45,6 +45,12 @@ pub(crate) trait BlockSource: Send {
     /// Starts again from the first block, for a source that keeps its blocks (others do
     /// nothing: an insert sent again needs one that does).
     fn rewind(&mut self) {}
+
+    /// Hands back a block the transport has encoded, for a source that fills its columns
+    /// again (others drop it): the next block then needs no allocation.
+    fn recycle(&mut self, block: Block) {
+        drop(block);
+    }
 }
 
 #[cfg(test)]

@@ -51,15 +51,20 @@ pub(crate) async fn send_blocks(link: &mut TcpLink, source: &mut dyn BlockSource
         .collect();
     let compression = link.pooled().pool_options().compression;
     let mut rows = 0u64;
+    // One packet buffer for every block, and each block's columns handed back to be filled
+    // again: no allocation per block once the first is sent.
+    let mut out = Vec::new();
     while let Some(block) = source.next_block(&targets).await? {
         rows += block.rows() as u64;
         let connection = link.pooled().get();
-        let mut out = Vec::with_capacity(block.byte_size() + 64);
+        out.clear();
+        out.reserve(block.byte_size() + 64);
         packets::write_data(&mut out, &block, connection.revision(), compression)?;
+        source.recycle(block);
         connection.send(&out).await?;
     }
     let connection = link.pooled().get();
-    let mut out = Vec::new();
+    out.clear();
     packets::write_data(&mut out, &Block::new(), connection.revision(), compression)?;
     connection.send(&out).await?;
     while link.next_data().await?.is_some() {}
