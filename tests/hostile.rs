@@ -287,9 +287,8 @@ fn binary_types_obey_the_rules_of_type_strings() {
 /// now refuse a `FixedString` larger than the server's own limit (16 MiB - 1).
 #[test]
 fn fixed_string_sizes_are_bounded() {
-    let (result, largest) = largest_allocation(|| {
-        Value::from_dynamic_binary(&hex("2316e2ffffff090d1212"), Tz::UTC)
-    });
+    let (result, largest) =
+        largest_allocation(|| Value::from_dynamic_binary(&hex("2316e2ffffff090d1212"), Tz::UTC));
     let err = result.unwrap_err();
     assert!(err.to_string().contains("FixedString size"), "{err}");
     assert!(largest < 1 << 20, "allocated {largest} bytes");
