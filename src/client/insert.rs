@@ -79,6 +79,23 @@ type RowError = (Option<usize>, Error);
 trait TypedRows: Send {
     /// Appends the next row to `columns`; `None` when there are no more rows.
     fn append_next(&mut self, columns: &mut [Column]) -> Option<std::result::Result<(), RowError>>;
+
+    /// Appends up to `n` rows (fewer when the rows end), one call for many rows; on failure,
+    /// the index among them of the row that failed.
+    fn append_up_to(
+        &mut self,
+        columns: &mut [Column],
+        n: usize,
+    ) -> std::result::Result<usize, (usize, RowError)> {
+        for i in 0..n {
+            match self.append_next(columns) {
+                Some(Ok(())) => {}
+                Some(Err(e)) => return Err((i, e)),
+                None => return Ok(i),
+            }
+        }
+        Ok(n)
+    }
 }
 
 /// Serde rows: the first row (already taken, to name the columns), then the rest.
@@ -529,32 +546,38 @@ impl BlockBuilder {
                 columns
             }
         };
+        let failed =
+            |row_number: u64, (column, e): RowError| match column.and_then(|i| targets.get(i)) {
+                Some((name, data_type)) => Error::invalid_input(format!(
+                    "row {row_number}, column `{name}` ({data_type}): {e}"
+                )),
+                None => Error::invalid_input(format!("row {row_number} {e}")),
+            };
         let mut count = 0;
         while count < self.max_rows {
+            // Rows go in 256 at a time; checking the size is cheap next to converting them.
+            let batch = (self.max_rows - count).min(256);
             let appended = match &mut self.rows {
                 Rows::Values(rows) => {
-                    let Some(values) = rows.next().await else {
-                        break;
-                    };
-                    push_values(&mut columns, &values)
+                    let mut appended = 0;
+                    while appended < batch {
+                        let Some(values) = rows.next().await else {
+                            break;
+                        };
+                        push_values(&mut columns, &values)
+                            .map_err(|e| failed(self.row_number + appended as u64, e))?;
+                        appended += 1;
+                    }
+                    appended
                 }
-                Rows::Typed(rows) => match rows.append_next(&mut columns) {
-                    Some(result) => result,
-                    None => break,
-                },
+                Rows::Typed(rows) => rows
+                    .append_up_to(&mut columns, batch)
+                    .map_err(|(at, e)| failed(self.row_number + at as u64, e))?,
             };
-            appended.map_err(|(column, e)| match column.and_then(|i| targets.get(i)) {
-                Some((name, data_type)) => Error::invalid_input(format!(
-                    "row {}, column `{name}` ({data_type}): {e}",
-                    self.row_number
-                )),
-                None => Error::invalid_input(format!("row {} {e}", self.row_number)),
-            })?;
-            self.row_number += 1;
-            count += 1;
-            // Checking the size is cheap next to converting a row; do it every 256 rows.
-            if count % 256 == 0
-                && columns.iter().map(Column::byte_size).sum::<usize>() >= self.max_bytes
+            self.row_number += appended as u64;
+            count += appended;
+            if appended < batch
+                || columns.iter().map(Column::byte_size).sum::<usize>() >= self.max_bytes
             {
                 break;
             }

@@ -233,6 +233,31 @@ impl LowCardinalityColumn {
         self.lookup = None;
     }
 
+    /// Appends a row holding the string `v` if the dictionary has it already and is small
+    /// enough to be scanned (a dictionary of a few values, the common case), comparing its
+    /// bytes with each entry's without building the lookup key; `false` when the caller must
+    /// take the general path ([`push_encoded`](Self::push_encoded)).
+    #[inline]
+    pub(crate) fn push_known_string(&mut self, v: &[u8]) -> bool {
+        let Some(Lookup::Scan(entries)) = &self.lookup else {
+            return false;
+        };
+        if v.len() >= 0x80 {
+            return false;
+        }
+        // An entry is the string as the dictionary stores it: a one-byte length, the bytes.
+        let found = entries.iter().find(|(e, _)| {
+            e.len() == v.len() + 1 && e[0] == v.len() as u8 && same_bytes(&e[1..], v)
+        });
+        match found {
+            Some(&(_, key)) => {
+                self.push_key(key);
+                true
+            }
+            None => false,
+        }
+    }
+
     /// The dictionary, to append a new entry; [`remember`](Self::remember) it afterwards.
     pub(crate) fn dictionary_mut(&mut self) -> &mut Column {
         &mut self.dictionary

@@ -148,6 +148,9 @@ pub(crate) fn push_bytes(column: &mut Column, v: &[u8], text: bool) -> Result<()
 
 /// The dictionary key of `v` in a `LowCardinality(String)` column, added when new.
 fn push_low_cardinality_string(c: &mut LowCardinalityColumn, v: &[u8]) -> Result<()> {
+    if c.push_known_string(v) {
+        return Ok(());
+    }
     // The lookup key is the value as the dictionary stores it: a length prefix, the bytes
     // (built on the stack for short values: no allocation per row).
     let mut stack = [0u8; 64];
