@@ -102,7 +102,7 @@ trait TypedRows: Send {
 struct SerdeRows<T, I> {
     first: Option<T>,
     rest: I,
-    names: Vec<String>,
+    names: crate::value::FieldNames,
 }
 
 impl<T, I> TypedRows for SerdeRows<T, I>
@@ -113,7 +113,7 @@ where
     fn append_next(&mut self, columns: &mut [Column]) -> Option<std::result::Result<(), RowError>> {
         let row = self.first.take().or_else(|| self.rest.next())?;
         Some(
-            crate::value::append_row(&row, columns, &self.names)
+            crate::value::append_row(&row, columns, &mut self.names)
                 .map_err(|(column, e)| (column, Error::invalid_input(e.to_string()))),
         )
     }
@@ -228,7 +228,7 @@ impl<'a> Insert<'a> {
         let rows = SerdeRows {
             first: Some(first),
             rest: rows,
-            names: names.clone(),
+            names: crate::value::FieldNames::new(names.clone()),
         };
         Ok(Insert::new(
             target,

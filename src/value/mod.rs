@@ -25,7 +25,7 @@ pub use from_block::{FromBlock, FromColumn};
 pub(crate) use read::uuid_from_wire;
 pub use row::{FromValue, Row};
 pub(crate) use ser::to_named_values;
-pub(crate) use ser_columns::append_row;
+pub(crate) use ser_columns::{FieldNames, append_row};
 pub use to_column::{Bytes, ToBlock, ToColumn};
 pub use value::{ArrayElement, TypedValue, Value};
 pub(crate) use values_text::read_values;

@@ -22,12 +22,38 @@ fn fail(e: Error) -> SerError {
     SerError(e.to_string())
 }
 
+/// The columns of a serde insert: the first row's field names. The names a struct gives as
+/// `&'static str` are remembered by address, so each later row's fields are matched with a
+/// pointer comparison instead of a string comparison.
+pub(crate) struct FieldNames {
+    names: Vec<String>,
+    statics: Vec<Option<&'static str>>,
+}
+
+impl FieldNames {
+    /// The columns named `names`, in order.
+    pub(crate) fn new(names: Vec<String>) -> Self {
+        let statics = vec![None; names.len()];
+        FieldNames { names, statics }
+    }
+
+    /// Whether field `i` is the `&'static str` seen there before.
+    #[inline]
+    fn is_known(&self, i: usize, name: &'static str) -> bool {
+        self.statics
+            .get(i)
+            .copied()
+            .flatten()
+            .is_some_and(|known| std::ptr::eq(known, name))
+    }
+}
+
 /// Appends `row` to `columns` (named `names`, the first row's fields). On failure, the index
 /// of the column that refused its value (`None` when the row as a whole does not fit) and why.
 pub(crate) fn append_row<T: Serialize + ?Sized>(
     row: &T,
     columns: &mut [Column],
-    names: &[String],
+    names: &mut FieldNames,
 ) -> std::result::Result<(), (Option<usize>, SerError)> {
     let mut at = 0;
     let mut column_failed = false;
@@ -53,7 +79,7 @@ pub(crate) fn serialize_into<T: Serialize + ?Sized>(
 /// The top level: a struct's fields (or a map's entries) in column order.
 struct RowWriter<'r> {
     columns: &'r mut [Column],
-    names: &'r [String],
+    names: &'r mut FieldNames,
     at: &'r mut usize,
     column_failed: &'r mut bool,
 }
@@ -62,7 +88,7 @@ impl RowWriter<'_> {
     /// Writes the next field, named `name`, into its column.
     fn field<T: ?Sized + Serialize>(&mut self, name: &str, value: &T) -> SerResult<()> {
         let i = *self.at;
-        match self.names.get(i) {
+        match self.names.names.get(i) {
             Some(expected) if expected == name => {}
             Some(expected) => {
                 return Err(SerError(format!(
@@ -73,10 +99,16 @@ impl RowWriter<'_> {
             None => {
                 return Err(SerError(format!(
                     "has more fields than the first row's {} (`{name}`)",
-                    self.names.len()
+                    self.names.names.len()
                 )));
             }
         }
+        self.write(i, value)
+    }
+
+    /// Writes field `i` (its name checked) into its column.
+    #[inline]
+    fn write<T: ?Sized + Serialize>(&mut self, i: usize, value: &T) -> SerResult<()> {
         value
             .serialize(Cell(&mut self.columns[i]))
             .inspect_err(|_| *self.column_failed = true)?;
@@ -85,11 +117,11 @@ impl RowWriter<'_> {
     }
 
     fn end(self) -> SerResult<()> {
-        if *self.at != self.names.len() {
+        if *self.at != self.names.names.len() {
             return Err(SerError(format!(
                 "has {} fields for the first row's {} columns",
                 self.at,
-                self.names.len()
+                self.names.names.len()
             )));
         }
         Ok(())
@@ -143,7 +175,14 @@ impl ser::SerializeStruct for RowWriter<'_> {
         key: &'static str,
         value: &T,
     ) -> SerResult<()> {
-        self.field(key, value)
+        let i = *self.at;
+        if self.names.is_known(i, key) {
+            return self.write(i, value);
+        }
+        self.field(key, value)?;
+        // The name matched: the next rows' same field is known by its address.
+        self.names.statics[i] = Some(key);
+        Ok(())
     }
     fn end(self) -> SerResult<()> {
         RowWriter::end(self)
