@@ -123,7 +123,8 @@ impl TableEngine {
             text,
             tokens: &tokens,
         };
-        let (engine, end) = parse_engine_at(all, 0).ok_or_else(|| bad(text, "no engine name"))?;
+        let (engine, end) = parse_engine_at(all, 0)
+            .ok_or_else(|| bad(text, "no engine name, or an empty argument"))?;
         if end != tokens.len() {
             return Err(bad(text, "text after the engine"));
         }
@@ -212,8 +213,14 @@ pub(crate) fn parse_engine_at(all: Tokens<'_>, i: usize) -> Option<(TableEngine,
     let (args, has_brackets, end) = match all.tokens.get(i + 1) {
         Some(t) if t.kind == Kind::Open && all.text_of(i + 1) == "(" => {
             let close = all.closing(i + 1)?;
-            let args = all
-                .split_commas(i + 2, close)
+            let parts = all.split_commas(i + 2, close);
+            // An empty argument (`E(a,,b)`, `E(a,)`) is no engine a server writes; taking it
+            // would print text that parses to other arguments.
+            let trailing_comma = close > i + 2 && all.tokens[close - 1].kind == Kind::Comma;
+            if trailing_comma || parts.iter().any(|&(a, b)| a == b) {
+                return None;
+            }
+            let args = parts
                 .into_iter()
                 .map(|(a, b)| all.slice(a, b).to_owned())
                 .collect();
@@ -420,7 +427,8 @@ pub(crate) fn parse_storage(text: &str) -> Result<Storage> {
         text,
         tokens: &tokens,
     };
-    let (engine, mut i) = parse_engine_at(all, 0).ok_or_else(|| bad(text, "no engine name"))?;
+    let (engine, mut i) =
+        parse_engine_at(all, 0).ok_or_else(|| bad(text, "no engine name, or an empty argument"))?;
     storage.engine = Some(engine);
     let starts = |i: usize| -> Option<usize> {
         (tokens[i].depth == 0)
@@ -483,6 +491,24 @@ mod tests {
             TableEngine::parse("`MergeTree`").unwrap().to_sql(),
             "MergeTree"
         );
+    }
+
+    /// Found by fuzzing (reflect_sql): empty arguments were kept in the middle and dropped at
+    /// the end, so `E(a,,)` printed as `E(a, , )`, which parsed to one argument fewer.
+    #[test]
+    fn empty_engine_arguments_are_refused() {
+        for text in [
+            "fer('\u{1}\0\0t_a', 16, Z10,,,,,,,,,, D10\u{3},,,,,)",
+            "MergeTree(a,,b)",
+            "MergeTree(a,)",
+            "MergeTree(,)",
+            "MergeTree(a, , )",
+        ] {
+            let err = TableEngine::parse(text).unwrap_err();
+            assert!(err.to_string().contains("empty argument"), "{text}: {err}");
+        }
+        let engine = TableEngine::parse("MergeTree(a, (b, c))").unwrap();
+        assert_eq!(engine.args, ["a", "(b, c)"]);
     }
 
     #[test]
