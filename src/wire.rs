@@ -114,6 +114,17 @@ impl<'a> Reader<'a> {
         self.sparse_defaults = 0;
     }
 
+    /// What the block being read has counted so far (rows without bytes, sparse defaults), to
+    /// carry into a reader that resumes the block.
+    pub(crate) fn block_counts(&self) -> (u64, u64) {
+        (self.rows_without_bytes, self.sparse_defaults)
+    }
+
+    /// Resumes a block whose reading stopped with `counts` counted.
+    pub(crate) fn resume_block(&mut self, counts: (u64, u64)) {
+        (self.rows_without_bytes, self.sparse_defaults) = counts;
+    }
+
     /// Goes one level deeper into nested columns; refuses to go past [`MAX_NESTING`].
     pub(crate) fn descend(&mut self) -> ReadResult<()> {
         if self.depth >= MAX_NESTING {

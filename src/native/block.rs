@@ -127,6 +127,53 @@ impl Block {
 
     /// Reads one block written at `revision` (0 for HTTP `FORMAT Native`).
     pub(crate) fn read(r: &mut Reader<'_>, revision: u64) -> ReadResult<Block> {
+        Block::read_resuming(r, revision, &mut None)
+    }
+
+    /// Reads one block, or the rest of the block `resume` holds the first columns of (then `r`
+    /// starts where they end). When the bytes run out after whole columns, `resume` keeps them
+    /// for the next attempt, which reads only what is missing: trying a block that has not
+    /// fully arrived costs at most one column's work again.
+    pub(crate) fn read_resuming(
+        r: &mut Reader<'_>,
+        revision: u64,
+        resume: &mut Option<PartialBlock>,
+    ) -> ReadResult<Block> {
+        let (mut block, columns, before) = match resume.take() {
+            Some(partial) => {
+                r.resume_block(partial.counts);
+                (partial.block, partial.columns, partial.consumed)
+            }
+            None => {
+                let (block, columns) = Block::read_header(r, revision)?;
+                (block, columns, 0)
+            }
+        };
+        while (block.columns.len() as u64) < columns {
+            let at = r.position();
+            let counts = r.block_counts();
+            match read_column(r, revision, block.rows) {
+                Ok((name, column)) => {
+                    block.names.push(name);
+                    block.columns.push(column);
+                }
+                Err(ReadError::Incomplete) => {
+                    *resume = Some(PartialBlock {
+                        block,
+                        columns,
+                        consumed: before + at,
+                        counts,
+                    });
+                    return Err(ReadError::Incomplete);
+                }
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(block)
+    }
+
+    /// The block info and header: an empty block of the rows, and how many columns follow.
+    fn read_header(r: &mut Reader<'_>, revision: u64) -> ReadResult<(Block, u64)> {
         r.start_block();
         let info = if revision > 0 {
             read_block_info(r)?
@@ -145,47 +192,12 @@ impl Block {
             // Servers write no rows without columns; rows alone take no bytes.
             r.rows_without_bytes(rows, "a block without columns")?;
         }
-        let mut block = Block {
+        let block = Block {
             info,
             rows,
             ..Block::default()
         };
-        for _ in 0..columns {
-            let name = r.column_name()?;
-            let at_type = r.offset();
-            let type_text = r.text("type name", crate::wire::MAX_TYPE_NAME)?;
-            let with_column = |e: Error| ReadError::Invalid(e.in_column(&name));
-            let data_type = DataType::parse(&type_text).map_err(|e| {
-                ReadError::Invalid(Error::decode(at_type, format!("column `{name}`: {e}")))
-            })?;
-            let sparse = if revision >= REVISION_WITH_CUSTOM_SERIALIZATION && r.u8()? != 0 {
-                crate::column::sparse::read_kinds(&data_type, r).map_err(|e| match e {
-                    ReadError::Invalid(e) => with_column(e),
-                    incomplete => incomplete,
-                })?
-            } else {
-                false
-            };
-            let column = if rows == 0 {
-                Column::empty(data_type).map_err(with_column)?
-            } else {
-                Column::read_prefix(&data_type, r)
-                    .and_then(|prefix| {
-                        if sparse {
-                            crate::column::sparse::read(&data_type, &prefix, rows, r)
-                        } else {
-                            Column::read_data_with(&data_type, &prefix, rows, r)
-                        }
-                    })
-                    .map_err(|e| match e {
-                        ReadError::Invalid(e) => with_column(e),
-                        incomplete => incomplete,
-                    })?
-            };
-            block.names.push(name);
-            block.columns.push(column);
-        }
-        Ok(block)
+        Ok((block, columns))
     }
 
     /// Appends the block as written at `revision` (0 for HTTP `FORMAT Native`).
@@ -207,6 +219,60 @@ impl Block {
             }
         }
     }
+}
+
+/// The first columns of a block whose bytes ran out (see [`Block::read_resuming`]).
+#[derive(Debug)]
+pub(crate) struct PartialBlock {
+    block: Block,
+    /// The columns the block has in all.
+    columns: u64,
+    /// The bytes of the header and the whole columns read.
+    consumed: usize,
+    /// The reader's per-block counts after them.
+    counts: (u64, u64),
+}
+
+impl PartialBlock {
+    /// The bytes of the block already read: the next attempt starts after them.
+    pub(crate) fn consumed(&self) -> usize {
+        self.consumed
+    }
+}
+
+/// One column of a block of `rows` rows: its name, type, serialization kinds and data.
+fn read_column(r: &mut Reader<'_>, revision: u64, rows: usize) -> ReadResult<(String, Column)> {
+    let name = r.column_name()?;
+    let at_type = r.offset();
+    let type_text = r.text("type name", crate::wire::MAX_TYPE_NAME)?;
+    let with_column = |e: Error| ReadError::Invalid(e.in_column(&name));
+    let data_type = DataType::parse(&type_text)
+        .map_err(|e| ReadError::Invalid(Error::decode(at_type, format!("column `{name}`: {e}"))))?;
+    let sparse = if revision >= REVISION_WITH_CUSTOM_SERIALIZATION && r.u8()? != 0 {
+        crate::column::sparse::read_kinds(&data_type, r).map_err(|e| match e {
+            ReadError::Invalid(e) => with_column(e),
+            incomplete => incomplete,
+        })?
+    } else {
+        false
+    };
+    let column = if rows == 0 {
+        Column::empty(data_type).map_err(with_column)?
+    } else {
+        Column::read_prefix(&data_type, r)
+            .and_then(|prefix| {
+                if sparse {
+                    crate::column::sparse::read(&data_type, &prefix, rows, r)
+                } else {
+                    Column::read_data_with(&data_type, &prefix, rows, r)
+                }
+            })
+            .map_err(|e| match e {
+                ReadError::Invalid(e) => with_column(e),
+                incomplete => incomplete,
+            })?
+    };
+    Ok((name, column))
 }
 
 fn read_block_info(r: &mut Reader<'_>) -> ReadResult<BlockInfo> {

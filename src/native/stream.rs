@@ -2,7 +2,7 @@
 
 use bytes::{Buf, BytesMut};
 
-use super::block::Block;
+use super::block::{Block, PartialBlock};
 use crate::error::{Error, Result};
 use crate::wire::{ReadError, Reader};
 
@@ -14,7 +14,8 @@ use crate::wire::{ReadError, Reader};
 /// has is only known by trying, so after a block the next attempt waits for as many bytes as
 /// that block took (the blocks of one result tend to be alike), or for [`try_now`](Self::try_now)
 /// (the caller's sign that no more bytes are ready for now); a failed attempt is retried only
-/// after the buffer has doubled, so the work stays linear however small the pieces.
+/// after the buffer has doubled, so the work stays linear however small the pieces, and it
+/// keeps the columns it read whole, so the next attempt reads only the rest.
 #[derive(Debug)]
 pub struct BlockStream {
     buf: BytesMut,
@@ -29,6 +30,9 @@ pub struct BlockStream {
     finished: bool,
     empty_low_cardinality_bodies: bool,
     zone: chrono_tz::Tz,
+    /// The whole columns of the block a failed attempt got to: the next attempt goes on from
+    /// there.
+    partial: Option<PartialBlock>,
 }
 
 impl BlockStream {
@@ -43,6 +47,7 @@ impl BlockStream {
             finished: false,
             empty_low_cardinality_bodies: false,
             zone: chrono_tz::Tz::UTC,
+            partial: None,
         }
     }
 
@@ -98,12 +103,13 @@ impl BlockStream {
         if self.buf.is_empty() || (!self.finished && self.buf.len() < self.retry_at) {
             return Ok(None);
         }
-        let mut reader = Reader::new(&self.buf, self.offset)
+        let done = self.partial.as_ref().map_or(0, PartialBlock::consumed);
+        let mut reader = Reader::new(&self.buf[done..], self.offset + done as u64)
             .with_empty_low_cardinality_bodies(self.empty_low_cardinality_bodies)
             .with_zone(self.zone);
-        match Block::read(&mut reader, self.revision) {
+        match Block::read_resuming(&mut reader, self.revision, &mut self.partial) {
             Ok(block) => {
-                let consumed = reader.position();
+                let consumed = done + reader.position();
                 self.buf.advance(consumed);
                 self.offset += consumed as u64;
                 self.retry_at = consumed;
