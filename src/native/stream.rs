@@ -133,3 +133,98 @@ impl BlockStream {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::column::Column;
+    use crate::value::Value;
+
+    /// Two blocks of several columns, written at `revision`.
+    fn blocks(revision: u64) -> (Vec<Block>, Vec<u8>) {
+        let mut out = Vec::new();
+        let mut blocks = Vec::new();
+        for b in 0..2u64 {
+            let mut block = Block::new();
+            for (name, data_type) in [
+                ("id", "UInt64"),
+                ("name", "String"),
+                ("note", "Nullable(String)"),
+                ("color", "LowCardinality(String)"),
+                ("tags", "Array(UInt32)"),
+            ] {
+                let mut column = Column::empty(data_type.parse().unwrap()).unwrap();
+                for i in 0..500u64 {
+                    let n = b * 1000 + i;
+                    let value = match name {
+                        "id" => Value::UInt64(n),
+                        "note" if n % 3 == 0 => Value::Null,
+                        "tags" => {
+                            Value::Array((0..n % 4).map(|t| Value::UInt32(t as u32)).collect())
+                        }
+                        "color" => Value::from(["red", "green", "blue"][(n % 3) as usize]),
+                        _ => Value::from(format!("{name} {n}")),
+                    };
+                    column.push_value(&value).unwrap();
+                }
+                block.push(name, column).unwrap();
+            }
+            block.write(&mut out, revision);
+            blocks.push(block);
+        }
+        (blocks, out)
+    }
+
+    /// Blocks fed in small pieces, with a decode attempt forced after each (as when the
+    /// network keeps going idle), come out whole and equal: the attempts that run out of
+    /// bytes resume at the first column they did not finish.
+    #[test]
+    fn blocks_in_small_pieces_resume_where_the_bytes_ran_out() {
+        for revision in [0, 54460] {
+            let (expected, bytes) = blocks(revision);
+            for piece in [1, 7, 333, 4096] {
+                let mut stream = BlockStream::new(revision);
+                let mut read = Vec::new();
+                for chunk in bytes.chunks(piece) {
+                    stream.push(chunk);
+                    stream.try_now();
+                    while let Some(block) = stream.next_block().unwrap() {
+                        read.push(block);
+                    }
+                    assert!(
+                        stream
+                            .partial
+                            .as_ref()
+                            .is_none_or(|p| p.consumed() <= stream.pending().len())
+                    );
+                }
+                stream.finish();
+                while let Some(block) = stream.next_block().unwrap() {
+                    read.push(block);
+                }
+                assert_eq!(read, expected, "revision {revision}, pieces of {piece}");
+            }
+        }
+    }
+
+    /// A stream that ends after some whole columns of a block says where the block started.
+    #[test]
+    fn a_stream_ending_after_whole_columns_is_an_error() {
+        let (_, bytes) = blocks(0);
+        let mut stream = BlockStream::new(0);
+        let cut = bytes.len() / 2 - 100;
+        stream.push(&bytes[..cut]);
+        stream.try_now();
+        let first = stream.next_block().unwrap().expect("the first block");
+        assert_eq!(first.rows(), 500);
+        stream.try_now();
+        assert!(stream.next_block().unwrap().is_none());
+        stream.push(&bytes[cut..bytes.len() - 10]);
+        stream.try_now();
+        assert!(stream.next_block().unwrap().is_none());
+        assert!(stream.partial.is_some(), "whole columns are kept");
+        stream.finish();
+        let err = stream.next_block().unwrap_err();
+        assert!(err.to_string().contains("ended inside a block"), "{err}");
+    }
+}
