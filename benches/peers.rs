@@ -15,7 +15,9 @@
 //! 10,000,000-row typed read and typed insert is measured in child processes too.
 //!
 //! Run with `cargo bench --bench peers` (start the engines with `scripts/dev-servers up`).
-//! Arguments after `--`: `quick` (one run of each, no children), or a path name to run alone.
+//! Arguments after `--`: `quick` (one run of each, no children), or a path name to run alone;
+//! `--count WORD...` runs each path whose name holds a word once, for callgrind to count its
+//! instructions (see [`count`]).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -645,6 +647,38 @@ async fn memory_child(what: &str, url: &str) {
     println!("{}", peak_kib());
 }
 
+/// `--count WORD...`: each path whose name contains one of the words, run once after the
+/// replay server and the rows are ready, inside [`counted`], so that callgrind counts the
+/// client's instructions for the path alone: `valgrind --tool=callgrind
+/// --toggle-collect=peers::counted <bench binary> --count insert_typed` (collection follows
+/// the thread that enters `counted`: the replay server and the connection tasks run on the
+/// runtime's other threads and are not counted).
+fn count(runtime: &tokio::runtime::Runtime, words: &[String]) {
+    let (clients, rows) = runtime.block_on(async {
+        let engine =
+            std::env::var("CLICKHOUSE_URL").unwrap_or_else(|_| "http://127.0.0.1:28123".into());
+        let url = replay(Arc::new(fetch_canned(&engine).await)).await;
+        let query = QUERY
+            .replace("{rows}", &ROWS.to_string())
+            .replace(" FORMAT {format}", "");
+        (clients(&url, &query), rows(ROWS))
+    });
+    SHARED.get_or_init(|| rows.clone().into());
+    for (name, _, path) in paths().into_iter().chain(insert_paths()) {
+        if words.iter().any(|w| name.contains(w.as_str())) {
+            let started = Instant::now();
+            counted(runtime, path, &clients, &rows);
+            println!("{name}: {:.3} s", started.elapsed().as_secs_f64());
+        }
+    }
+}
+
+/// One run of `path`: what callgrind counts in `--count`.
+#[inline(never)]
+fn counted(runtime: &tokio::runtime::Runtime, path: Run, clients: &Clients, rows: &[Event]) {
+    std::hint::black_box(runtime.block_on(path(clients, rows)));
+}
+
 // ---------------------------------------------------------------------------------------------
 
 fn main() {
@@ -661,6 +695,7 @@ fn main() {
         Some("--cold") => return runtime.block_on(cold_child(&args[1], &args[2], false)),
         Some("--cold-insert") => return runtime.block_on(cold_child(&args[1], &args[2], true)),
         Some("--memory") => return runtime.block_on(memory_child(&args[1], &args[2])),
+        Some("--count") => return count(&runtime, &args[1..]),
         _ => {}
     }
     let quick = args.iter().any(|a| a == "quick");
