@@ -280,6 +280,14 @@ fn binary_types_obey_the_rules_of_type_strings() {
         DataType::from_binary(&hex("2301")).unwrap(),
         DataType::parse("Nullable(UInt8)").unwrap()
     );
+    // Found later still (binary_value): Dynamic(max_types=255), which prints as text the
+    // parser refuses (at most 254).
+    let err = DataType::from_binary(&hex("2bff")).unwrap_err();
+    assert!(err.to_string().contains("max_types"), "{err}");
+    assert_eq!(
+        DataType::from_binary(&hex("2bfe")).unwrap(),
+        DataType::parse("Dynamic(max_types=254)").unwrap()
+    );
 }
 
 /// Found by fuzzing (binary_value): a `Dynamic` value of type `Nullable(FixedString(N))` with

@@ -173,6 +173,13 @@ fn read_leaf(code: u8, r: &mut Reader<'_>) -> ReadResult<DataType> {
         }
         code::DYNAMIC => {
             let max_types = r.u8()?;
+            // As the text parser (and the server): at most 254 types.
+            if max_types > 254 {
+                return Err(invalid_at(
+                    at,
+                    format!("Dynamic max_types must be between 0 and 254, got {max_types}"),
+                ));
+            }
             T::Dynamic {
                 max_types: (max_types != DEFAULT_DYNAMIC_TYPES).then_some(u32::from(max_types)),
             }
