@@ -77,3 +77,17 @@ pub(crate) fn can_be_inside_nullable(inner: &DataType) -> bool {
             | DataType::QBit { .. }
     )
 }
+
+/// The canonical spelling of a numeric aggregate function parameter, or `None` when `text` is
+/// not a number: integers (to 256 bits) in decimal digits, any other number as the shortest
+/// float that reads back the same (`0.50` is `0.5`, `-0` is `0`). A type read from text and one
+/// read from its binary encoding both spell their parameters this way, so they compare equal.
+pub(crate) fn number_parameter(text: &str) -> Option<String> {
+    if let Ok(int) = text.parse::<ethnum::I256>() {
+        Some(int.to_string())
+    } else if let Ok(int) = text.parse::<ethnum::U256>() {
+        Some(int.to_string())
+    } else {
+        text.parse::<f64>().ok().map(|float| float.to_string())
+    }
+}

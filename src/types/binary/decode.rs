@@ -263,9 +263,19 @@ fn read_list(code: u8, r: &mut Reader<'_>, depth: usize) -> ReadResult<DataType>
 #[inline(never)]
 fn read_aggregate(code: u8, r: &mut Reader<'_>, depth: usize) -> ReadResult<DataType> {
     if code == code::SIMPLE_AGGREGATE_FUNCTION {
-        return Ok(DataType::SimpleAggregateFunction(Box::new(
-            read_aggregate_function(r, depth)?,
-        )));
+        let at = r.offset();
+        let f = read_aggregate_function(r, depth)?;
+        // As in a type string (and on the server): the one type is the column's storage type.
+        if f.arguments.len() != 1 {
+            return Err(invalid_at(
+                at,
+                format!(
+                    "SimpleAggregateFunction needs exactly one argument type, got {}",
+                    f.arguments.len()
+                ),
+            ));
+        }
+        return Ok(DataType::SimpleAggregateFunction(Box::new(f)));
     }
     let at = r.offset();
     let version = r.varuint()?;

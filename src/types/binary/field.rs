@@ -58,6 +58,7 @@ pub(super) fn read_field(r: &mut Reader<'_>, depth: usize) -> ReadResult<String>
         }
         Ok(format!("{open}{}{close}", items.join(", ")))
     };
+    let number = |text: String| crate::types::rules::number_parameter(&text).unwrap_or(text);
     Ok(match kind {
         kind::NULL => "NULL".into(),
         kind::UINT64 => r.varuint()?.to_string(),
@@ -69,7 +70,7 @@ pub(super) fn read_field(r: &mut Reader<'_>, depth: usize) -> ReadResult<String>
         kind::INT128 => i128::from_le_bytes(r.fixed()?).to_string(),
         kind::UINT256 => ethnum::U256::from_le_bytes(r.fixed()?).to_string(),
         kind::INT256 => ethnum::I256::from_le_bytes(r.fixed()?).to_string(),
-        kind::FLOAT64 => f64::from_le_bytes(r.fixed()?).to_string(),
+        kind::FLOAT64 => number(f64::from_le_bytes(r.fixed()?).to_string()),
         kind::DECIMAL32 | kind::DECIMAL64 | kind::DECIMAL128 | kind::DECIMAL256 => {
             let scale = r.varuint()?;
             let scale = u32::try_from(scale)
@@ -82,7 +83,8 @@ pub(super) fn read_field(r: &mut Reader<'_>, depth: usize) -> ReadResult<String>
                 kind::DECIMAL128 => i128::from_le_bytes(r.fixed()?).to_string(),
                 _ => ethnum::I256::from_le_bytes(r.fixed()?).to_string(),
             };
-            decimal_text(mantissa, scale)
+            // `1.50` reads from a type string as `1.5`; the binary reading agrees.
+            number(decimal_text(mantissa, scale))
         }
         kind::STRING => crate::types::quote(&text(r, "a string parameter")?),
         kind::BOOL => (r.u8()? != 0).to_string(),
@@ -97,7 +99,8 @@ pub(super) fn read_field(r: &mut Reader<'_>, depth: usize) -> ReadResult<String>
     })
 }
 
-/// A cursor over a parameter literal (`0.5`, `-3`, `'text'`, `[1, 2]`), for encoding it.
+/// A cursor over a parameter literal (`0.5`, `-3`, `'text'`, `NULL`, `true`, `[1, 2]`,
+/// `(1, 'a')`), for encoding it.
 pub(super) struct Literal<'a> {
     pub(super) text: &'a str,
     pub(super) pos: usize,
@@ -133,26 +136,30 @@ impl Literal<'_> {
             put_bytes(out, value.as_bytes());
             return Ok(());
         }
-        if rest.starts_with('[') {
+        if let Some((field_kind, close)) = match rest.as_bytes().first() {
+            Some(b'[') => Some((kind::ARRAY, ']')),
+            Some(b'(') => Some((kind::TUPLE, ')')),
+            _ => None,
+        } {
             self.pos += 1;
             let mut items = 0u64;
             let mut buf = Vec::new();
-            if !self.text[self.pos..].starts_with(']') {
+            if !self.text[self.pos..].starts_with(close) {
                 loop {
                     self.write_field(&mut buf)?;
                     items += 1;
                     let rest = &self.text[self.pos..];
                     if let Some(after) = rest.strip_prefix(", ") {
                         self.pos = self.text.len() - after.len();
-                    } else if rest.starts_with(']') {
+                    } else if rest.starts_with(close) {
                         break;
                     } else {
-                        return Err(format!("malformed array literal {:?}", self.text));
+                        return Err(format!("malformed list literal {:?}", self.text));
                     }
                 }
             }
             self.pos += 1;
-            out.push(kind::ARRAY);
+            out.push(field_kind);
             put_varuint(out, items);
             out.extend_from_slice(&buf);
             return Ok(());
@@ -163,7 +170,16 @@ impl Literal<'_> {
             .count();
         let token = &rest[..len];
         self.pos += len;
-        if let Ok(n) = token.parse::<u64>() {
+        if token == "NULL" {
+            out.push(kind::NULL);
+        } else if let Some(flag) = match token {
+            "true" => Some(1),
+            "false" => Some(0),
+            _ => None,
+        } {
+            out.push(kind::BOOL);
+            out.push(flag);
+        } else if let Ok(n) = token.parse::<u64>() {
             out.push(kind::UINT64);
             put_varuint(out, n);
         } else if let Ok(n) = token.parse::<i64>() {
@@ -174,6 +190,12 @@ impl Literal<'_> {
             out.extend_from_slice(&n.to_le_bytes());
         } else if let Ok(n) = token.parse::<i128>() {
             out.push(kind::INT128);
+            out.extend_from_slice(&n.to_le_bytes());
+        } else if let Ok(n) = token.parse::<ethnum::U256>() {
+            out.push(kind::UINT256);
+            out.extend_from_slice(&n.to_le_bytes());
+        } else if let Ok(n) = token.parse::<ethnum::I256>() {
+            out.push(kind::INT256);
             out.extend_from_slice(&n.to_le_bytes());
         } else if let Ok(f) = token.parse::<f64>() {
             out.push(kind::FLOAT64);

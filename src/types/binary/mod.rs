@@ -124,8 +124,8 @@ impl DataType {
 
     /// The type's binary encoding.
     ///
-    /// Fails for aggregate function parameters other than numbers, strings and arrays of them,
-    /// and for parameters a single byte cannot hold (a `Dynamic` with more than 255 types).
+    /// Fails for aggregate function parameters other than numbers, strings, `NULL`, booleans and
+    /// arrays and tuples of them, and for parameters a single byte cannot hold (a `Dynamic` with more than 255 types).
     pub fn to_binary(&self) -> Result<Vec<u8>> {
         let mut out = Vec::new();
         encode::write(self, &mut out)?;

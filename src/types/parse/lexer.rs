@@ -207,23 +207,30 @@ impl<'a> Parser<'a> {
         T::try_from(value).map_err(|_| self.error_at(start, format!("{what} out of range")))
     }
 
-    /// A literal parameter of an aggregate function, in the server's canonical spelling.
+    /// A literal parameter of an aggregate function, in the server's canonical spelling:
+    /// a number, a string, `NULL`, `true`/`false`, an array `[..]` or a tuple `(..)` of these.
     pub(super) fn parameter_literal(&mut self) -> Parsed<String> {
         match self.peek() {
             Some(b'\'') => Ok(crate::types::quote::quote(&self.string_literal()?)),
-            Some(b'[') => {
+            Some(open @ (b'[' | b'(')) => {
+                let close = if open == b'[' { b']' } else { b')' };
                 self.pos += 1;
                 let mut items = Vec::new();
-                if !self.eat(b']') {
+                if !self.eat(close) {
                     loop {
                         items.push(self.parameter_literal()?);
-                        if self.eat(b']') {
+                        if self.eat(close) {
                             break;
                         }
                         self.expect(b',')?;
                     }
                 }
-                Ok(format!("[{}]", items.join(", ")))
+                Ok(format!(
+                    "{}{}{}",
+                    char::from(open),
+                    items.join(", "),
+                    char::from(close)
+                ))
             }
             _ => {
                 let start = self.pos;
@@ -234,10 +241,12 @@ impl<'a> Parser<'a> {
                     .count();
                 let text = &self.src[start..start + len];
                 self.pos += len;
-                if let Ok(int) = text.parse::<i128>() {
-                    Ok(int.to_string())
-                } else if let Ok(float) = text.parse::<f64>() {
-                    Ok(float.to_string())
+                if text.eq_ignore_ascii_case("null") {
+                    Ok("NULL".into())
+                } else if text.eq_ignore_ascii_case("true") || text.eq_ignore_ascii_case("false") {
+                    Ok(text.to_ascii_lowercase())
+                } else if let Some(number) = crate::types::rules::number_parameter(text) {
+                    Ok(number)
                 } else {
                     Err(self.error_at(start, "expected a literal parameter"))
                 }
