@@ -24,6 +24,7 @@ use std::sync::Arc;
 use std::time::Instant;
 
 use clickhouse_connect::column::Column;
+use clickhouse_connect::value::to_column::RowsResult;
 use clickhouse_connect::{Client, Compression, FromBlock, ToBlock};
 use futures_util::StreamExt;
 use tokio::io::{AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader};
@@ -114,6 +115,12 @@ impl ToBlock for SharedRow {
     }
     fn append(&self, columns: &mut [Column]) -> Result<(), (usize, clickhouse_connect::Error)> {
         self.0[self.1].append(columns)
+    }
+    fn append_rows<'a, I>(rows: I, columns: &mut [Column]) -> RowsResult
+    where
+        I: Iterator<Item = &'a Self> + Clone,
+    {
+        Event::append_rows(rows.map(|row| &row.0[row.1]), columns)
     }
 }
 

@@ -16,6 +16,7 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
     let krate = quote!(::clickhouse_connect::value::to_column);
     let mut names = Vec::new();
     let mut pushes = Vec::new();
+    let mut pushes_many = Vec::new();
     for (i, field) in data.fields.iter().enumerate() {
         let mut rename = None;
         let mut serde = false;
@@ -53,10 +54,45 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
             }
         };
         let index = names.len();
+        let ty = &field.ty;
         pushes.push(if serde {
             quote!(#krate::push_serde(&self.#member, &mut columns[#index]).map_err(|e| (#index, e))?;)
         } else {
             quote!(#krate::ToColumn::push_to(&self.#member, &mut columns[#index]).map_err(|e| (#index, e))?;)
+        });
+        // Column by column: this field of every row (up to the first row refused so far, so
+        // that the error reported is the first in row order).
+        let push_many = if serde {
+            quote! {
+                (|| {
+                    for (row, value) in rows.clone().take(limit).enumerate() {
+                        #krate::push_serde(&value.#member, &mut columns[#index])
+                            .map_err(|e| (row, e))?;
+                    }
+                    ::core::result::Result::Ok(())
+                })()
+            }
+        } else {
+            // Without `take` while no row failed: one counter less per cell.
+            quote! {
+                if limit == usize::MAX {
+                    <#ty as #krate::ToColumn>::push_many(
+                        rows.clone().map(|row| &row.#member),
+                        &mut columns[#index],
+                    )
+                } else {
+                    <#ty as #krate::ToColumn>::push_many(
+                        rows.clone().take(limit).map(|row| &row.#member),
+                        &mut columns[#index],
+                    )
+                }
+            }
+        };
+        pushes_many.push(quote! {
+            if let ::core::result::Result::Err((row, e)) = #push_many {
+                limit = row;
+                failed = ::core::option::Option::Some((row, #index, e));
+            }
         });
         names.push(name);
     }
@@ -82,6 +118,32 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                 }
                 #(#pushes)*
                 ::core::result::Result::Ok(())
+            }
+
+            #[inline]
+            #[allow(unused_mut, unused_assignments, unused_variables)]
+            fn append_rows<'__rows, __I>(
+                rows: __I,
+                columns: &mut [::clickhouse_connect::column::Column],
+            ) -> #krate::RowsResult
+            where
+                Self: '__rows,
+                __I: ::core::iter::Iterator<Item = &'__rows Self> + ::core::clone::Clone,
+            {
+                if columns.len() != #count {
+                    return ::core::result::Result::Err((
+                        0,
+                        0,
+                        #krate::column_count_mismatch(columns.len(), #count),
+                    ));
+                }
+                let mut limit = usize::MAX;
+                let mut failed = ::core::option::Option::None;
+                #(#pushes_many)*
+                match failed {
+                    ::core::option::Option::Some(failed) => ::core::result::Result::Err(failed),
+                    ::core::option::Option::None => ::core::result::Result::Ok(()),
+                }
             }
         }
     })

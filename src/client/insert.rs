@@ -119,17 +119,32 @@ where
     }
 }
 
-/// `ToBlock` rows.
-struct ToBlockRows<I>(I);
+/// `ToBlock` rows, taken a batch at a time and appended column by column.
+struct ToBlockRows<T, I> {
+    rows: I,
+    batch: Vec<T>,
+}
 
-impl<T, I> TypedRows for ToBlockRows<I>
+impl<T, I> TypedRows for ToBlockRows<T, I>
 where
-    T: ToBlock,
+    T: ToBlock + Send,
     I: Iterator<Item = T> + Send,
 {
     fn append_next(&mut self, columns: &mut [Column]) -> Option<std::result::Result<(), RowError>> {
-        let row = self.0.next()?;
+        let row = self.rows.next()?;
         Some(row.append(columns).map_err(|(i, e)| (Some(i), e)))
+    }
+
+    fn append_up_to(
+        &mut self,
+        columns: &mut [Column],
+        n: usize,
+    ) -> std::result::Result<usize, (usize, RowError)> {
+        self.batch.clear();
+        self.batch.extend(self.rows.by_ref().take(n));
+        T::append_rows(self.batch.iter(), columns)
+            .map_err(|(row, column, e)| (row, (Some(column), e)))?;
+        Ok(self.batch.len())
     }
 }
 
@@ -246,7 +261,10 @@ impl<'a> Insert<'a> {
         I::IntoIter: Send + 'static,
     {
         let columns = T::column_names().into_iter().map(str::to_owned).collect();
-        let rows = ToBlockRows(rows.into_iter());
+        let rows = ToBlockRows {
+            rows: rows.into_iter(),
+            batch: Vec::new(),
+        };
         Insert::new(
             target,
             table,

@@ -295,15 +295,22 @@ impl LowCardinalityColumn {
     }
 
     /// Appends a row with dictionary index `key`, widening the keys when needed.
+    #[inline]
     pub(crate) fn push_key(&mut self, key: usize) {
         // The keys' width fits nearly always: push in place.
         match &mut self.keys {
-            LowCardinalityKeys::U8(k) if key <= u8::MAX as usize => return k.push(key as u8),
-            LowCardinalityKeys::U16(k) if key <= u16::MAX as usize => return k.push(key as u16),
-            LowCardinalityKeys::U32(k) if key <= u32::MAX as usize => return k.push(key as u32),
-            LowCardinalityKeys::U64(k) => return k.push(key as u64),
-            _ => {}
+            LowCardinalityKeys::U8(k) if key <= u8::MAX as usize => k.push(key as u8),
+            LowCardinalityKeys::U16(k) if key <= u16::MAX as usize => k.push(key as u16),
+            LowCardinalityKeys::U32(k) if key <= u32::MAX as usize => k.push(key as u32),
+            LowCardinalityKeys::U64(k) => k.push(key as u64),
+            _ => self.push_widened_key(key),
         }
+    }
+
+    /// [`push_key`](Self::push_key) where the keys must grow wider first.
+    #[cold]
+    #[inline(never)]
+    fn push_widened_key(&mut self, key: usize) {
         let keys = std::mem::replace(&mut self.keys, LowCardinalityKeys::U8(Vec::new()));
         self.keys = match keys {
             LowCardinalityKeys::U8(mut k) if key <= u8::MAX as usize => {

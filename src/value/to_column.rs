@@ -41,7 +41,32 @@ pub trait ToBlock {
     /// refused its value and why (the columns before it may have taken theirs: the block is
     /// not to be sent).
     fn append(&self, columns: &mut [Column]) -> std::result::Result<(), (usize, Error)>;
+
+    /// Appends many rows, column by column: the derive finds each field's column storage once
+    /// and appends that field of every row to it ([`ToColumn::push_many`]), instead of
+    /// dispatching on every cell. The default appends the rows one by one with
+    /// [`append`](Self::append).
+    ///
+    /// On failure, the first cell that refused its value in row order, as `(row, column,
+    /// why)`; the columns may then hold different numbers of rows (the block is not to be
+    /// sent).
+    fn append_rows<'a, I>(rows: I, columns: &mut [Column]) -> RowsResult
+    where
+        Self: Sized + 'a,
+        I: Iterator<Item = &'a Self> + Clone,
+    {
+        for (i, row) in rows.enumerate() {
+            row.append(columns).map_err(|(column, e)| (i, column, e))?;
+        }
+        Ok(())
+    }
 }
+
+/// What [`ToBlock::append_rows`] returns: on failure, the row, the column and why.
+pub type RowsResult = std::result::Result<(), (usize, usize, Error)>;
+
+/// What [`ToColumn::push_many`] returns: on failure, the index of the value refused and why.
+pub type ManyResult = std::result::Result<(), (usize, Error)>;
 
 /// A field type written into a column. Implemented for the integers, floats, `bool`, `String`
 /// and `&str`, binary data through [`Bytes`], `Option<T>` (NULL for `None`),
@@ -50,12 +75,74 @@ pub trait ToBlock {
 pub trait ToColumn {
     /// Appends the value to `column`, or says why the column cannot take it.
     fn push_to(&self, column: &mut Column) -> Result<()>;
+
+    /// Appends many values to `column`, in order: what a derived [`ToBlock::append_rows`]
+    /// calls for each field. Numbers, text, `Option` and `Vec` find the column's storage once
+    /// for all of them; the default pushes each with [`push_to`](Self::push_to). On failure,
+    /// the index among `values` of the value refused.
+    #[inline]
+    fn push_many<'a, I>(values: I, column: &mut Column) -> ManyResult
+    where
+        Self: 'a,
+        I: Iterator<Item = &'a Self> + Clone,
+    {
+        push_each(values, column)
+    }
+
+    /// Appends the values under a `Nullable` column's rows (the caller writes the null map):
+    /// each `Some` value, and the type's default under each `None`.
+    #[inline]
+    fn push_many_nullable<'a, I>(values: I, column: &mut Column) -> ManyResult
+    where
+        Self: 'a,
+        I: Iterator<Item = Option<&'a Self>> + Clone,
+    {
+        for (i, value) in values.enumerate() {
+            match value {
+                Some(value) => value.push_to(column),
+                None => push_default_under_null(column),
+            }
+            .map_err(|e| (i, e))?;
+        }
+        Ok(())
+    }
+}
+
+/// [`ToColumn::push_many`] one value at a time.
+#[inline]
+fn push_each<'a, T, I>(values: I, column: &mut Column) -> ManyResult
+where
+    T: ToColumn + ?Sized + 'a,
+    I: Iterator<Item = &'a T>,
+{
+    for (i, value) in values.enumerate() {
+        value.push_to(column).map_err(|e| (i, e))?;
+    }
+    Ok(())
 }
 
 impl<T: ToColumn + ?Sized> ToColumn for &T {
     #[inline]
     fn push_to(&self, column: &mut Column) -> Result<()> {
         (**self).push_to(column)
+    }
+
+    #[inline]
+    fn push_many<'a, I>(values: I, column: &mut Column) -> ManyResult
+    where
+        Self: 'a,
+        I: Iterator<Item = &'a Self> + Clone,
+    {
+        T::push_many(values.map(|v| &**v), column)
+    }
+
+    #[inline]
+    fn push_many_nullable<'a, I>(values: I, column: &mut Column) -> ManyResult
+    where
+        Self: 'a,
+        I: Iterator<Item = Option<&'a Self>> + Clone,
+    {
+        T::push_many_nullable(values.map(|v| v.map(|v| &**v)), column)
     }
 }
 
@@ -91,6 +178,43 @@ macro_rules! numbers {
                 #[inline]
                 fn push_to(&self, column: &mut Column) -> Result<()> {
                     $fn(column, *self)
+                }
+
+                #[inline]
+                fn push_many<'a, I>(values: I, column: &mut Column) -> ManyResult
+                where
+                    I: Iterator<Item = &'a Self> + Clone,
+                {
+                    if let (t, ColumnData::$variant(c)) = column.parts_mut() {
+                        let $t = t;
+                        if $fits {
+                            c.extend(values.copied());
+                            return Ok(());
+                        }
+                    }
+                    push_each(values, column)
+                }
+
+                #[inline]
+                fn push_many_nullable<'a, I>(values: I, column: &mut Column) -> ManyResult
+                where
+                    I: Iterator<Item = Option<&'a Self>> + Clone,
+                {
+                    if let (t, ColumnData::$variant(c)) = column.parts_mut() {
+                        let $t = t;
+                        if $fits {
+                            c.extend(values.map(|v| v.copied().unwrap_or_default()));
+                            return Ok(());
+                        }
+                    }
+                    for (i, value) in values.enumerate() {
+                        match value {
+                            Some(value) => $fn(column, *value),
+                            None => push_default_under_null(column),
+                        }
+                        .map_err(|e| (i, e))?;
+                    }
+                    Ok(())
                 }
             }
         )*
@@ -172,26 +296,73 @@ fn push_low_cardinality_string(c: &mut LowCardinalityColumn, v: &[u8]) -> Result
     })
 }
 
-impl ToColumn for str {
-    #[inline]
-    fn push_to(&self, column: &mut Column) -> Result<()> {
-        push_bytes(column, self.as_bytes(), true)
+/// Appends many texts or byte strings (`None`: the empty string under a NULL): the column's
+/// storage found once for all of them.
+#[inline]
+fn push_many_bytes<'a, I>(values: I, column: &mut Column, text: bool) -> ManyResult
+where
+    I: Iterator<Item = Option<&'a [u8]>> + Clone,
+{
+    match column.parts_mut() {
+        (DataType::String, ColumnData::String(c)) => {
+            for value in values {
+                c.push(value.unwrap_or_default());
+            }
+            Ok(())
+        }
+        (_, ColumnData::LowCardinality(c)) if c.dictionary().data_type() == &DataType::String => {
+            for (i, value) in values.enumerate() {
+                push_low_cardinality_string(c, value.unwrap_or_default()).map_err(|e| (i, e))?;
+            }
+            Ok(())
+        }
+        _ => {
+            for (i, value) in values.enumerate() {
+                match value {
+                    Some(value) => push_bytes(column, value, text),
+                    None => push_default_under_null(column),
+                }
+                .map_err(|e| (i, e))?;
+            }
+            Ok(())
+        }
     }
 }
 
-impl ToColumn for String {
-    #[inline]
-    fn push_to(&self, column: &mut Column) -> Result<()> {
-        push_bytes(column, self.as_bytes(), true)
-    }
+/// `ToColumn` for a text or bytes type: `$bytes` turns a value into its bytes.
+macro_rules! text_to_column {
+    ($ty:ty, $text:expr, |$v:ident| $bytes:expr) => {
+        impl ToColumn for $ty {
+            #[inline]
+            fn push_to(&self, column: &mut Column) -> Result<()> {
+                let $v = self;
+                push_bytes(column, $bytes, $text)
+            }
+
+            #[inline]
+            fn push_many<'a, I>(values: I, column: &mut Column) -> ManyResult
+            where
+                Self: 'a,
+                I: Iterator<Item = &'a Self> + Clone,
+            {
+                push_many_bytes(values.map(|$v| Some($bytes)), column, $text)
+            }
+
+            #[inline]
+            fn push_many_nullable<'a, I>(values: I, column: &mut Column) -> ManyResult
+            where
+                Self: 'a,
+                I: Iterator<Item = Option<&'a Self>> + Clone,
+            {
+                push_many_bytes(values.map(|v| v.map(|$v| $bytes)), column, $text)
+            }
+        }
+    };
 }
 
-impl ToColumn for Bytes<'_> {
-    #[inline]
-    fn push_to(&self, column: &mut Column) -> Result<()> {
-        push_bytes(column, self.0, false)
-    }
-}
+text_to_column!(str, true, |v| v.as_bytes());
+text_to_column!(String, true, |v| v.as_bytes());
+text_to_column!(Bytes<'_>, false, |v| v.0);
 
 /// Appends NULL: a `Nullable` column's null map, a nullable `LowCardinality`'s key 0.
 #[inline]
@@ -200,20 +371,26 @@ pub(crate) fn push_null(column: &mut Column) -> Result<()> {
         (_, ColumnData::Nullable(c)) => {
             let (nulls, values) = c.parts_mut();
             nulls.push(1);
-            // The value under a NULL is the type's default: the common layouts directly.
-            match values.parts_mut() {
-                (DataType::String, ColumnData::String(s)) => s.push(b""),
-                (DataType::UInt64, ColumnData::UInt64(v)) => v.push(0),
-                (DataType::Int64, ColumnData::Int64(v)) => v.push(0),
-                (DataType::UInt32, ColumnData::UInt32(v)) => v.push(0),
-                (DataType::Int32, ColumnData::Int32(v)) => v.push(0),
-                (DataType::Float64, ColumnData::Float64(v)) => v.push(0.0),
-                _ => return values.push_default(),
-            }
-            Ok(())
+            push_default_under_null(values)
         }
         _ => push_slow(column, Value::Null),
     }
+}
+
+/// Appends the value under a NULL (the type's default) to a `Nullable` column's values: the
+/// common layouts directly.
+#[inline]
+fn push_default_under_null(values: &mut Column) -> Result<()> {
+    match values.parts_mut() {
+        (DataType::String, ColumnData::String(s)) => s.push(b""),
+        (DataType::UInt64, ColumnData::UInt64(v)) => v.push(0),
+        (DataType::Int64, ColumnData::Int64(v)) => v.push(0),
+        (DataType::UInt32, ColumnData::UInt32(v)) => v.push(0),
+        (DataType::Int32, ColumnData::Int32(v)) => v.push(0),
+        (DataType::Float64, ColumnData::Float64(v)) => v.push(0.0),
+        _ => return values.push_default(),
+    }
+    Ok(())
 }
 
 /// The column a non-NULL value of a nullable cell goes to: a `Nullable` column's values (its
@@ -239,6 +416,20 @@ impl<T: ToColumn> ToColumn for Option<T> {
             Some(v) => v.push_to(some_column(column)),
             None => push_null(column),
         }
+    }
+
+    #[inline]
+    fn push_many<'a, I>(values: I, column: &mut Column) -> ManyResult
+    where
+        Self: 'a,
+        I: Iterator<Item = &'a Self> + Clone,
+    {
+        if let (_, ColumnData::Nullable(c)) = column.parts_mut() {
+            let (nulls, inner) = c.parts_mut();
+            nulls.extend(values.clone().map(|v| u8::from(v.is_none())));
+            return T::push_many_nullable(values.map(Option::as_ref), inner);
+        }
+        push_each(values, column)
     }
 }
 
@@ -277,10 +468,49 @@ pub(crate) fn push_array_end(column: &mut Column) {
     }
 }
 
+/// Appends many arrays: every element to the `Array` column's values at once, then each
+/// row's end. On failure, the row whose element was refused.
+#[inline]
+fn push_many_arrays<'a, T, I>(rows: I, column: &mut Column) -> ManyResult
+where
+    T: ToColumn + 'a,
+    I: Iterator<Item = &'a [T]> + Clone,
+{
+    let (DataType::Array(_), ColumnData::Array(c)) = column.parts_mut() else {
+        return push_each(rows, column);
+    };
+    let (ends, values) = c.parts_mut();
+    let mut end = values.len() as u64;
+    if let Err((element, e)) = T::push_many(rows.clone().flatten(), values) {
+        let mut seen = 0;
+        let row = rows
+            .take_while(|row| {
+                seen += row.len();
+                seen <= element
+            })
+            .count();
+        return Err((row, e));
+    }
+    ends.extend(rows.map(|row| {
+        end += row.len() as u64;
+        end
+    }));
+    Ok(())
+}
+
 impl<T: ToColumn> ToColumn for [T] {
     #[inline]
     fn push_to(&self, column: &mut Column) -> Result<()> {
         push_array(column, self, |values, item| item.push_to(values))
+    }
+
+    #[inline]
+    fn push_many<'a, I>(values: I, column: &mut Column) -> ManyResult
+    where
+        Self: 'a,
+        I: Iterator<Item = &'a Self> + Clone,
+    {
+        push_many_arrays(values, column)
     }
 }
 
@@ -288,6 +518,15 @@ impl<T: ToColumn> ToColumn for Vec<T> {
     #[inline]
     fn push_to(&self, column: &mut Column) -> Result<()> {
         self.as_slice().push_to(column)
+    }
+
+    #[inline]
+    fn push_many<'a, I>(values: I, column: &mut Column) -> ManyResult
+    where
+        Self: 'a,
+        I: Iterator<Item = &'a Self> + Clone,
+    {
+        push_many_arrays(values.map(Vec::as_slice), column)
     }
 }
 

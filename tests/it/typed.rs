@@ -583,3 +583,87 @@ async fn typed_inserts_round_trip(server: &Server, client: &Client) {
     assert_eq!(back, sent, "{}", server.name);
     server.run(&format!("DROP DATABASE {db}"), &[]).await;
 }
+
+/// The column-by-column path (`ToBlock::append_rows`, what `insert_typed` calls) fills the
+/// columns exactly as appending the rows one by one does: into each field's natural column
+/// type and into types it converts to, in batches of every size, and it reports the first
+/// refused cell in row order.
+#[test]
+fn rows_appended_by_column_equal_rows_appended_one_by_one() {
+    use clickhouse_connect::value::ToBlock;
+    use clickhouse_connect::{Column, DataType};
+
+    let columns_of = |types: &str| -> Vec<Column> {
+        let t: DataType = format!("Tuple({types})").parse().unwrap();
+        let DataType::Tuple(elements) = t else {
+            panic!("{t}")
+        };
+        elements
+            .into_iter()
+            .map(|e| Column::empty(e.data_type).unwrap())
+            .collect()
+    };
+    let cells = |columns: &[Column]| -> Vec<Vec<String>> {
+        columns
+            .iter()
+            .map(|c| {
+                (0..c.len())
+                    .map(|i| format!("{:?}", c.value(i, chrono_tz::Tz::UTC)))
+                    .collect()
+            })
+            .collect()
+    };
+    let rows = written(700);
+    let converted = "id Int128, at UInt64, label FixedString(500), score Nullable(Float32), \
+        note LowCardinality(Nullable(String)), color String, maybe_color Nullable(String), \
+        tags Array(Int64), words Array(LowCardinality(Nullable(String))), flag Bool, \
+        wide Int32, widened UInt16, day Date32, uid UUID, kind Enum8('view' = 2, 'click' = 1)";
+    for types in [WRITTEN_COLUMNS, converted] {
+        let mut one_by_one = columns_of(types);
+        for row in &rows {
+            row.append(&mut one_by_one).unwrap();
+        }
+        for batch in [1, 7, 256, 700] {
+            let mut by_column = columns_of(types);
+            for chunk in rows.chunks(batch) {
+                Written::append_rows(chunk.iter(), &mut by_column).unwrap();
+            }
+            assert_eq!(
+                cells(&by_column),
+                cells(&one_by_one),
+                "{types}, batch {batch}"
+            );
+        }
+    }
+
+    // Row 9 cannot go into `widened` (column 11); row 4's name is too long for `label`
+    // (column 2), and row 6's score is NULL where the column is not nullable (column 3).
+    let narrow = WRITTEN_COLUMNS
+        .replace("label String", "label FixedString(8)")
+        .replace("score Nullable(Float64)", "score Float64")
+        .replace("widened UInt32", "widened UInt8");
+    let mut bad = written(12);
+    for row in &mut bad {
+        row.name = "short".into();
+        row.score = Some(1.0);
+    }
+    bad[9].widened = 300;
+    bad[4].name = "longer than eight".into();
+    bad[6].score = None;
+    let first_refused = bad
+        .iter()
+        .enumerate()
+        .find_map(|(i, row)| {
+            row.append(&mut columns_of(&narrow))
+                .err()
+                .map(|(column, _)| (i, column))
+        })
+        .unwrap();
+    assert_eq!(first_refused, (4, 2));
+    let (row, column, e) = Written::append_rows(bad.iter(), &mut columns_of(&narrow)).unwrap_err();
+    assert_eq!((row, column), first_refused, "{e}");
+    // Without row 4's, row 6's NULL comes first; the later row 9 never does.
+    bad[4].name = "short".into();
+    let (row, column, _) = Written::append_rows(bad.iter(), &mut columns_of(&narrow)).unwrap_err();
+    assert_eq!((row, column), (6, 3));
+}
