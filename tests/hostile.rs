@@ -544,3 +544,33 @@ fn a_column_name_that_is_not_utf8_is_no_error() {
     let err = decode_blocks(&hex("0101016106ff7472696e6700")).unwrap_err();
     assert!(err.to_string().contains("not UTF-8"), "{err}");
 }
+
+/// Found by fuzzing (binary_value): a 286-byte RowBinary `JSON` value whose path holds maps
+/// keyed by maps keyed by maps. Each key that is not a string was written as its JSON text
+/// escaped into a string, so every level of keys doubled the text: the value took a minute
+/// and gigabytes to print. A map, array or tuple key is now written in its text form, as the
+/// server writes it, and the text grows with the input, not with 2^depth.
+#[test]
+fn json_map_keys_nested_in_keys_stay_small() {
+    let input = hex(
+        "01152200001601090200000000002900272727272727272727272727272727272727272727272727\
+         27272727272727272727272727272727270101010101010101010101010101010101010101010101\
+         01010101010101010101010101010101010101010101010101010101010101010101010101010101\
+         01010101010101012727272727272727272727272727270000000000000000000000000000000000\
+         00000000000000000000000000000000000000000030000000000008023000000000000000000000\
+         0000000000000000007f000000000000032727272727272700000000000000000000000000000000\
+         000000002727272727272727272727272727272727270100000027230e0e170e00000000008c8c00\
+         00006e743634",
+    );
+    let json: DataType = "JSON(a UInt8)".parse().unwrap();
+    let started = std::time::Instant::now();
+    let (result, largest) = largest_allocation(|| {
+        Value::from_row_binary(&json, &input, Tz::UTC).map(|v| v.to_string())
+    });
+    let took = started.elapsed();
+    assert!(largest < 1 << 20, "{largest} bytes allocated at once");
+    assert!(took < std::time::Duration::from_secs(5), "took {took:?}");
+    if let Ok(text) = result {
+        assert!(text.len() < 1 << 16, "{} bytes of text", text.len());
+    }
+}
