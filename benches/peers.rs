@@ -96,16 +96,18 @@ fn touch_ref(e: &EventRef<'_>) -> usize {
         + e.tags.len()
 }
 
-/// The rows every insert sends, shared: our inserts take rows by value (`'static`), so each
-/// row is handed over as a reference into this list, never cloned inside the timed region.
-static SHARED: std::sync::OnceLock<Arc<[Event]>> = std::sync::OnceLock::new();
+/// The rows every insert sends, made once and kept for the whole process: our inserts take
+/// rows by value (`'static`), so each row is handed over as a `'static` reference into this
+/// list (as the official crate's `write` takes a reference), never cloned inside the timed
+/// region and with no reference count to touch.
+static SHARED: std::sync::OnceLock<&'static [Event]> = std::sync::OnceLock::new();
 
-/// A row of the shared rows (by index), as our inserts take it.
-struct SharedRow(Arc<[Event]>, usize);
+/// A row of the shared rows, as our inserts take it.
+struct SharedRow(&'static Event);
 
 impl serde::Serialize for SharedRow {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        self.0[self.1].serialize(s)
+        self.0.serialize(s)
     }
 }
 
@@ -114,20 +116,24 @@ impl ToBlock for SharedRow {
         Event::column_names()
     }
     fn append(&self, columns: &mut [Column]) -> Result<(), (usize, clickhouse_connect::Error)> {
-        self.0[self.1].append(columns)
+        self.0.append(columns)
     }
     fn append_rows<'a, I>(rows: I, columns: &mut [Column]) -> RowsResult
     where
         I: Iterator<Item = &'a Self> + Clone,
     {
-        Event::append_rows(rows.map(|row| &row.0[row.1]), columns)
+        Event::append_rows(rows.map(|row| row.0), columns)
     }
+}
+
+/// Keeps `rows` for the rest of the process as the shared rows (the first call wins).
+fn share(rows: &[Event]) {
+    SHARED.get_or_init(|| Vec::leak(rows.to_vec()));
 }
 
 /// The shared rows, one `SharedRow` each.
 fn shared_rows() -> impl Iterator<Item = SharedRow> + Send + 'static {
-    let rows = SHARED.get().expect("the shared rows").clone();
-    (0..rows.len()).map(move |i| SharedRow(rows.clone(), i))
+    SHARED.get().expect("the shared rows").iter().map(SharedRow)
 }
 
 /// The rows the inserts send (the payload's rows).
@@ -597,7 +603,7 @@ async fn cold_child(name: &str, url: &str, insert: bool) {
         .replace(" FORMAT {format}", "");
     let clients = clients(url, &query);
     let rows = if insert { rows(ROWS) } else { Vec::new() };
-    SHARED.get_or_init(|| rows.clone().into());
+    share(&rows);
     let all = if insert { insert_paths() } else { paths() };
     let (_, _, path) = all
         .into_iter()
@@ -670,7 +676,7 @@ fn count(runtime: &tokio::runtime::Runtime, words: &[String]) {
             .replace(" FORMAT {format}", "");
         (clients(&url, &query), rows(ROWS))
     });
-    SHARED.get_or_init(|| rows.clone().into());
+    share(&rows);
     for (name, _, path) in paths().into_iter().chain(insert_paths()) {
         if words.iter().any(|w| name.contains(w.as_str())) {
             let started = Instant::now();
@@ -742,7 +748,7 @@ fn main() {
 
         // Inserts: into the sink, then into 18.16's Null table.
         let rows = rows(ROWS);
-        SHARED.get_or_init(|| rows.clone().into());
+        share(&rows);
         let mut results = Vec::new();
         for (name, peer, path) in insert_paths() {
             if only.is_some_and(|o| !name.contains(o.as_str())) {

@@ -95,8 +95,62 @@ pub struct LowCardinalityColumn {
 /// [`Lookup::SCANNED`] entries, a hash map.
 #[derive(Debug, Clone)]
 enum Lookup {
-    Scan(Vec<(Vec<u8>, usize)>),
+    Scan(Vec<ScanEntry>),
     Map(HashMap<Vec<u8>, usize, foldhash::fast::RandomState>),
+}
+
+/// A scanned dictionary entry: its encoded value and key, and what a string's match is tried
+/// on first without reading the value's bytes.
+#[derive(Debug, Clone)]
+struct ScanEntry {
+    encoded: Vec<u8>,
+    key: usize,
+    /// The encoded value's first byte (a string's one-byte length).
+    first: u8,
+    /// [`fingerprint`] of the encoded value after its first byte.
+    print: u64,
+}
+
+impl ScanEntry {
+    fn new(encoded: Vec<u8>, key: usize) -> Self {
+        ScanEntry {
+            first: encoded.first().copied().unwrap_or_default(),
+            print: encoded.get(1..).map_or(0, fingerprint),
+            encoded,
+            key,
+        }
+    }
+
+    /// Whether this entry is the string `v` of fewer than 128 bytes, stored as its one-byte
+    /// length and its bytes; `print` is `fingerprint(v)`.
+    #[inline]
+    fn is_short_string(&self, v: &[u8], print: u64) -> bool {
+        self.first == v.len() as u8
+            && self.print == print
+            && self.encoded.len() == v.len() + 1
+            && (v.len() <= 8 || same_bytes(&self.encoded[1..], v))
+    }
+}
+
+/// Up to 8 bytes of `b` in a word: all of them when `b` is 8 bytes or shorter (so two strings
+/// of the same length up to 8 are equal exactly when their fingerprints are), its first 8
+/// otherwise.
+#[inline]
+fn fingerprint(b: &[u8]) -> u64 {
+    let n = b.len();
+    match n {
+        0 => 0,
+        1..=3 => u64::from(b[0]) | u64::from(b[n / 2]) << 8 | u64::from(b[n - 1]) << 16,
+        4..=7 => {
+            let half = |at: usize| {
+                u64::from(u32::from_le_bytes(
+                    b[at..at + 4].try_into().unwrap_or_default(),
+                ))
+            };
+            half(0) | half(n - 4) << 32
+        }
+        _ => u64::from_le_bytes(b[..8].try_into().unwrap_or_default()),
+    }
 }
 
 impl Lookup {
@@ -107,8 +161,8 @@ impl Lookup {
         match self {
             Lookup::Scan(entries) => entries
                 .iter()
-                .find(|(e, _)| same_bytes(e, encoded))
-                .map(|&(_, key)| key),
+                .find(|e| same_bytes(&e.encoded, encoded))
+                .map(|e| e.key),
             Lookup::Map(map) => map.get(encoded).copied(),
         }
     }
@@ -117,14 +171,14 @@ impl Lookup {
     fn insert(&mut self, encoded: Vec<u8>, key: usize) {
         match self {
             Lookup::Scan(entries) if entries.len() < Self::SCANNED => {
-                if !entries.iter().any(|(e, _)| same_bytes(e, &encoded)) {
-                    entries.push((encoded, key));
+                if !entries.iter().any(|e| same_bytes(&e.encoded, &encoded)) {
+                    entries.push(ScanEntry::new(encoded, key));
                 }
             }
             Lookup::Scan(entries) => {
                 let mut map = HashMap::with_hasher(foldhash::fast::RandomState::default());
-                for (e, k) in entries.drain(..) {
-                    map.entry(e).or_insert(k);
+                for e in entries.drain(..) {
+                    map.entry(e.encoded).or_insert(e.key);
                 }
                 map.entry(encoded).or_insert(key);
                 *self = Lookup::Map(map);
@@ -237,7 +291,7 @@ impl LowCardinalityColumn {
     /// enough to be scanned (a dictionary of a few values, the common case), comparing its
     /// bytes with each entry's without building the lookup key; `false` when the caller must
     /// take the general path ([`push_encoded`](Self::push_encoded)).
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push_known_string(&mut self, v: &[u8]) -> bool {
         let Some(Lookup::Scan(entries)) = &self.lookup else {
             return false;
@@ -246,11 +300,10 @@ impl LowCardinalityColumn {
             return false;
         }
         // An entry is the string as the dictionary stores it: a one-byte length, the bytes.
-        let found = entries.iter().find(|(e, _)| {
-            e.len() == v.len() + 1 && e[0] == v.len() as u8 && same_bytes(&e[1..], v)
-        });
-        match found {
-            Some(&(_, key)) => {
+        let print = fingerprint(v);
+        match entries.iter().find(|e| e.is_short_string(v, print)) {
+            Some(e) => {
+                let key = e.key;
                 self.push_key(key);
                 true
             }
@@ -295,7 +348,7 @@ impl LowCardinalityColumn {
     }
 
     /// Appends a row with dictionary index `key`, widening the keys when needed.
-    #[inline]
+    #[inline(always)]
     pub(crate) fn push_key(&mut self, key: usize) {
         // The keys' width fits nearly always: push in place.
         match &mut self.keys {
@@ -523,4 +576,63 @@ pub(crate) fn read_prefix(r: &mut Reader<'_>) -> ReadResult<()> {
 
 pub(crate) fn write_prefix(out: &mut Vec<u8>) {
     put_pod(out, &[KEY_VERSION]);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::column::ColumnData;
+
+    /// Strings of every length up to 20 bytes that differ from each other in one byte, at
+    /// each position in turn: each is found as itself and never as another, in the scanned
+    /// dictionary (up to 8 entries) and past it, as typed inserts push them.
+    #[test]
+    fn known_strings_are_found_exactly() {
+        for len in 0..=20usize {
+            let base: Vec<u8> = (0..len).map(|i| b'a' + i as u8).collect();
+            let mut values = vec![base.clone()];
+            for at in 0..len {
+                let mut v = base.clone();
+                v[at] = b'Z';
+                values.push(v);
+            }
+            // A longer and a shorter string sharing the first bytes.
+            values.push([base.as_slice(), b"!"].concat());
+            values.extend(base.split_last().map(|(_, head)| head.to_vec()));
+            let data_type: DataType = "LowCardinality(String)".parse().unwrap();
+            let mut column = Column::empty(data_type).unwrap();
+            let (_, ColumnData::LowCardinality(c)) = column.parts_mut() else {
+                unreachable!()
+            };
+            let mut expected = Vec::new();
+            for round in 0..3 {
+                for v in &values {
+                    if !c.push_known_string(v) {
+                        let mut encoded = Vec::new();
+                        crate::wire::put_varuint(&mut encoded, v.len() as u64);
+                        encoded.extend_from_slice(v);
+                        c.push_encoded(&encoded, |d| {
+                            let (_, ColumnData::String(s)) = d.parts_mut() else {
+                                unreachable!()
+                            };
+                            s.push(v);
+                            Ok(())
+                        })
+                        .unwrap();
+                    } else {
+                        assert!(round > 0, "{v:?} found before it was pushed");
+                    }
+                    expected.push(v.clone());
+                }
+            }
+            let ColumnData::String(dictionary) = c.dictionary().data() else {
+                unreachable!()
+            };
+            let got: Vec<Vec<u8>> = (0..c.len())
+                .map(|i| dictionary.get(c.index(i).unwrap()).unwrap().to_vec())
+                .collect();
+            assert_eq!(got, expected, "strings of {len} bytes");
+            assert_eq!(dictionary.len(), values.len(), "strings of {len} bytes");
+        }
+    }
 }

@@ -271,10 +271,18 @@ pub(crate) fn push_bytes(column: &mut Column, v: &[u8], text: bool) -> Result<()
 }
 
 /// The dictionary key of `v` in a `LowCardinality(String)` column, added when new.
+#[inline(always)]
 fn push_low_cardinality_string(c: &mut LowCardinalityColumn, v: &[u8]) -> Result<()> {
     if c.push_known_string(v) {
         return Ok(());
     }
+    push_new_low_cardinality_string(c, v)
+}
+
+/// [`push_low_cardinality_string`] for a value not found in a small dictionary: looked up by
+/// its encoded form, added when new.
+#[inline(never)]
+fn push_new_low_cardinality_string(c: &mut LowCardinalityColumn, v: &[u8]) -> Result<()> {
     // The lookup key is the value as the dictionary stores it: a length prefix, the bytes
     // (built on the stack for short values: no allocation per row).
     let mut stack = [0u8; 64];
