@@ -201,22 +201,25 @@ fn encode(
     scratch: &mut Vec<u8>,
 ) -> Result<Bytes> {
     let size = block.byte_size() + 1024;
-    if compression == Compression::None {
-        let mut native = buffers.take(size);
-        block.write(&mut native, 0);
-        return Ok(buffers.piece(native));
-    }
+    let method = match compression {
+        Compression::None => {
+            let mut native = buffers.take(size);
+            block.write(&mut native, 0);
+            return Ok(buffers.piece(native));
+        }
+        Compression::Lz4 => Some((Method::Lz4, 0)),
+        Compression::Zstd(level) => Some((Method::Zstd, level)),
+        Compression::Gzip => None,
+    };
     scratch.clear();
     scratch.reserve(size);
     block.write(scratch, 0);
     let mut out = buffers.take(scratch.len() / 2 + 64);
-    match compression {
-        Compression::None | Compression::Lz4 => {
-            compression::encode(Method::Lz4, 0, scratch, &mut out)?
-        }
-        Compression::Zstd(level) => compression::encode(Method::Zstd, level, scratch, &mut out)?,
-        Compression::Gzip => {
-            // Each block is a complete gzip member; concatenated members are one gzip stream.
+    match method {
+        Some((method, level)) => compression::encode(method, level, scratch, &mut out)?,
+        None => {
+            // Gzip: each block is a complete gzip member; concatenated members are one gzip
+            // stream.
             let mut gz = flate2::write::GzEncoder::new(out, flate2::Compression::fast());
             gz.write_all(scratch)?;
             out = gz.finish()?;
