@@ -574,3 +574,20 @@ fn json_map_keys_nested_in_keys_stay_small() {
         assert!(text.len() < 1 << 16, "{} bytes of text", text.len());
     }
 }
+
+/// Found by fuzzing (native_block): a 10-row `Dynamic(max_types=1)` column whose shared
+/// variant holds a value of type `Tuple()`. An empty tuple's column has no element column to
+/// count its rows, so the value's position under it was `0 - 1`: an overflow panic. Such a value
+/// is now an error naming the type.
+#[test]
+fn a_dynamic_value_of_a_type_without_rows_is_an_error() {
+    let body = hex(
+        "010a01781444796e616d6963286d61785f74797065733d31290100000000000000020205496e7436\
+         3404555549440000000000000000000101ff01010201000000fffefff91717171717171717171717\
+         17171717851700000220000007015a000000000000000000327a0000000000000000000000000000\
+         00000043617264696e6174",
+    );
+    let err = decode_blocks(&body).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    assert!(err.to_string().contains("of type Tuple(), which"), "{err}");
+}

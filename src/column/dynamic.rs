@@ -224,7 +224,16 @@ impl DynamicColumn {
                     format!("{} bytes after the {what} ({data_type})", value.remaining()),
                 ));
             }
-            let position = column.len() - 1;
+            // A column that keeps no row count of its own (an empty `Tuple()` has no element
+            // column to count them) cannot hold a shared value by position.
+            let Some(position) = column.len().checked_sub(1) else {
+                return Err(invalid(
+                    r,
+                    format!(
+                        "the {what} is of type {data_type}, which a Dynamic column cannot hold"
+                    ),
+                ));
+            };
             self.values.relocate(i, Some(target), position);
             if had_rows.contains(&data_type) && !grown.contains(&data_type) {
                 grown.push(data_type);
@@ -257,7 +266,12 @@ impl DynamicColumn {
             if let Some((v, p)) = self.values.locate(i) {
                 if v == d {
                     fresh.push_value(&old.value(p, chrono_tz::Tz::UTC))?;
-                    self.values.relocate(i, Some(d), fresh.len() - 1);
+                    let position = fresh.len().checked_sub(1).ok_or_else(|| {
+                        Error::invalid_input(format!(
+                            "a Dynamic column cannot hold values of type {data_type}"
+                        ))
+                    })?;
+                    self.values.relocate(i, Some(d), position);
                 }
             }
         }
