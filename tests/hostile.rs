@@ -591,3 +591,26 @@ fn a_dynamic_value_of_a_type_without_rows_is_an_error() {
     assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
     assert!(err.to_string().contains("of type Tuple(), which"), "{err}");
 }
+
+/// Found by fuzzing (native_block): a `Dynamic` column listing its types as `Int32` and
+/// `Int1` (an alias of `Int8`). The discriminators follow the names as written, sorted (`Int1`
+/// before `Int32`); written back with the types' own names, `Int8` sorts after `Int32`, so the
+/// block did not read back. Names whose printed forms sort otherwise (or repeat) are refused.
+#[test]
+fn dynamic_member_types_keep_their_order_when_printed() {
+    let body = hex(
+        "010a01381444796e616d6963286d61785f74797065733d30290100000000000000020205496e7433\
+         3204496e74310000000000000000000000000000000000000000000eddcc2861998a",
+    );
+    let err = decode_blocks(&body).unwrap_err();
+    assert_eq!(err.kind(), ErrorKind::Decode, "{err}");
+    assert!(err.to_string().contains("(Int8 then Int32)"), "{err}");
+    // Spelled as the server spells them (here with ten NULL rows), the column reads.
+    let body = hex(
+        "010a01381444796e616d6963286d61785f74797065733d30290100000000000000020205496e7433\
+         3204496e74380000000000000000ffffffffffffffffffff",
+    );
+    let blocks = decode_blocks(&body).unwrap();
+    assert_eq!(blocks[0].rows(), 10);
+    assert_eq!(blocks[0].column(0).unwrap().value(9, Tz::UTC), Value::Null);
+}

@@ -90,6 +90,21 @@ pub(crate) fn read_prefix(r: &mut Reader<'_>) -> ReadResult<Prefix> {
             Some(parse(name, r)?)
         });
     }
+    // The discriminators follow the names as written, sorted; this column writes the types'
+    // own names in the same order. A name spelled otherwise than the type prints (`Int1` for
+    // `Int8`: a fuzz finding) must not change that order or name a type twice, or the column
+    // would write bytes that do not read back.
+    let canonical: Vec<String> = types.iter().map(|t| type_name(t.as_ref())).collect();
+    if let Some(w) = canonical.windows(2).find(|w| w[0] >= w[1]) {
+        return Err(invalid(
+            r,
+            format!(
+                "Dynamic member types out of order or repeated once spelled as types print \
+                 ({} then {}): not as a server writes them",
+                w[0], w[1]
+            ),
+        ));
+    }
     let at = r.offset();
     let mode = r.u64_le()?;
     if mode != 0 {
