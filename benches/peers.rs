@@ -338,12 +338,13 @@ struct Clients {
 }
 
 fn clients(url: &str, query: &str) -> Clients {
+    // `PEERS_INSERT_BLOCK_ROWS` sets our insert block size, to compare sizes with one binary.
+    let mut ours = Client::builder().url(url).compression(Compression::None);
+    if let Ok(rows) = std::env::var("PEERS_INSERT_BLOCK_ROWS") {
+        ours = ours.insert_block_rows(rows.parse().expect("PEERS_INSERT_BLOCK_ROWS is a number"));
+    }
     Clients {
-        ours: Client::builder()
-            .url(url)
-            .compression(Compression::None)
-            .build()
-            .expect("a client"),
+        ours: ours.build().expect("a client"),
         official: clickhouse::Client::default()
             .with_url(url)
             .with_compression(clickhouse::Compression::None),

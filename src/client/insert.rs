@@ -114,8 +114,25 @@ where
         let row = self.first.take().or_else(|| self.rest.next())?;
         Some(
             crate::value::append_row(&row, columns, &mut self.names)
-                .map_err(|(column, e)| (column, Error::invalid_input(e.to_string()))),
+                .map_err(|(column, e)| (column, Error::invalid_input(e.into_message()))),
         )
+    }
+
+    fn append_up_to(
+        &mut self,
+        columns: &mut [Column],
+        n: usize,
+    ) -> std::result::Result<usize, (usize, RowError)> {
+        let first = self.first.take();
+        let rows = first.into_iter().chain(self.rest.by_ref()).take(n);
+        let mut appended = 0;
+        for row in rows {
+            crate::value::append_row(&row, columns, &mut self.names).map_err(|(column, e)| {
+                (appended, (column, Error::invalid_input(e.into_message())))
+            })?;
+            appended += 1;
+        }
+        Ok(appended)
     }
 }
 

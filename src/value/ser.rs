@@ -13,9 +13,23 @@ use serde::ser::{self, Serialize};
 use super::Value;
 use crate::error::{Error, Result};
 
-/// A serialization failure.
+/// A serialization failure. The message is boxed so that the `Result` of every serializer call
+/// is one pointer wide and comes back in a register, not through memory.
 #[derive(Debug)]
-pub(crate) struct SerError(pub(super) String);
+pub(crate) struct SerError(Box<String>);
+
+impl SerError {
+    /// A failure saying `message`.
+    #[cold]
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        SerError(Box::new(message.into()))
+    }
+
+    /// The message.
+    pub(crate) fn into_message(self) -> String {
+        *self.0
+    }
+}
 
 impl fmt::Display for SerError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -27,7 +41,7 @@ impl std::error::Error for SerError {}
 
 impl ser::Error for SerError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        SerError(msg.to_string())
+        SerError::new(msg.to_string())
     }
 }
 
@@ -37,7 +51,7 @@ type SerResult<T> = std::result::Result<T, SerError>;
 pub(crate) fn to_named_values<T: Serialize>(row: &T) -> Result<Vec<(String, Value)>> {
     match row
         .serialize(ValueSerializer { top: true })
-        .map_err(|e| Error::invalid_input(e.0))?
+        .map_err(|e| Error::invalid_input(e.into_message()))?
     {
         Value::Map(pairs) => pairs
             .into_iter()
@@ -253,7 +267,7 @@ impl ser::SerializeMap for CollectMap {
         let key = self
             .key
             .take()
-            .ok_or_else(|| SerError("a map value without its key".into()))?;
+            .ok_or_else(|| SerError::new("a map value without its key"))?;
         self.pairs.push((key, value.serialize(NESTED)?));
         Ok(())
     }

@@ -11,7 +11,7 @@ use serde::ser::{self, Serialize, Serializer};
 
 use super::Value;
 use super::ser::{Collect, CollectMap, NESTED, SerError};
-use super::to_column::{self as to, push_array_end};
+use super::to_column as to;
 use crate::column::{Column, ColumnData};
 use crate::error::Error;
 use crate::types::DataType;
@@ -19,7 +19,7 @@ use crate::types::DataType;
 type SerResult<T> = std::result::Result<T, SerError>;
 
 fn fail(e: Error) -> SerError {
-    SerError(e.to_string())
+    SerError::new(e.to_string())
 }
 
 /// The columns of a serde insert: the first row's field names. The names a struct gives as
@@ -38,7 +38,7 @@ impl FieldNames {
     }
 
     /// Whether field `i` is the `&'static str` seen there before.
-    #[inline]
+    #[inline(always)]
     fn is_known(&self, i: usize, name: &'static str) -> bool {
         self.statics
             .get(i)
@@ -73,7 +73,7 @@ pub(crate) fn serialize_into<T: Serialize + ?Sized>(
 ) -> crate::error::Result<()> {
     value
         .serialize(Cell(column))
-        .map_err(|e| Error::invalid_input(e.0))
+        .map_err(|e| Error::invalid_input(e.into_message()))
 }
 
 /// The top level: a struct's fields (or a map's entries) in column order.
@@ -91,13 +91,13 @@ impl RowWriter<'_> {
         match self.names.names.get(i) {
             Some(expected) if expected == name => {}
             Some(expected) => {
-                return Err(SerError(format!(
+                return Err(SerError::new(format!(
                     "does not serialize like the first row: field `{name}` where `{expected}` \
                      was expected"
                 )));
             }
             None => {
-                return Err(SerError(format!(
+                return Err(SerError::new(format!(
                     "has more fields than the first row's {} (`{name}`)",
                     self.names.names.len()
                 )));
@@ -106,8 +106,23 @@ impl RowWriter<'_> {
         self.write(i, value)
     }
 
+    /// Writes field `i`, named by a `&'static str` not seen there before: its name checked,
+    /// then remembered by address for the next rows.
+    #[cold]
+    #[inline(never)]
+    fn new_field<T: ?Sized + Serialize>(
+        &mut self,
+        i: usize,
+        name: &'static str,
+        value: &T,
+    ) -> SerResult<()> {
+        self.field(name, value)?;
+        self.names.statics[i] = Some(name);
+        Ok(())
+    }
+
     /// Writes field `i` (its name checked) into its column.
-    #[inline]
+    #[inline(always)]
     fn write<T: ?Sized + Serialize>(&mut self, i: usize, value: &T) -> SerResult<()> {
         value
             .serialize(Cell(&mut self.columns[i]))
@@ -118,7 +133,7 @@ impl RowWriter<'_> {
 
     fn end(self) -> SerResult<()> {
         if *self.at != self.names.names.len() {
-            return Err(SerError(format!(
+            return Err(SerError::new(format!(
                 "has {} fields for the first row's {} columns",
                 self.at,
                 self.names.names.len()
@@ -128,7 +143,7 @@ impl RowWriter<'_> {
     }
 
     fn not_a_row<T>(what: &str) -> SerResult<T> {
-        Err(SerError(format!(
+        Err(SerError::new(format!(
             "is {what}, not a struct or a map of column names"
         )))
     }
@@ -145,10 +160,11 @@ impl ser::SerializeMap for RowMap<'_> {
     type Error = SerError;
     fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> SerResult<()> {
         self.key = Some(match key.serialize(NESTED)? {
-            Value::String(name) => String::from_utf8(name)
-                .map_err(|_| SerError("a column name is not UTF-8".into()))?,
+            Value::String(name) => {
+                String::from_utf8(name).map_err(|_| SerError::new("a column name is not UTF-8"))?
+            }
             other => {
-                return Err(SerError(format!(
+                return Err(SerError::new(format!(
                     "a row key must be a column name, got {other}"
                 )));
             }
@@ -159,7 +175,7 @@ impl ser::SerializeMap for RowMap<'_> {
         let key = self
             .key
             .take()
-            .ok_or_else(|| SerError("a map value without its key".into()))?;
+            .ok_or_else(|| SerError::new("a map value without its key"))?;
         self.row.field(&key, value)
     }
     fn end(self) -> SerResult<()> {
@@ -170,6 +186,8 @@ impl ser::SerializeMap for RowMap<'_> {
 impl ser::SerializeStruct for RowWriter<'_> {
     type Ok = ();
     type Error = SerError;
+    // Inlined into the row's `Serialize`, so that its fields run as one function.
+    #[inline(always)]
     fn serialize_field<T: ?Sized + Serialize>(
         &mut self,
         key: &'static str,
@@ -179,10 +197,7 @@ impl ser::SerializeStruct for RowWriter<'_> {
         if self.names.is_known(i, key) {
             return self.write(i, value);
         }
-        self.field(key, value)?;
-        // The name matched: the next rows' same field is known by its address.
-        self.names.statics[i] = Some(key);
-        Ok(())
+        self.new_field(i, key, value)
     }
     fn end(self) -> SerResult<()> {
         RowWriter::end(self)
@@ -365,7 +380,11 @@ impl<'c> Serializer for Cell<'c> {
     }
     fn serialize_seq(self, len: Option<usize>) -> SerResult<Compound<'c>> {
         if let (DataType::Array(_), ColumnData::Array(_)) = self.0.parts_mut() {
-            return Ok(Compound::Array(self.0));
+            let (_, ColumnData::Array(array)) = self.0.parts_mut() else {
+                unreachable!("checked just above")
+            };
+            let (ends, values) = array.parts_mut();
+            return Ok(Compound::Array { ends, values });
         }
         Ok(Compound::Value(self.0, NESTED.serialize_seq(len)?))
     }
@@ -413,25 +432,27 @@ impl<'c> Serializer for Cell<'c> {
 /// A sequence into an `Array` column element by element, or anything else collected as one
 /// [`Value`] and pushed at its end.
 enum Compound<'c> {
-    Array(&'c mut Column),
+    /// An `Array` column's row ends and its values' column, found once per sequence.
+    Array {
+        ends: &'c mut Vec<u64>,
+        values: &'c mut Column,
+    },
     Value(&'c mut Column, Collect),
 }
 
 impl Compound<'_> {
+    #[inline]
     fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> SerResult<()> {
         match self {
-            Compound::Array(column) => match column.parts_mut() {
-                (_, ColumnData::Array(array)) => value.serialize(Cell(array.parts_mut().1)),
-                _ => unreachable!("an Array column stays one"),
-            },
+            Compound::Array { values, .. } => value.serialize(Cell(values)),
             Compound::Value(_, collect) => ser::SerializeSeq::serialize_element(collect, value),
         }
     }
 
     fn done(self) -> SerResult<()> {
         match self {
-            Compound::Array(column) => {
-                push_array_end(column);
+            Compound::Array { ends, values } => {
+                ends.push(values.len() as u64);
                 Ok(())
             }
             Compound::Value(column, collect) => {

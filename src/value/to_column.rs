@@ -262,7 +262,9 @@ pub(crate) fn push_bytes(column: &mut Column, v: &[u8], text: bool) -> Result<()
             c.push(v);
             Ok(())
         }
-        (_, ColumnData::LowCardinality(c)) if c.dictionary().data_type() == &DataType::String => {
+        (_, ColumnData::LowCardinality(c))
+            if matches!(c.dictionary().data_type(), DataType::String) =>
+        {
             push_low_cardinality_string(c, v)
         }
         _ if text => push_slow(column, Value::from(String::from_utf8_lossy(v).into_owned())),
@@ -318,7 +320,9 @@ where
             }
             Ok(())
         }
-        (_, ColumnData::LowCardinality(c)) if c.dictionary().data_type() == &DataType::String => {
+        (_, ColumnData::LowCardinality(c))
+            if matches!(c.dictionary().data_type(), DataType::String) =>
+        {
             for (i, value) in values.enumerate() {
                 push_low_cardinality_string(c, value.unwrap_or_default()).map_err(|e| (i, e))?;
             }
@@ -466,14 +470,6 @@ where
     }
     ends.push(values.len() as u64);
     Ok(())
-}
-
-/// Ends an `Array` row whose elements were pushed onto the column's values.
-pub(crate) fn push_array_end(column: &mut Column) {
-    if let (_, ColumnData::Array(c)) = column.parts_mut() {
-        let (ends, values) = c.parts_mut();
-        ends.push(values.len() as u64);
-    }
 }
 
 /// Appends many arrays: every element to the `Array` column's values at once, then each

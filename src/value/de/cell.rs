@@ -95,7 +95,7 @@ impl<'de, 'p> Cell<'de, 'p> {
             Reader::Json(s) => match s.get(i) {
                 Ok(text) => serde_json::Deserializer::from_str(text)
                     .deserialize_any(visitor)
-                    .map_err(|e| DeError(format!("a JSON document that does not fit: {e}"))),
+                    .map_err(|e| DeError::new(format!("a JSON document that does not fit: {e}"))),
                 Err(bytes) => visitor.visit_borrowed_bytes(bytes),
             },
             Reader::Bytes(s) => visitor.visit_borrowed_bytes(s.get(i).unwrap_or_default()),
@@ -270,7 +270,7 @@ impl<'de> Deserializer<'de> for Cell<'de, '_> {
         let label = match c.reader {
             Reader::Str(s) => match s.get(c.row) {
                 Ok(text) => text.to_owned(),
-                Err(_) => return Err(DeError("an enum label that is not UTF-8".into())),
+                Err(_) => return Err(DeError::new("an enum label that is not UTF-8")),
             },
             Reader::Text { column, zone, .. } => text(column, c.row, *zone),
             _ => return c.any(visitor),
@@ -391,7 +391,7 @@ impl<'de> MapAccess<'de> for Pairs<'de, '_> {
         let row = self
             .range
             .next()
-            .ok_or_else(|| DeError("a map value without a key".into()))?;
+            .ok_or_else(|| DeError::new("a map value without a key"))?;
         seed.deserialize(Cell {
             reader: self.values,
             row,

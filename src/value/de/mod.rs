@@ -22,9 +22,23 @@ use crate::native::Block;
 use cell::Cell;
 use reader::Reader;
 
-/// A deserialization failure, before the column it happened in is known.
+/// A deserialization failure, before the column it happened in is known. The message is boxed
+/// so that a `Result` of a number or a reference stays small enough for registers.
 #[derive(Debug)]
-pub(crate) struct DeError(String);
+pub(crate) struct DeError(Box<String>);
+
+impl DeError {
+    /// A failure saying `message`.
+    #[cold]
+    pub(crate) fn new(message: impl Into<String>) -> Self {
+        DeError(Box::new(message.into()))
+    }
+
+    /// The message.
+    fn into_message(self) -> String {
+        *self.0
+    }
+}
 
 impl fmt::Display for DeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -36,7 +50,7 @@ impl std::error::Error for DeError {}
 
 impl de::Error for DeError {
     fn custom<T: fmt::Display>(msg: T) -> Self {
-        DeError(msg.to_string())
+        DeError::new(msg.to_string())
     }
 }
 
@@ -67,7 +81,7 @@ impl<'de> Plan<'de> {
     /// Deserializes row `row` into `T`.
     fn row<T: serde::Deserialize<'de>>(&self, row: usize) -> crate::error::Result<T> {
         T::deserialize(RowDeserializer { plan: self, row })
-            .map_err(|e| Error::conversion(e.0, std::any::type_name::<T>().to_owned()))
+            .map_err(|e| Error::conversion(e.into_message(), std::any::type_name::<T>().to_owned()))
     }
 
     /// Column `i` at `row`, for serde.
@@ -82,7 +96,7 @@ impl<'de> Plan<'de> {
     /// Column `i` named in an error.
     fn fail(&self, i: usize, what: impl fmt::Display) -> DeError {
         let column = &self.block.columns()[i];
-        DeError(format!(
+        DeError::new(format!(
             "column `{}` of type {}: {what}",
             self.block.names()[i],
             column.data_type()
@@ -115,7 +129,7 @@ impl<'de> ColumnReader<'de> {
             reader: &self.reader,
             row,
         })
-        .map_err(|e| e.0)
+        .map_err(DeError::into_message)
     }
 }
 
@@ -184,7 +198,7 @@ impl<'de> Deserializer<'de> for RowDeserializer<'de, '_> {
     fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> DeResult<V::Value> {
         let columns = self.plan.block.column_count();
         if len != columns {
-            return Err(DeError(format!(
+            return Err(DeError::new(format!(
                 "a tuple of {len} for a row of {columns} columns"
             )));
         }
