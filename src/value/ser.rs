@@ -16,6 +16,7 @@ use crate::error::{Error, Result};
 /// A serialization failure. The message is boxed so that the `Result` of every serializer call
 /// is one pointer wide and comes back in a register, not through memory.
 #[derive(Debug)]
+#[allow(clippy::box_collection)] // one thin pointer, on purpose (see above)
 pub(crate) struct SerError(Box<String>);
 
 impl SerError {

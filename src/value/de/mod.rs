@@ -25,6 +25,7 @@ use reader::Reader;
 /// A deserialization failure, before the column it happened in is known. The message is boxed
 /// so that a `Result` of a number or a reference stays small enough for registers.
 #[derive(Debug)]
+#[allow(clippy::box_collection)] // one thin pointer, on purpose (see above)
 pub(crate) struct DeError(Box<String>);
 
 impl DeError {
