@@ -100,7 +100,7 @@ impl Default for ClientBuilder {
             compression: Compression::Lz4,
             connect_timeout: Duration::from_secs(10),
             request_timeout: Some(Duration::from_secs(300)),
-            insert_block_rows: 65_536,
+            insert_block_rows: 16_384,
             insert_block_bytes: 8 << 20,
             pool_size: 16,
             idle_timeout: Duration::from_secs(60),
@@ -279,7 +279,13 @@ impl ClientBuilder {
         self
     }
 
-    /// How many rows an insert sends per block (default 65 536).
+    /// How many rows an insert sends per block (default 16 384).
+    ///
+    /// The server squashes the blocks of one insert into its own larger blocks before it writes
+    /// a part (`min_insert_block_size_rows`), so this size does not change the parts. A block
+    /// that fits in the CPU's cache is encoded and sent faster, and the server parses one block
+    /// while the client builds the next: measured with `cargo bench --bench peers`, 16 384 rows
+    /// inserted faster than 65 536 into a sink and into a server, with half the memory.
     pub fn insert_block_rows(mut self, rows: usize) -> Self {
         self.insert_block_rows = rows.max(1);
         self
