@@ -333,6 +333,12 @@ fn binary_types_obey_the_rules_of_type_strings() {
             .to_string(),
         "AggregateFunction(f(NULL, true), UInt8)"
     );
+    // Found by fuzzing (type_string): a float parameter that is a negative zero printed as
+    // `-0`, which reads back as the integer 0, a different parameter.
+    let text = "AggregateFunction(wr(93 ,-0e-253), String,BOOLEAN)";
+    let parsed = DataType::parse(text).unwrap();
+    assert_eq!(parsed.to_string(), "AggregateFunction(wr(93, 0), String, Bool)");
+    assert_eq!(DataType::parse(&parsed.to_string()).unwrap(), parsed);
 }
 
 /// Found by fuzzing (binary_value): a `Dynamic` value of type `Nullable(FixedString(N))` with

@@ -88,6 +88,10 @@ pub(crate) fn number_parameter(text: &str) -> Option<String> {
     } else if let Ok(int) = text.parse::<ethnum::U256>() {
         Some(int.to_string())
     } else {
-        text.parse::<f64>().ok().map(|float| float.to_string())
+        // A negative zero (`-0e-253`, say) is spelled `0`: `-0` would read back as the integer 0.
+        let zero_unsigned = |float: f64| if float == 0.0 { 0.0 } else { float };
+        text.parse::<f64>()
+            .ok()
+            .map(|float| zero_unsigned(float).to_string())
     }
 }
