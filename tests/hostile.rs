@@ -337,7 +337,10 @@ fn binary_types_obey_the_rules_of_type_strings() {
     // `-0`, which reads back as the integer 0, a different parameter.
     let text = "AggregateFunction(wr(93 ,-0e-253), String,BOOLEAN)";
     let parsed = DataType::parse(text).unwrap();
-    assert_eq!(parsed.to_string(), "AggregateFunction(wr(93, 0), String, Bool)");
+    assert_eq!(
+        parsed.to_string(),
+        "AggregateFunction(wr(93, 0), String, Bool)"
+    );
     assert_eq!(DataType::parse(&parsed.to_string()).unwrap(), parsed);
 }
 
