@@ -161,6 +161,25 @@ fn is_word(b: u8) -> bool {
     b.is_ascii_alphanumeric() || b == b'_'
 }
 
+/// Whether `c` is whitespace to the server's lexer: the ASCII six, and the Unicode spaces it
+/// skips for text pasted from word processors (U+0085, U+00A0, U+180E, U+2000 to U+200D,
+/// U+2028, U+2029, U+202F, U+205F, U+2060, U+3000, U+FEFF). Other Unicode spaces (U+1680, say)
+/// are not whitespace to the server: a statement of one is sent, and the server refuses it.
+pub(crate) fn is_server_space(c: char) -> bool {
+    matches!(
+        c,
+        ' ' | '\t' | '\n' | '\r' | '\x0c' | '\x0b' | '\u{85}' | '\u{a0}' | '\u{180e}' | '\u{2000}'
+            ..='\u{200d}'
+                | '\u{2028}'
+                | '\u{2029}'
+                | '\u{202f}'
+                | '\u{205f}'
+                | '\u{2060}'
+                | '\u{3000}'
+                | '\u{feff}'
+    )
+}
+
 /// The lexer: a cursor over the bytes (every delimiter is ASCII, so cuts fall on character
 /// boundaries).
 struct Lexer<'a> {
@@ -232,10 +251,21 @@ impl<'a> Lexer<'a> {
                 TokenKind::Word
             }
             _ => {
-                // One character (a multi-byte one whole, so cuts stay on boundaries).
-                let width = self.sql[start..].chars().next().map_or(1, char::len_utf8);
-                self.pos += width;
-                TokenKind::Other
+                // One character (a multi-byte one whole, so cuts stay on boundaries), or a run
+                // of the Unicode spaces the server's lexer skips.
+                let rest = &self.sql[start..];
+                let spaces: usize = rest
+                    .chars()
+                    .take_while(|&c| is_server_space(c))
+                    .map(char::len_utf8)
+                    .sum();
+                if spaces > 0 {
+                    self.pos += spaces;
+                    TokenKind::Whitespace
+                } else {
+                    self.pos += rest.chars().next().map_or(1, char::len_utf8);
+                    TokenKind::Other
+                }
             }
         };
         Ok(Some(Token {
@@ -549,6 +579,18 @@ mod tests {
         split(sql).unwrap().iter().map(Statement::sql).collect()
     }
 
+    /// Found by fuzzing (migrate_split): text between two `;` that held only Unicode spaces
+    /// was a statement. The server's lexer skips U+00A0, U+3000, U+FEFF and the like as
+    /// whitespace (and would answer such a statement "Empty query"); U+1680 it does not skip.
+    #[test]
+    fn unicode_spaces_the_server_skips_are_whitespace() {
+        assert_eq!(texts("SELECT 1;\u{a0}\u{3000}\n;\u{feff}"), ["SELECT 1"]);
+        let statements = split("SELECT\u{a0}1;").unwrap();
+        assert_eq!(statements[0].sql(), "SELECT\u{a0}1");
+        assert_eq!(statements[0].normalized(), "SELECT 1");
+        assert_eq!(texts("SELECT 1;\u{1680}"), ["SELECT 1", "\u{1680}"]);
+    }
+
     #[test]
     fn semicolons_inside_quotes_and_comments_do_not_split() {
         let sql = "SELECT 'a;b', \"c;d\", `e;f` -- g;h\n; /* i;j */ SELECT 2 # k;l\n;#! m;n\nSELECT 3 // o;p";
@@ -745,7 +787,7 @@ mod tests {
                 if let Ok(statements) = split(&sql) {
                     for s in statements {
                         prop_assert_eq!(&sql[s.offset()..s.offset() + s.sql().len()], s.sql());
-                        prop_assert!(!s.sql().trim().is_empty());
+                        prop_assert!(!s.sql().trim_matches(is_server_space).is_empty());
                         let again = split(s.sql()).unwrap();
                         prop_assert_eq!(again.len(), 1);
                     }
