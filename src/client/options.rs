@@ -56,9 +56,10 @@ macro_rules! request_options {
             }
 
             /// Whether this request may be sent again to another host (of a client of several)
-            /// after a connection failure before any answer came: by default queries may,
-            /// commands may not (a statement that writes could run twice), and inserts may when
-            /// they carry a deduplication token.
+            /// after a connection failure before any answer came (for a query collected whole,
+            /// such as `fetch` or `fetch_all`, before the answer's end, as no row has reached the
+            /// caller yet): by default queries may, commands may not (a statement that writes
+            /// could run twice), and inserts may when they carry a deduplication token.
             pub fn idempotent(mut self, idempotent: bool) -> Self {
                 self.request.idempotent = Some(idempotent);
                 self

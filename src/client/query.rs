@@ -79,6 +79,7 @@ impl<'a> Query<'a> {
             zone: zone.unwrap_or(started.zone),
             traced,
             retry,
+            collected_rows: false,
         })
     }
 
@@ -95,11 +96,20 @@ impl<'a> Query<'a> {
     }
 
     /// Sends the query and collects the whole result.
+    ///
+    /// On a client of several hosts, a query safe to repeat (see
+    /// [`idempotent`](Self::idempotent)) whose connection breaks at any point before the end
+    /// goes to the next host and starts over: no row has reached the caller yet, so the rows
+    /// read so far are dropped. The same holds for [`scalar`](Self::scalar),
+    /// [`fetch_all`](Self::fetch_all) and [`fetch_rows`](Self::fetch_rows).
     pub async fn fetch(self) -> Result<QueryResult> {
         let mut stream = self.stream().await?;
         let mut blocks = Vec::new();
-        while let Some(block) = stream.next_block().await? {
-            blocks.push(block);
+        while let Some(step) = stream.collect_step().await? {
+            match step {
+                Step::Block(block) => blocks.push(block),
+                Step::Restarted => blocks.clear(),
+            }
         }
         Ok(QueryResult::new(
             blocks,
@@ -121,7 +131,11 @@ impl<'a> Query<'a> {
         let mut stream = self.stream().await?;
         let zone = stream.zone;
         let mut rows = Vec::new();
-        while let Some(block) = stream.next_block().await? {
+        while let Some(step) = stream.collect_step().await? {
+            let Step::Block(block) = step else {
+                rows.clear();
+                continue;
+            };
             rows.reserve(block.rows());
             for row in crate::value::de::rows(&block, zone) {
                 rows.push(row?);
@@ -142,7 +156,11 @@ impl<'a> Query<'a> {
         let mut stream = self.stream().await?;
         let zone = stream.zone;
         let mut rows = Vec::new();
-        while let Some(block) = stream.next_block().await? {
+        while let Some(step) = stream.collect_step().await? {
+            let Step::Block(block) = step else {
+                rows.clear();
+                continue;
+            };
             rows.reserve(block.rows());
             for row in crate::value::from_block::rows::<T>(&block, zone)? {
                 rows.push(row?);
@@ -190,7 +208,8 @@ async fn send<'a>(
     })
 }
 
-/// What a stream needs to send its query again, to another host, while no block has come.
+/// What a stream needs to send its query again, to another host, while no row has reached the
+/// caller.
 struct Retry {
     client: Client,
     request: QueryRequest,
@@ -221,20 +240,51 @@ pub struct QueryStream<'a> {
     /// The zone for zone-less `DateTime` columns: the caller's, else the server's.
     zone: Tz,
     traced: Traced,
-    /// Set while no block has come and the query may go to another host.
+    /// Set while no row has reached the caller and the query may go to another host.
     retry: Option<Retry>,
+    /// Whether blocks with rows have been handed to a collector of the whole result, which
+    /// must drop them if the query starts over on another host.
+    collected_rows: bool,
+}
+
+/// What [`QueryStream::collect_step`] gives a collector of the whole result.
+enum Step {
+    /// The next block.
+    Block(Block),
+    /// The query starts over on another host: drop what was collected.
+    Restarted,
 }
 
 impl QueryStream<'_> {
     /// The next block, `None` at the end of the result.
     pub async fn next_block(&mut self) -> Result<Option<Block>> {
+        loop {
+            match self.step(false).await? {
+                Some(Step::Block(block)) => return Ok(Some(block)),
+                None => return Ok(None),
+                // Not reached when streaming: the first rows handed out end the retries.
+                Some(Step::Restarted) => continue,
+            }
+        }
+    }
+
+    /// The next step for a caller that keeps nothing it was given until the end of the
+    /// result: a query broken after rows may still start over on another host.
+    async fn collect_step(&mut self) -> Result<Option<Step>> {
+        self.step(true).await
+    }
+
+    /// Reads the next block; on a connection failure while the query may go to another host,
+    /// sends it there. `collecting`: the caller drops what it has on [`Step::Restarted`], so
+    /// rows do not end the retries.
+    async fn step(&mut self, collecting: bool) -> Result<Option<Step>> {
         if self.done {
             return Ok(None);
         }
         let mut result = Deadline::run(self.deadline, "the query", self.slot.link().next_block())
             .instrument(self.traced.span.clone())
             .await;
-        // The connection failed before any row: the query goes to the next host.
+        // The connection failed before the caller had any row: the query goes to the next host.
         while let (Err(e), Some(retry)) = (&result, &mut self.retry) {
             if !may_retry(e) || retry.left == 0 {
                 break;
@@ -249,6 +299,9 @@ impl QueryStream<'_> {
                     self.slot = slot;
                     self.query_id = started.query_id;
                     self.traced.query_id(&self.query_id);
+                    if std::mem::take(&mut self.collected_rows) {
+                        return Ok(Some(Step::Restarted));
+                    }
                     Deadline::run(self.deadline, "the query", self.slot.link().next_block())
                         .instrument(self.traced.span.clone())
                         .await
@@ -259,12 +312,16 @@ impl QueryStream<'_> {
         // Only rows commit the query to this host: an empty header block (what the native
         // protocol sends first) does not, so a connection lost right after it still retries.
         if matches!(&result, Ok(Some(block)) if block.rows() > 0) {
-            self.retry = None;
+            if collecting {
+                self.collected_rows = true;
+            } else {
+                self.retry = None;
+            }
         }
         let slot = &self.slot;
         self.traced
             .settle(&result, &mut self.done, || slot.link_ref().summary());
-        result
+        result.map(|block| block.map(Step::Block))
     }
 
     /// Stops the query: over TCP sends Cancel and drains the connection so it can be reused;

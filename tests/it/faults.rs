@@ -8,6 +8,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use clickhouse_connect::column::ColumnData;
 use clickhouse_connect::{Client, ErrorKind, Value};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::tcp::OwnedWriteHalf;
@@ -639,16 +640,16 @@ async fn a_failed_native_insert_says_what_the_server_wrote() {
     );
 }
 
-/// Reads until the peer pauses for 300 ms (or closes).
-async fn until_quiet(socket: &mut TcpStream, buf: &mut [u8]) -> usize {
-    let mut total = 0;
+/// What the peer sends until it pauses for 300 ms (or closes).
+async fn until_quiet(socket: &mut TcpStream, buf: &mut [u8]) -> Vec<u8> {
+    let mut got = Vec::new();
     while let Ok(Ok(n)) = tokio::time::timeout(Duration::from_millis(300), socket.read(buf)).await {
         if n == 0 {
             break;
         }
-        total += n;
+        got.extend_from_slice(&buf[..n]);
     }
-    total
+    got
 }
 
 /// A server hello at revision 54460 (26.9, zone UTC).
@@ -840,4 +841,125 @@ async fn native_parameters_travel_exactly() {
         packet.windows(expected.len()).any(|w| w == expected),
         "{packet:?}"
     );
+}
+
+/// A fake HTTP host that answers every request with one Native block of a row (`x UInt8` = 7)
+/// in a body that claims 1,000 bytes and ends after the block: the connection breaks after
+/// rows came. Returns its address and how many requests it answered.
+async fn host_that_breaks_after_rows() -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    let answered: Arc<AtomicUsize> = Arc::default();
+    let count = answered.clone();
+    tokio::spawn(async move {
+        while let Ok((mut socket, _)) = listener.accept().await {
+            let count = count.clone();
+            tokio::spawn(async move {
+                let mut buf = vec![0u8; 64 * 1024];
+                let request = until_quiet(&mut socket, &mut buf).await;
+                if request.windows(10).any(|w| w == b"hostName()") {
+                    // What the client asks a host first: its version and zone.
+                    let info = b"24.8.1.1\tUTC\tfake\n";
+                    let _ = socket.write_all(&http_answer("200 OK", &[], info)).await;
+                    let _ = socket.shutdown().await;
+                    return;
+                }
+                count.fetch_add(1, Ordering::Relaxed);
+                // One column `x` of type UInt8, one row: 7.
+                let block = hex("010101780555496e743807");
+                let mut answer =
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n"
+                        .to_vec();
+                answer.extend_from_slice(&block);
+                let _ = socket.write_all(&answer).await;
+                // The block reaches the client on its own before the connection breaks.
+                tokio::time::sleep(Duration::from_millis(100)).await;
+                let _ = socket.shutdown().await;
+            });
+        }
+    });
+    (address, answered)
+}
+
+/// A client of two hosts: the breaking fake first, the real server second.
+fn breaking_first(fake: &str, server: &Server) -> Client {
+    Client::builder()
+        .hosts([fake.to_owned(), host_port(&server.url)])
+        .compression(clickhouse_connect::Compression::None)
+        .request_timeout(Duration::from_secs(5))
+        .build()
+        .unwrap()
+}
+
+/// A result collected whole (`fetch`, `scalar`, `fetch_all`, `fetch_rows`) has given the
+/// caller nothing when the connection breaks after some rows: the query starts over on the
+/// next host and the rows of the broken answer are dropped. A stream that has handed out a
+/// block keeps the failure.
+#[tokio::test]
+async fn a_result_broken_after_rows_starts_over_on_the_next_host() {
+    #[derive(Debug, PartialEq, serde::Deserialize, clickhouse_connect::FromBlock)]
+    struct Row {
+        x: u8,
+    }
+    const SQL: &str = "SELECT toUInt8(42) AS x";
+    for server in http_servers().await {
+        let name = server.name;
+        let (fake, answered) = host_that_breaks_after_rows().await;
+
+        let result = breaking_first(&fake, &server).query(SQL).fetch().await;
+        let rows: Vec<u8> = result
+            .unwrap_or_else(|e| panic!("{name}: fetch: {e:?}"))
+            .rows()
+            .map(|row| row.get::<u8>(0).unwrap())
+            .collect();
+        assert_eq!(rows, [42], "{name}: fetch");
+        assert_eq!(answered.load(Ordering::Relaxed), 1, "{name}");
+
+        let x = breaking_first(&fake, &server)
+            .query(SQL)
+            .scalar::<u8>()
+            .await;
+        assert_eq!(x.ok(), Some(42), "{name}: scalar");
+
+        let rows = breaking_first(&fake, &server)
+            .query(SQL)
+            .fetch_all::<Row>()
+            .await;
+        assert_eq!(rows.ok(), Some(vec![Row { x: 42 }]), "{name}: fetch_all");
+
+        let rows = breaking_first(&fake, &server)
+            .query(SQL)
+            .fetch_rows::<Row>()
+            .await;
+        assert_eq!(rows.ok(), Some(vec![Row { x: 42 }]), "{name}: fetch_rows");
+        assert_eq!(answered.load(Ordering::Relaxed), 4, "{name}");
+
+        // A stream hands the fake's row out, then the failure: no rows twice.
+        let mut stream = breaking_first(&fake, &server)
+            .query(SQL)
+            .stream()
+            .await
+            .unwrap();
+        let block = stream
+            .next_block()
+            .await
+            .unwrap()
+            .expect("the fake's block");
+        assert!(
+            matches!(block.column(0).map(|c| c.data()), Some(ColumnData::UInt8(x)) if x == &[7]),
+            "{name}: {block:?}"
+        );
+        let err = stream.next_block().await.unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Connection, "{name}: {err:?}");
+
+        // A query marked not safe to repeat is not repeated.
+        let err = breaking_first(&fake, &server)
+            .query(SQL)
+            .idempotent(false)
+            .fetch()
+            .await
+            .unwrap_err();
+        assert_eq!(err.kind(), ErrorKind::Connection, "{name}: {err:?}");
+        assert_eq!(answered.load(Ordering::Relaxed), 6, "{name}");
+    }
 }
