@@ -14,6 +14,7 @@ mod read;
 pub mod row;
 mod ser;
 mod ser_columns;
+mod serde_error;
 pub mod to_column;
 #[allow(clippy::module_inception)]
 mod value;

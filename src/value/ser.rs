@@ -6,47 +6,13 @@
 //! columns (`ser_columns`), using these only for the first row's names and for the shapes it
 //! has no direct path for.
 
-use std::fmt;
-
 use serde::ser::{self, Serialize};
 
 use super::Value;
+use super::serde_error::SerdeError;
 use crate::error::{Error, Result};
 
-/// A serialization failure. The message is boxed so that the `Result` of every serializer call
-/// is one pointer wide and comes back in a register, not through memory.
-#[derive(Debug)]
-#[allow(clippy::box_collection)] // one thin pointer, on purpose (see above)
-pub(crate) struct SerError(Box<String>);
-
-impl SerError {
-    /// A failure saying `message`.
-    #[cold]
-    pub(crate) fn new(message: impl Into<String>) -> Self {
-        SerError(Box::new(message.into()))
-    }
-
-    /// The message.
-    pub(crate) fn into_message(self) -> String {
-        *self.0
-    }
-}
-
-impl fmt::Display for SerError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for SerError {}
-
-impl ser::Error for SerError {
-    fn custom<T: fmt::Display>(msg: T) -> Self {
-        SerError::new(msg.to_string())
-    }
-}
-
-type SerResult<T> = std::result::Result<T, SerError>;
+type SerResult<T> = std::result::Result<T, SerdeError>;
 
 /// The fields of `row` (a struct) as column names and values, in declaration order.
 pub(crate) fn to_named_values<T: Serialize>(row: &T) -> Result<Vec<(String, Value)>> {
@@ -89,7 +55,7 @@ macro_rules! simple {
 
 impl ser::Serializer for ValueSerializer {
     type Ok = Value;
-    type Error = SerError;
+    type Error = SerdeError;
     type SerializeSeq = Collect;
     type SerializeTuple = Collect;
     type SerializeTupleStruct = Collect;
@@ -225,7 +191,7 @@ macro_rules! collect_impl {
     ($($trait:ident :: $method:ident),*) => {$(
         impl ser::$trait for Collect {
             type Ok = Value;
-            type Error = SerError;
+            type Error = SerdeError;
             fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> SerResult<()> {
                 self.push(value)
             }
@@ -259,7 +225,7 @@ impl CollectMap {
 
 impl ser::SerializeMap for CollectMap {
     type Ok = Value;
-    type Error = SerError;
+    type Error = SerdeError;
     fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> SerResult<()> {
         self.key = Some(key.serialize(NESTED)?);
         Ok(())
@@ -268,7 +234,7 @@ impl ser::SerializeMap for CollectMap {
         let key = self
             .key
             .take()
-            .ok_or_else(|| SerError::new("a map value without its key"))?;
+            .ok_or_else(|| SerdeError::new("a map value without its key"))?;
         self.pairs.push((key, value.serialize(NESTED)?));
         Ok(())
     }
@@ -279,7 +245,7 @@ impl ser::SerializeMap for CollectMap {
 
 impl ser::SerializeStruct for CollectMap {
     type Ok = Value;
-    type Error = SerError;
+    type Error = SerdeError;
     fn serialize_field<T: ?Sized + Serialize>(
         &mut self,
         key: &'static str,
@@ -301,7 +267,7 @@ impl ser::SerializeStruct for CollectMap {
 
 impl ser::SerializeStructVariant for CollectMap {
     type Ok = Value;
-    type Error = SerError;
+    type Error = SerdeError;
     fn serialize_field<T: ?Sized + Serialize>(
         &mut self,
         key: &'static str,

@@ -10,16 +10,17 @@
 use serde::ser::{self, Serialize, Serializer};
 
 use super::Value;
-use super::ser::{Collect, CollectMap, NESTED, SerError};
+use super::ser::{Collect, CollectMap, NESTED};
+use super::serde_error::SerdeError;
 use super::to_column as to;
 use crate::column::{Column, ColumnData};
 use crate::error::Error;
 use crate::types::DataType;
 
-type SerResult<T> = std::result::Result<T, SerError>;
+type SerResult<T> = std::result::Result<T, SerdeError>;
 
-fn fail(e: Error) -> SerError {
-    SerError::new(e.to_string())
+fn fail(e: Error) -> SerdeError {
+    SerdeError::new(e.to_string())
 }
 
 /// The columns of a serde insert: the first row's field names. The names a struct gives as
@@ -54,7 +55,7 @@ pub(crate) fn append_row<T: Serialize + ?Sized>(
     row: &T,
     columns: &mut [Column],
     names: &mut FieldNames,
-) -> std::result::Result<(), (Option<usize>, SerError)> {
+) -> std::result::Result<(), (Option<usize>, SerdeError)> {
     let mut at = 0;
     let mut column_failed = false;
     let result = row.serialize(RowWriter {
@@ -91,13 +92,13 @@ impl RowWriter<'_> {
         match self.names.names.get(i) {
             Some(expected) if expected == name => {}
             Some(expected) => {
-                return Err(SerError::new(format!(
+                return Err(SerdeError::new(format!(
                     "does not serialize like the first row: field `{name}` where `{expected}` \
                      was expected"
                 )));
             }
             None => {
-                return Err(SerError::new(format!(
+                return Err(SerdeError::new(format!(
                     "has more fields than the first row's {} (`{name}`)",
                     self.names.names.len()
                 )));
@@ -133,7 +134,7 @@ impl RowWriter<'_> {
 
     fn end(self) -> SerResult<()> {
         if *self.at != self.names.names.len() {
-            return Err(SerError::new(format!(
+            return Err(SerdeError::new(format!(
                 "has {} fields for the first row's {} columns",
                 self.at,
                 self.names.names.len()
@@ -143,7 +144,7 @@ impl RowWriter<'_> {
     }
 
     fn not_a_row<T>(what: &str) -> SerResult<T> {
-        Err(SerError::new(format!(
+        Err(SerdeError::new(format!(
             "is {what}, not a struct or a map of column names"
         )))
     }
@@ -157,14 +158,13 @@ struct RowMap<'r> {
 
 impl ser::SerializeMap for RowMap<'_> {
     type Ok = ();
-    type Error = SerError;
+    type Error = SerdeError;
     fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> SerResult<()> {
         self.key = Some(match key.serialize(NESTED)? {
-            Value::String(name) => {
-                String::from_utf8(name).map_err(|_| SerError::new("a column name is not UTF-8"))?
-            }
+            Value::String(name) => String::from_utf8(name)
+                .map_err(|_| SerdeError::new("a column name is not UTF-8"))?,
             other => {
-                return Err(SerError::new(format!(
+                return Err(SerdeError::new(format!(
                     "a row key must be a column name, got {other}"
                 )));
             }
@@ -175,7 +175,7 @@ impl ser::SerializeMap for RowMap<'_> {
         let key = self
             .key
             .take()
-            .ok_or_else(|| SerError::new("a map value without its key"))?;
+            .ok_or_else(|| SerdeError::new("a map value without its key"))?;
         self.row.field(&key, value)
     }
     fn end(self) -> SerResult<()> {
@@ -185,7 +185,7 @@ impl ser::SerializeMap for RowMap<'_> {
 
 impl ser::SerializeStruct for RowWriter<'_> {
     type Ok = ();
-    type Error = SerError;
+    type Error = SerdeError;
     // Inlined into the row's `Serialize`, so that its fields run as one function.
     #[inline(always)]
     fn serialize_field<T: ?Sized + Serialize>(
@@ -213,14 +213,14 @@ macro_rules! not_a_row {
 
 impl<'r> Serializer for RowWriter<'r> {
     type Ok = ();
-    type Error = SerError;
-    type SerializeSeq = ser::Impossible<(), SerError>;
-    type SerializeTuple = ser::Impossible<(), SerError>;
-    type SerializeTupleStruct = ser::Impossible<(), SerError>;
-    type SerializeTupleVariant = ser::Impossible<(), SerError>;
+    type Error = SerdeError;
+    type SerializeSeq = ser::Impossible<(), SerdeError>;
+    type SerializeTuple = ser::Impossible<(), SerdeError>;
+    type SerializeTupleStruct = ser::Impossible<(), SerdeError>;
+    type SerializeTupleVariant = ser::Impossible<(), SerdeError>;
     type SerializeMap = RowMap<'r>;
     type SerializeStruct = RowWriter<'r>;
-    type SerializeStructVariant = ser::Impossible<(), SerError>;
+    type SerializeStructVariant = ser::Impossible<(), SerdeError>;
 
     not_a_row! {
         serialize_bool(bool) => "a bool"; serialize_i8(i8) => "a number";
@@ -310,7 +310,7 @@ macro_rules! scalars {
 
 impl<'c> Serializer for Cell<'c> {
     type Ok = ();
-    type Error = SerError;
+    type Error = SerdeError;
     type SerializeSeq = Compound<'c>;
     type SerializeTuple = Compound<'c>;
     type SerializeTupleStruct = Compound<'c>;
@@ -468,7 +468,7 @@ macro_rules! compound_impl {
     ($($trait:ident :: $method:ident),*) => {$(
         impl ser::$trait for Compound<'_> {
             type Ok = ();
-            type Error = SerError;
+            type Error = SerdeError;
             #[inline]
             fn $method<T: ?Sized + Serialize>(&mut self, value: &T) -> SerResult<()> {
                 self.element(value)
@@ -492,7 +492,7 @@ struct CompoundMap<'c>(&'c mut Column, CollectMap);
 
 impl ser::SerializeMap for CompoundMap<'_> {
     type Ok = ();
-    type Error = SerError;
+    type Error = SerdeError;
     fn serialize_key<T: ?Sized + Serialize>(&mut self, key: &T) -> SerResult<()> {
         self.1.serialize_key(key)
     }
@@ -508,7 +508,7 @@ impl ser::SerializeMap for CompoundMap<'_> {
 
 impl ser::SerializeStruct for CompoundMap<'_> {
     type Ok = ();
-    type Error = SerError;
+    type Error = SerdeError;
     fn serialize_field<T: ?Sized + Serialize>(
         &mut self,
         key: &'static str,
@@ -525,7 +525,7 @@ impl ser::SerializeStruct for CompoundMap<'_> {
 
 impl ser::SerializeStructVariant for CompoundMap<'_> {
     type Ok = ();
-    type Error = SerError;
+    type Error = SerdeError;
     fn serialize_field<T: ?Sized + Serialize>(
         &mut self,
         key: &'static str,

@@ -16,7 +16,7 @@ use serde::de::{
 };
 
 use super::reader::Reader;
-use super::{DeError, DeResult};
+use super::{DeResult, SerdeError};
 use crate::column::Column;
 use crate::value::Value;
 
@@ -95,7 +95,9 @@ impl<'de, 'p> Cell<'de, 'p> {
             Reader::Json(s) => match s.get(i) {
                 Ok(text) => serde_json::Deserializer::from_str(text)
                     .deserialize_any(visitor)
-                    .map_err(|e| DeError::new(format!("a JSON document that does not fit: {e}"))),
+                    .map_err(|e| {
+                        SerdeError::new(format!("a JSON document that does not fit: {e}"))
+                    }),
                 Err(bytes) => visitor.visit_borrowed_bytes(bytes),
             },
             Reader::Bytes(s) => visitor.visit_borrowed_bytes(s.get(i).unwrap_or_default()),
@@ -175,7 +177,7 @@ macro_rules! integers {
 }
 
 impl<'de> Deserializer<'de> for Cell<'de, '_> {
-    type Error = DeError;
+    type Error = SerdeError;
 
     #[inline]
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
@@ -270,7 +272,7 @@ impl<'de> Deserializer<'de> for Cell<'de, '_> {
         let label = match c.reader {
             Reader::Str(s) => match s.get(c.row) {
                 Ok(text) => text.to_owned(),
-                Err(_) => return Err(DeError::new("an enum label that is not UTF-8")),
+                Err(_) => return Err(SerdeError::new("an enum label that is not UTF-8")),
             },
             Reader::Text { column, zone, .. } => text(column, c.row, *zone),
             _ => return c.any(visitor),
@@ -317,7 +319,7 @@ struct Elements<'de, 'p> {
 }
 
 impl<'de> SeqAccess<'de> for Elements<'de, '_> {
-    type Error = DeError;
+    type Error = SerdeError;
 
     fn next_element_seed<S: DeserializeSeed<'de>>(
         &mut self,
@@ -346,7 +348,7 @@ struct TupleElements<'de, 'p> {
 }
 
 impl<'de> SeqAccess<'de> for TupleElements<'de, '_> {
-    type Error = DeError;
+    type Error = SerdeError;
 
     fn next_element_seed<S: DeserializeSeed<'de>>(
         &mut self,
@@ -373,7 +375,7 @@ struct Pairs<'de, 'p> {
 }
 
 impl<'de> MapAccess<'de> for Pairs<'de, '_> {
-    type Error = DeError;
+    type Error = SerdeError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> DeResult<Option<K::Value>> {
         match self.range.clone().next() {
@@ -391,7 +393,7 @@ impl<'de> MapAccess<'de> for Pairs<'de, '_> {
         let row = self
             .range
             .next()
-            .ok_or_else(|| DeError::new("a map value without a key"))?;
+            .ok_or_else(|| SerdeError::new("a map value without a key"))?;
         seed.deserialize(Cell {
             reader: self.values,
             row,

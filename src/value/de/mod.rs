@@ -13,49 +13,15 @@ use std::cell::OnceCell;
 use std::fmt;
 
 use chrono_tz::Tz;
-use serde::de::{
-    self, DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor,
-};
+use serde::de::{DeserializeSeed, Deserializer, IntoDeserializer, MapAccess, SeqAccess, Visitor};
 
 use crate::error::Error;
 use crate::native::Block;
+use crate::value::serde_error::SerdeError;
 use cell::Cell;
 use reader::Reader;
 
-/// A deserialization failure, before the column it happened in is known. The message is boxed
-/// so that a `Result` of a number or a reference stays small enough for registers.
-#[derive(Debug)]
-#[allow(clippy::box_collection)] // one thin pointer, on purpose (see above)
-pub(crate) struct DeError(Box<String>);
-
-impl DeError {
-    /// A failure saying `message`.
-    #[cold]
-    pub(crate) fn new(message: impl Into<String>) -> Self {
-        DeError(Box::new(message.into()))
-    }
-
-    /// The message.
-    fn into_message(self) -> String {
-        *self.0
-    }
-}
-
-impl fmt::Display for DeError {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for DeError {}
-
-impl de::Error for DeError {
-    fn custom<T: fmt::Display>(msg: T) -> Self {
-        DeError::new(msg.to_string())
-    }
-}
-
-type DeResult<T> = Result<T, DeError>;
+type DeResult<T> = Result<T, SerdeError>;
 
 /// What is resolved once per block: a reader per column, and per struct field its column
 /// (`None` inside when a field has no column: the map path then reports it as missing, or
@@ -95,9 +61,9 @@ impl<'de> Plan<'de> {
     }
 
     /// Column `i` named in an error.
-    fn fail(&self, i: usize, what: impl fmt::Display) -> DeError {
+    fn fail(&self, i: usize, what: impl fmt::Display) -> SerdeError {
         let column = &self.block.columns()[i];
-        DeError::new(format!(
+        SerdeError::new(format!(
             "column `{}` of type {}: {what}",
             self.block.names()[i],
             column.data_type()
@@ -130,7 +96,7 @@ impl<'de> ColumnReader<'de> {
             reader: &self.reader,
             row,
         })
-        .map_err(DeError::into_message)
+        .map_err(SerdeError::into_message)
     }
 }
 
@@ -158,7 +124,7 @@ struct RowDeserializer<'de, 'p> {
 }
 
 impl<'de> Deserializer<'de> for RowDeserializer<'de, '_> {
-    type Error = DeError;
+    type Error = SerdeError;
 
     fn deserialize_any<V: Visitor<'de>>(self, visitor: V) -> DeResult<V::Value> {
         visitor.visit_map(RowMap {
@@ -199,7 +165,7 @@ impl<'de> Deserializer<'de> for RowDeserializer<'de, '_> {
     fn deserialize_tuple<V: Visitor<'de>>(self, len: usize, visitor: V) -> DeResult<V::Value> {
         let columns = self.plan.block.column_count();
         if len != columns {
-            return Err(DeError::new(format!(
+            return Err(SerdeError::new(format!(
                 "a tuple of {len} for a row of {columns} columns"
             )));
         }
@@ -231,7 +197,7 @@ struct FieldSeq<'de, 'p> {
 }
 
 impl<'de> SeqAccess<'de> for FieldSeq<'de, '_> {
-    type Error = DeError;
+    type Error = SerdeError;
 
     fn next_element_seed<S: DeserializeSeed<'de>>(
         &mut self,
@@ -255,7 +221,7 @@ struct RowSeq<'de, 'p> {
 }
 
 impl<'de> SeqAccess<'de> for RowSeq<'de, '_> {
-    type Error = DeError;
+    type Error = SerdeError;
 
     fn next_element_seed<S: DeserializeSeed<'de>>(
         &mut self,
@@ -280,7 +246,7 @@ struct RowMap<'de, 'p> {
 }
 
 impl<'de> MapAccess<'de> for RowMap<'de, '_> {
-    type Error = DeError;
+    type Error = SerdeError;
 
     fn next_key_seed<K: DeserializeSeed<'de>>(&mut self, seed: K) -> DeResult<Option<K::Value>> {
         let names = self.de.plan.block.names();
