@@ -780,41 +780,46 @@ async fn parameters_travel_exactly_whatever_their_size() {
     assert_eq!(length, 45_000);
 }
 
+/// A server on loopback that runs `serve` on each connection; its address.
+async fn fake_server<F, A>(serve: F) -> String
+where
+    F: Fn(TcpStream) -> A + Send + 'static,
+    A: std::future::Future<Output = ()> + Send + 'static,
+{
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let address = listener.local_addr().unwrap().to_string();
+    tokio::spawn(async move {
+        while let Ok((socket, _)) = listener.accept().await {
+            tokio::spawn(serve(socket));
+        }
+    });
+    address
+}
+
 /// A fake native server at revision 54460: answers the hello, keeps the Query packet, and ends
 /// the query with EndOfStream.
 async fn fake_native_server() -> (String, Arc<Mutex<Vec<u8>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap().to_string();
     let kept: Arc<Mutex<Vec<u8>>> = Arc::default();
     let keep = kept.clone();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let keep = keep.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 64 * 1024];
-                // The client's hello.
-                let Ok(_) = socket.read(&mut buf).await else {
-                    return;
-                };
-                if socket.write_all(&native_hello()).await.is_err() {
-                    return;
-                }
-                // The addendum, the query and its empty data block: keep all, then end.
-                let mut got = Vec::new();
-                while let Ok(Ok(n)) =
-                    tokio::time::timeout(Duration::from_millis(300), socket.read(&mut buf)).await
-                {
-                    if n == 0 {
-                        return;
-                    }
-                    got.extend_from_slice(&buf[..n]);
-                }
-                keep.lock().unwrap().extend_from_slice(&got);
-                let _ = socket.write_all(&[5]).await; // EndOfStream
-                let _ = tokio::time::timeout(Duration::from_secs(2), socket.read(&mut buf)).await;
-            });
+    let address = fake_server(move |mut socket| {
+        let keep = keep.clone();
+        async move {
+            let mut buf = vec![0u8; 64 * 1024];
+            // The client's hello.
+            let Ok(_) = socket.read(&mut buf).await else {
+                return;
+            };
+            if socket.write_all(&native_hello()).await.is_err() {
+                return;
+            }
+            // The addendum, the query and its empty data block: keep all, then end.
+            let got = until_quiet(&mut socket, &mut buf).await;
+            keep.lock().unwrap().extend_from_slice(&got);
+            let _ = socket.write_all(&[5]).await; // EndOfStream
+            let _ = tokio::time::timeout(Duration::from_secs(2), socket.read(&mut buf)).await;
         }
-    });
+    })
+    .await;
     (address, kept)
 }
 
@@ -847,37 +852,33 @@ async fn native_parameters_travel_exactly() {
 /// in a body that claims 1,000 bytes and ends after the block: the connection breaks after
 /// rows came. Returns its address and how many requests it answered.
 async fn host_that_breaks_after_rows() -> (String, Arc<AtomicUsize>) {
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let address = listener.local_addr().unwrap().to_string();
     let answered: Arc<AtomicUsize> = Arc::default();
     let count = answered.clone();
-    tokio::spawn(async move {
-        while let Ok((mut socket, _)) = listener.accept().await {
-            let count = count.clone();
-            tokio::spawn(async move {
-                let mut buf = vec![0u8; 64 * 1024];
-                let request = until_quiet(&mut socket, &mut buf).await;
-                if request.windows(10).any(|w| w == b"hostName()") {
-                    // What the client asks a host first: its version and zone.
-                    let info = b"24.8.1.1\tUTC\tfake\n";
-                    let _ = socket.write_all(&http_answer("200 OK", &[], info)).await;
-                    let _ = socket.shutdown().await;
-                    return;
-                }
-                count.fetch_add(1, Ordering::Relaxed);
-                // One column `x` of type UInt8, one row: 7.
-                let block = hex("010101780555496e743807");
-                let mut answer =
-                    b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n"
-                        .to_vec();
-                answer.extend_from_slice(&block);
-                let _ = socket.write_all(&answer).await;
-                // The block reaches the client on its own before the connection breaks.
-                tokio::time::sleep(Duration::from_millis(100)).await;
+    let address = fake_server(move |mut socket| {
+        let count = count.clone();
+        async move {
+            let mut buf = vec![0u8; 64 * 1024];
+            let request = until_quiet(&mut socket, &mut buf).await;
+            if request.windows(10).any(|w| w == b"hostName()") {
+                // What the client asks a host first: its version and zone.
+                let info = b"24.8.1.1\tUTC\tfake\n";
+                let _ = socket.write_all(&http_answer("200 OK", &[], info)).await;
                 let _ = socket.shutdown().await;
-            });
+                return;
+            }
+            count.fetch_add(1, Ordering::Relaxed);
+            // One column `x` of type UInt8, one row: 7.
+            let block = hex("010101780555496e743807");
+            let mut answer =
+                b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n".to_vec();
+            answer.extend_from_slice(&block);
+            let _ = socket.write_all(&answer).await;
+            // The block reaches the client on its own before the connection breaks.
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let _ = socket.shutdown().await;
         }
-    });
+    })
+    .await;
     (address, answered)
 }
 
