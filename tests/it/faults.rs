@@ -265,7 +265,9 @@ fn http_answer(status: &str, headers: &[(&str, &str)], body: &[u8]) -> Vec<u8> {
     out
 }
 
+/// Bytes from hex digits (`_` between them for reading, ignored).
 fn hex(s: &str) -> Vec<u8> {
+    let s = s.replace('_', "");
     (0..s.len())
         .step_by(2)
         .map(|i| u8::from_str_radix(&s[i..i + 2], 16).unwrap())
@@ -882,10 +884,45 @@ async fn host_that_breaks_after_rows() -> (String, Arc<AtomicUsize>) {
     (address, answered)
 }
 
+/// A fake native host (revision 54460) that answers every query with a Data packet of one
+/// row (`x UInt8` = 7) and then closes the connection without ending the result. Returns its
+/// address and how many queries it answered.
+async fn native_host_that_breaks_after_rows() -> (String, Arc<AtomicUsize>) {
+    let answered: Arc<AtomicUsize> = Arc::default();
+    let count = answered.clone();
+    let address = fake_server(move |mut socket| {
+        let count = count.clone();
+        async move {
+            let mut buf = vec![0u8; 64 * 1024];
+            let Ok(_) = socket.read(&mut buf).await else {
+                return;
+            };
+            if socket.write_all(&native_hello()).await.is_err() {
+                return;
+            }
+            // The addendum, the query and its empty data block.
+            if until_quiet(&mut socket, &mut buf).await.is_empty() {
+                return;
+            }
+            count.fetch_add(1, Ordering::Relaxed);
+            // Data, no table name, block info (not overflows, bucket -1), 1 column, 1 row:
+            // `x`, `UInt8`, no custom serialization, 7.
+            let packet = hex("01_00_0100_02ffffffff_00_01_01_0178_0555496e7438_00_07");
+            let _ = socket.write_all(&packet).await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
+            let _ = socket.shutdown().await;
+        }
+    })
+    .await;
+    (address, answered)
+}
+
 /// A client of two hosts: the breaking fake first, the real server second.
 fn breaking_first(fake: &str, server: &Server) -> Client {
+    let scheme = server.client_url.split("://").next().unwrap_or("http");
     Client::builder()
-        .hosts([fake.to_owned(), host_port(&server.url)])
+        .url(format!("{scheme}://{fake}"))
+        .hosts([fake.to_owned(), host_port(&server.client_url)])
         .compression(clickhouse_connect::Compression::None)
         .request_timeout(Duration::from_secs(5))
         .build()
@@ -895,7 +932,7 @@ fn breaking_first(fake: &str, server: &Server) -> Client {
 /// A result collected whole (`fetch`, `scalar`, `fetch_all`, `fetch_rows`) has given the
 /// caller nothing when the connection breaks after some rows: the query starts over on the
 /// next host and the rows of the broken answer are dropped. A stream that has handed out a
-/// block keeps the failure.
+/// block keeps the failure. Over HTTP (both engines) and the native protocol (18.16).
 #[tokio::test]
 async fn a_result_broken_after_rows_starts_over_on_the_next_host() {
     #[derive(Debug, PartialEq, serde::Deserialize, clickhouse_connect::FromBlock)]
@@ -903,9 +940,16 @@ async fn a_result_broken_after_rows_starts_over_on_the_next_host() {
         x: u8,
     }
     const SQL: &str = "SELECT toUInt8(42) AS x";
+    let mut servers = Vec::new();
     for server in http_servers().await {
+        servers.push((server, host_that_breaks_after_rows().await));
+    }
+    servers.push((
+        legacy_tcp().await,
+        native_host_that_breaks_after_rows().await,
+    ));
+    for (server, (fake, answered)) in servers {
         let name = server.name;
-        let (fake, answered) = host_that_breaks_after_rows().await;
 
         let result = breaking_first(&fake, &server).query(SQL).fetch().await;
         let rows: Vec<u8> = result
