@@ -97,15 +97,26 @@ pub trait ToColumn {
         Self: 'a,
         I: Iterator<Item = Option<&'a Self>> + Clone,
     {
-        for (i, value) in values.enumerate() {
-            match value {
-                Some(value) => value.push_to(column),
-                None => push_default_under_null(column),
-            }
-            .map_err(|e| (i, e))?;
-        }
-        Ok(())
+        push_each_or_default(values, column, |column, value| value.push_to(column))
     }
+}
+
+/// Appends each `Some` value with `push`, and the type's default under each `None` (the rows
+/// of a `Nullable` column whose null map the caller writes).
+#[inline]
+fn push_each_or_default<T>(
+    values: impl Iterator<Item = Option<T>>,
+    column: &mut Column,
+    mut push: impl FnMut(&mut Column, T) -> Result<()>,
+) -> ManyResult {
+    for (i, value) in values.enumerate() {
+        match value {
+            Some(value) => push(column, value),
+            None => push_default_under_null(column),
+        }
+        .map_err(|e| (i, e))?;
+    }
+    Ok(())
 }
 
 /// [`ToColumn::push_many`] one value at a time.
@@ -207,14 +218,7 @@ macro_rules! numbers {
                             return Ok(());
                         }
                     }
-                    for (i, value) in values.enumerate() {
-                        match value {
-                            Some(value) => $fn(column, *value),
-                            None => push_default_under_null(column),
-                        }
-                        .map_err(|e| (i, e))?;
-                    }
-                    Ok(())
+                    push_each_or_default(values, column, |column, value| $fn(column, *value))
                 }
             }
         )*
@@ -328,16 +332,9 @@ where
             }
             Ok(())
         }
-        _ => {
-            for (i, value) in values.enumerate() {
-                match value {
-                    Some(value) => push_bytes(column, value, text),
-                    None => push_default_under_null(column),
-                }
-                .map_err(|e| (i, e))?;
-            }
-            Ok(())
-        }
+        _ => push_each_or_default(values, column, |column, value| {
+            push_bytes(column, value, text)
+        }),
     }
 }
 
