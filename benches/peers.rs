@@ -6,9 +6,11 @@
 //! the 26.9 engine (`CLICKHOUSE_URL`) in the format each client asks for: Native for ours,
 //! RowBinaryWithNamesAndTypes for the official crate (its default, validated mode). Neither
 //! side compresses. Inserts: the same rows into a sink that reads and discards the body (it
-//! costs the client nothing), then into a `Null` table of the 18.16 server
-//! (`CLICKHOUSE_LEGACY_URL`); the official crate inserts `RowBinary` without validation (its
-//! fastest insert path; 18.16 cannot describe tables the way its validation asks).
+//! parses nothing, but runs in this process on the same cores, so its reads and the socket's
+//! copies are a floor under every client: printed as the payload's Native bytes POSTed from
+//! memory), then into a `Null` table of the 18.16 server (`CLICKHOUSE_LEGACY_URL`); the
+//! official crate inserts `RowBinary` without validation (its fastest insert path; 18.16
+//! cannot describe tables the way its validation asks).
 //!
 //! Each path runs five times in this process (best and median printed); the first query of a
 //! fresh process (cold) is measured in a child process per path. The peak memory of a
@@ -515,6 +517,35 @@ fn insert_paths() -> Vec<(&'static str, Option<&'static str>, Run)> {
     ]
 }
 
+/// The sink's floor: the payload's Native bytes POSTed from memory in 1 MiB pieces, an insert
+/// with nothing to encode. What is left is the socket and the sink, which run on the same
+/// cores as the client: no client's insert into the sink can beat it. Sorted seconds of `runs`.
+async fn sink_floor(url: &str, native: &[u8], runs: usize) -> Vec<f64> {
+    let body = bytes::Bytes::copy_from_slice(native);
+    let http = reqwest::Client::new();
+    let target = format!("{url}/?query=INSERT%20INTO%20peer_sink%20FORMAT%20Native");
+    let mut times = Vec::new();
+    for _ in 0..runs {
+        let pieces: Vec<Result<bytes::Bytes, std::io::Error>> = (0..body.len())
+            .step_by(1 << 20)
+            .map(|at| Ok(body.slice(at..(at + (1 << 20)).min(body.len()))))
+            .collect();
+        let started = Instant::now();
+        let response = http
+            .post(&target)
+            .body(reqwest::Body::wrap_stream(futures_util::stream::iter(
+                pieces,
+            )))
+            .send()
+            .await
+            .expect("the sink");
+        response.bytes().await.expect("the sink's answer");
+        times.push(started.elapsed().as_secs_f64());
+    }
+    times.sort_by(f64::total_cmp);
+    times
+}
+
 /// Best and median seconds of `runs` runs of `path`, checking the count each time.
 async fn measure(
     clients: &Clients,
@@ -765,6 +796,16 @@ fn main() {
             "Inserts: 1,000,000 rows into a sink that discards the body",
             &results,
         );
+        if only.is_none() {
+            let floor = sink_floor(&url, &canned.native, runs).await;
+            println!(
+                "Floor of the sink (the payload's {:.1} MB of Native POSTed from memory, nothing \
+                 encoded): best {:.2} M rows/s, median {:.2} M",
+                canned.native.len() as f64 / 1e6,
+                ROWS as f64 / floor[0] / 1e6,
+                ROWS as f64 / floor[floor.len() / 2] / 1e6,
+            );
+        }
 
         let server = clients(&legacy, &query);
         server
