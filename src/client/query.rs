@@ -104,13 +104,12 @@ impl<'a> Query<'a> {
     /// [`fetch_all`](Self::fetch_all) and [`fetch_rows`](Self::fetch_rows).
     pub async fn fetch(self) -> Result<QueryResult> {
         let mut stream = self.stream().await?;
-        let mut blocks = Vec::new();
-        while let Some(step) = stream.collect_step().await? {
-            match step {
-                Step::Block(block) => blocks.push(block),
-                Step::Restarted => blocks.clear(),
-            }
-        }
+        let blocks = stream
+            .collect(|block, blocks| {
+                blocks.push(block);
+                Ok(())
+            })
+            .await?;
         Ok(QueryResult::new(
             blocks,
             stream.summary(),
@@ -130,18 +129,15 @@ impl<'a> Query<'a> {
     pub async fn fetch_all<T: serde::de::DeserializeOwned>(self) -> Result<Vec<T>> {
         let mut stream = self.stream().await?;
         let zone = stream.zone;
-        let mut rows = Vec::new();
-        while let Some(step) = stream.collect_step().await? {
-            let Step::Block(block) = step else {
-                rows.clear();
-                continue;
-            };
-            rows.reserve(block.rows());
-            for row in crate::value::de::rows(&block, zone) {
-                rows.push(row?);
-            }
-        }
-        Ok(rows)
+        stream
+            .collect(|block, rows| {
+                rows.reserve(block.rows());
+                for row in crate::value::de::rows(&block, zone) {
+                    rows.push(row?);
+                }
+                Ok(())
+            })
+            .await
     }
 
     /// Every row as `T`, read column by column: the fast typed path for structs that
@@ -155,18 +151,15 @@ impl<'a> Query<'a> {
     {
         let mut stream = self.stream().await?;
         let zone = stream.zone;
-        let mut rows = Vec::new();
-        while let Some(step) = stream.collect_step().await? {
-            let Step::Block(block) = step else {
-                rows.clear();
-                continue;
-            };
-            rows.reserve(block.rows());
-            for row in crate::value::from_block::rows::<T>(&block, zone)? {
-                rows.push(row?);
-            }
-        }
-        Ok(rows)
+        stream
+            .collect(|block, rows| {
+                rows.reserve(block.rows());
+                for row in crate::value::from_block::rows::<T>(&block, zone)? {
+                    rows.push(row?);
+                }
+                Ok(())
+            })
+            .await
     }
 
     /// The rows as `T` through serde (as [`fetch_all`](Self::fetch_all)), decoded a block at a
@@ -247,7 +240,7 @@ pub struct QueryStream<'a> {
     collected_rows: bool,
 }
 
-/// What [`QueryStream::collect_step`] gives a collector of the whole result.
+/// What [`QueryStream::step`] gives: a block, or word that the query started over.
 enum Step {
     /// The next block.
     Block(Block),
@@ -268,10 +261,21 @@ impl QueryStream<'_> {
         }
     }
 
-    /// The next step for a caller that keeps nothing it was given until the end of the
-    /// result: a query broken after rows may still start over on another host.
-    async fn collect_step(&mut self) -> Result<Option<Step>> {
-        self.step(true).await
+    /// The whole result, each block handed to `take` with what it made of the blocks before:
+    /// nothing reaches the caller until the end, so a query broken after rows may still start
+    /// over on another host (what `take` made of the broken answer is dropped).
+    async fn collect<T>(
+        &mut self,
+        mut take: impl FnMut(Block, &mut Vec<T>) -> Result<()>,
+    ) -> Result<Vec<T>> {
+        let mut collected = Vec::new();
+        while let Some(step) = self.step(true).await? {
+            match step {
+                Step::Block(block) => take(block, &mut collected)?,
+                Step::Restarted => collected.clear(),
+            }
+        }
+        Ok(collected)
     }
 
     /// Reads the next block; on a connection failure while the query may go to another host,

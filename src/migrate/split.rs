@@ -212,16 +212,6 @@ impl<'a> Lexer<'a> {
             return Ok(None);
         };
         let kind = match b {
-            b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x0b' => {
-                self.pos += 1;
-                while matches!(
-                    self.peek(self.pos),
-                    Some(b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'\x0b')
-                ) {
-                    self.pos += 1;
-                }
-                TokenKind::Whitespace
-            }
             b'\'' => self.quoted(b'\'', SplitErrorKind::UnterminatedString, TokenKind::String)?,
             b'"' => self.quoted(
                 b'"',
@@ -251,8 +241,9 @@ impl<'a> Lexer<'a> {
                 TokenKind::Word
             }
             _ => {
-                // One character (a multi-byte one whole, so cuts stay on boundaries), or a run
-                // of the Unicode spaces the server's lexer skips.
+                // A run of what the server's lexer skips as whitespace (ASCII and Unicode
+                // spaces alike), else one character (a multi-byte one whole, so cuts stay on
+                // boundaries).
                 let rest = &self.sql[start..];
                 let spaces: usize = rest
                     .chars()

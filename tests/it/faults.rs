@@ -798,6 +798,15 @@ where
     address
 }
 
+/// A fake native server's side of the handshake: the client's hello read, ours (revision
+/// 54460) sent; then the addendum, the query and its empty data block, as they came (`None`
+/// when the client went away first).
+async fn native_query(socket: &mut TcpStream, buf: &mut [u8]) -> Option<Vec<u8>> {
+    socket.read(buf).await.ok().filter(|&n| n > 0)?;
+    socket.write_all(&native_hello()).await.ok()?;
+    Some(until_quiet(socket, buf).await).filter(|query| !query.is_empty())
+}
+
 /// A fake native server at revision 54460: answers the hello, keeps the Query packet, and ends
 /// the query with EndOfStream.
 async fn fake_native_server() -> (String, Arc<Mutex<Vec<u8>>>) {
@@ -807,15 +816,10 @@ async fn fake_native_server() -> (String, Arc<Mutex<Vec<u8>>>) {
         let keep = keep.clone();
         async move {
             let mut buf = vec![0u8; 64 * 1024];
-            // The client's hello.
-            let Ok(_) = socket.read(&mut buf).await else {
+            // Keep the query, then end it.
+            let Some(got) = native_query(&mut socket, &mut buf).await else {
                 return;
             };
-            if socket.write_all(&native_hello()).await.is_err() {
-                return;
-            }
-            // The addendum, the query and its empty data block: keep all, then end.
-            let got = until_quiet(&mut socket, &mut buf).await;
             keep.lock().unwrap().extend_from_slice(&got);
             let _ = socket.write_all(&[5]).await; // EndOfStream
             let _ = tokio::time::timeout(Duration::from_secs(2), socket.read(&mut buf)).await;
@@ -894,14 +898,7 @@ async fn native_host_that_breaks_after_rows() -> (String, Arc<AtomicUsize>) {
         let count = count.clone();
         async move {
             let mut buf = vec![0u8; 64 * 1024];
-            let Ok(_) = socket.read(&mut buf).await else {
-                return;
-            };
-            if socket.write_all(&native_hello()).await.is_err() {
-                return;
-            }
-            // The addendum, the query and its empty data block.
-            if until_quiet(&mut socket, &mut buf).await.is_empty() {
+            if native_query(&mut socket, &mut buf).await.is_none() {
                 return;
             }
             count.fetch_add(1, Ordering::Relaxed);
