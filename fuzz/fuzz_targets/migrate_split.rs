@@ -55,7 +55,9 @@ fuzz_target!(|data: &[u8]| {
 });
 
 /// Whitespace as the server's lexer skips it: the ASCII six and some Unicode spaces (not all:
-/// not U+1680, for one).
+/// not U+1680, for one). Written out again from the server's `skipWhitespacesUTF8` on purpose,
+/// not taken from the splitter's `is_server_space`: an oracle that calls the code it judges
+/// cannot catch an edit to it.
 fn server_space(c: char) -> bool {
     matches!(
         c,

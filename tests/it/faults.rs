@@ -854,58 +854,43 @@ async fn native_parameters_travel_exactly() {
     );
 }
 
-/// A fake HTTP host that answers every request with one Native block of a row (`x UInt8` = 7)
-/// in a body that claims 1,000 bytes and ends after the block: the connection breaks after
-/// rows came. Returns its address and how many requests it answered.
-async fn host_that_breaks_after_rows() -> (String, Arc<AtomicUsize>) {
+/// A fake host that answers every query with one row (`x UInt8` = 7) and then breaks the
+/// connection before the result ends: over HTTP a Native body that claims 1,000 bytes, over
+/// the native protocol (revision 54460) a Data packet and no EndOfStream. Returns its address
+/// and how many queries it answered.
+async fn host_that_breaks_after_rows(native: bool) -> (String, Arc<AtomicUsize>) {
     let answered: Arc<AtomicUsize> = Arc::default();
     let count = answered.clone();
     let address = fake_server(move |mut socket| {
         let count = count.clone();
         async move {
             let mut buf = vec![0u8; 64 * 1024];
-            let request = until_quiet(&mut socket, &mut buf).await;
-            if request.windows(10).any(|w| w == b"hostName()") {
-                // What the client asks a host first: its version and zone.
-                let info = b"24.8.1.1\tUTC\tfake\n";
-                let _ = socket.write_all(&http_answer("200 OK", &[], info)).await;
-                let _ = socket.shutdown().await;
-                return;
-            }
+            let answer = if native {
+                if native_query(&mut socket, &mut buf).await.is_none() {
+                    return;
+                }
+                // Data, no table name, block info (not overflows, bucket -1), 1 column, 1 row:
+                // `x`, `UInt8`, no custom serialization, 7.
+                hex("01_00_0100_02ffffffff_00_01_01_0178_0555496e7438_00_07")
+            } else {
+                let request = until_quiet(&mut socket, &mut buf).await;
+                if request.windows(10).any(|w| w == b"hostName()") {
+                    // What the client asks a host first: its version and zone.
+                    let info = b"24.8.1.1\tUTC\tfake\n";
+                    let _ = socket.write_all(&http_answer("200 OK", &[], info)).await;
+                    let _ = socket.shutdown().await;
+                    return;
+                }
+                // One column `x` of type UInt8, one row: 7.
+                let mut answer =
+                    b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n"
+                        .to_vec();
+                answer.extend_from_slice(&hex("010101780555496e743807"));
+                answer
+            };
             count.fetch_add(1, Ordering::Relaxed);
-            // One column `x` of type UInt8, one row: 7.
-            let block = hex("010101780555496e743807");
-            let mut answer =
-                b"HTTP/1.1 200 OK\r\nContent-Length: 1000\r\nConnection: close\r\n\r\n".to_vec();
-            answer.extend_from_slice(&block);
             let _ = socket.write_all(&answer).await;
-            // The block reaches the client on its own before the connection breaks.
-            tokio::time::sleep(Duration::from_millis(100)).await;
-            let _ = socket.shutdown().await;
-        }
-    })
-    .await;
-    (address, answered)
-}
-
-/// A fake native host (revision 54460) that answers every query with a Data packet of one
-/// row (`x UInt8` = 7) and then closes the connection without ending the result. Returns its
-/// address and how many queries it answered.
-async fn native_host_that_breaks_after_rows() -> (String, Arc<AtomicUsize>) {
-    let answered: Arc<AtomicUsize> = Arc::default();
-    let count = answered.clone();
-    let address = fake_server(move |mut socket| {
-        let count = count.clone();
-        async move {
-            let mut buf = vec![0u8; 64 * 1024];
-            if native_query(&mut socket, &mut buf).await.is_none() {
-                return;
-            }
-            count.fetch_add(1, Ordering::Relaxed);
-            // Data, no table name, block info (not overflows, bucket -1), 1 column, 1 row:
-            // `x`, `UInt8`, no custom serialization, 7.
-            let packet = hex("01_00_0100_02ffffffff_00_01_01_0178_0555496e7438_00_07");
-            let _ = socket.write_all(&packet).await;
+            // The row reaches the client on its own before the connection breaks.
             tokio::time::sleep(Duration::from_millis(100)).await;
             let _ = socket.shutdown().await;
         }
@@ -939,12 +924,9 @@ async fn a_result_broken_after_rows_starts_over_on_the_next_host() {
     const SQL: &str = "SELECT toUInt8(42) AS x";
     let mut servers = Vec::new();
     for server in http_servers().await {
-        servers.push((server, host_that_breaks_after_rows().await));
+        servers.push((server, host_that_breaks_after_rows(false).await));
     }
-    servers.push((
-        legacy_tcp().await,
-        native_host_that_breaks_after_rows().await,
-    ));
+    servers.push((legacy_tcp().await, host_that_breaks_after_rows(true).await));
     for (server, (fake, answered)) in servers {
         let name = server.name;
 
