@@ -12,8 +12,11 @@
 //! official crate inserts `RowBinary` without validation (its fastest insert path; 18.16
 //! cannot describe tables the way its validation asks).
 //!
-//! Each path runs five times in this process (best and median printed); the first query of a
-//! fresh process (cold) is measured in a child process per path. The peak memory of a
+//! Each path runs five times in this process (best and median printed), the paths taking turns
+//! (one run of each per round), so that the order does not favour one; the first query of a
+//! fresh process (cold) is measured in a child process per path. Beside the reads, the floor
+//! of an owned read: the same rows cloned from memory, which allocates what every owned read
+//! allocates and decodes nothing. The peak memory of a
 //! 10,000,000-row typed read and typed insert is measured in child processes too.
 //!
 //! Run with `cargo bench --bench peers` (start the engines with `scripts/dev-servers up`).
@@ -517,6 +520,21 @@ fn insert_paths() -> Vec<(&'static str, Option<&'static str>, Run)> {
     ]
 }
 
+/// The floor of an owned read: the rows cloned from memory, which allocates their owned fields
+/// and the row vector as any owned read must (3.55 allocations a row, ~200 MB of fresh pages)
+/// and decodes nothing. No client's owned read can beat it with the same allocator.
+const OWNED_FLOOR: &str = "floor: the rows cloned from memory";
+
+fn owned_floor<'a>(
+    _: &'a Clients,
+    rows: &'a [Event],
+) -> std::pin::Pin<Box<dyn Future<Output = usize> + 'a>> {
+    Box::pin(async move {
+        let owned: Vec<Event> = rows.to_vec();
+        owned.iter().map(touch).sum()
+    })
+}
+
 /// The sink's floor: the payload's Native bytes POSTed from memory in 1 MiB pieces, an insert
 /// with nothing to encode. What is left is the socket and the sink, which run on the same
 /// cores as the client: no client's insert into the sink can beat it. Sorted seconds of `runs`.
@@ -546,23 +564,55 @@ async fn sink_floor(url: &str, native: &[u8], runs: usize) -> Vec<f64> {
     times
 }
 
-/// Best and median seconds of `runs` runs of `path`, checking the count each time.
+/// Sorted seconds of `runs` runs of each path, checking the count each time. The paths take
+/// turns, one run each per round, so that each meets the same states of the machine and the
+/// allocator (what the path before it left) and the ratios are not skewed by the order.
 async fn measure(
     clients: &Clients,
     rows: &[Event],
-    path: Run,
+    paths: &[Run],
     runs: usize,
     expect: usize,
-) -> Vec<f64> {
-    let mut times = Vec::new();
+) -> Vec<Vec<f64>> {
+    let mut times = vec![Vec::new(); paths.len()];
     for _ in 0..runs {
-        let started = Instant::now();
-        let n = path(clients, rows).await;
-        times.push(started.elapsed().as_secs_f64());
-        assert!(n >= expect, "a path read {n} rows, fewer than {expect}");
+        for (path, times) in paths.iter().zip(&mut times) {
+            let started = Instant::now();
+            let n = path(clients, rows).await;
+            times.push(started.elapsed().as_secs_f64());
+            assert!(n >= expect, "a path read {n} rows, fewer than {expect}");
+        }
     }
-    times.sort_by(f64::total_cmp);
+    for times in &mut times {
+        times.sort_by(f64::total_cmp);
+    }
     times
+}
+
+/// Measures the paths whose names hold `only` (all without it), taking turns; `cold` gives a
+/// path's cold figure.
+async fn run_paths<'a>(
+    clients: &Clients,
+    rows: &[Event],
+    paths: Vec<(&'a str, Option<&'a str>, Run)>,
+    only: Option<&String>,
+    runs: usize,
+    expect: usize,
+    cold: impl Fn(&str) -> Option<f64>,
+) -> Vec<Measured<'a>> {
+    let paths: Vec<_> = paths
+        .into_iter()
+        .filter(|(name, ..)| only.is_none_or(|o| name.contains(o.as_str())))
+        .collect();
+    let colds: Vec<_> = paths.iter().map(|(name, ..)| cold(name)).collect();
+    let runners: Vec<Run> = paths.iter().map(|(.., path)| *path).collect();
+    let times = measure(clients, rows, &runners, runs, expect).await;
+    paths
+        .into_iter()
+        .zip(times)
+        .zip(colds)
+        .map(|(((name, peer, _), times), cold)| (name, peer, times, cold))
+        .collect()
 }
 
 /// A path's results: name, peer, rows per second of each run, cold rows per second.
@@ -624,6 +674,17 @@ fn peak_kib() -> u64 {
             s.lines()
                 .find(|l| l.starts_with("VmHWM:"))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
+        })
+        .unwrap_or(0)
+}
+
+/// The process's minor page faults so far (`/proc/self/stat`, field 10).
+fn minor_faults() -> u64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            let after_name = &s[s.rfind(')')? + 2..];
+            after_name.split_whitespace().nth(7)?.parse().ok()
         })
         .unwrap_or(0)
 }
@@ -709,11 +770,16 @@ fn count(runtime: &tokio::runtime::Runtime, words: &[String]) {
         (clients(&url, &query), rows(ROWS))
     });
     share(&rows);
-    for (name, _, path) in paths().into_iter().chain(insert_paths()) {
+    let floor = (OWNED_FLOOR, None, owned_floor as Run);
+    for (name, _, path) in paths().into_iter().chain([floor]).chain(insert_paths()) {
         if words.iter().any(|w| name.contains(w.as_str())) {
-            let started = Instant::now();
+            let (started, faults) = (Instant::now(), minor_faults());
             counted(runtime, path, &clients, &rows);
-            println!("{name}: {:.3} s", started.elapsed().as_secs_f64());
+            println!(
+                "{name}: {:.3} s, {} page faults",
+                started.elapsed().as_secs_f64(),
+                minor_faults() - faults
+            );
         }
     }
 }
@@ -763,35 +829,29 @@ fn main() {
             .replace(" FORMAT {format}", "");
         let replayed = clients(&url, &query);
 
-        // Reads.
-        let mut results = Vec::new();
-        for (name, peer, path) in paths() {
-            if only.is_some_and(|o| !name.contains(o.as_str())) {
-                continue;
-            }
-            let cold = (!quick).then(|| child(&["--cold", name, &url])).flatten();
-            let times = measure(&replayed, &[], path, runs, 1).await;
-            results.push((name, peer, times, cold));
-        }
+        // Reads, and the floor of an owned read beside them.
+        let rows = rows(ROWS);
+        share(&rows);
+        let mut reads: Vec<(&str, Option<&str>, Run)> = paths();
+        reads.push((OWNED_FLOOR, None, owned_floor));
+        let results = run_paths(&replayed, &rows, reads, only, runs, 1, |name| {
+            (!quick && name != OWNED_FLOOR)
+                .then(|| child(&["--cold", name, &url]))
+                .flatten()
+        })
+        .await;
         print_table(
             "Reads: 1,000,000 rows replayed over loopback HTTP, no compression",
             &results,
         );
 
         // Inserts: into the sink, then into 18.16's Null table.
-        let rows = rows(ROWS);
-        share(&rows);
-        let mut results = Vec::new();
-        for (name, peer, path) in insert_paths() {
-            if only.is_some_and(|o| !name.contains(o.as_str())) {
-                continue;
-            }
-            let cold = (!quick)
+        let results = run_paths(&replayed, &rows, insert_paths(), only, runs, ROWS, |name| {
+            (!quick)
                 .then(|| child(&["--cold-insert", name, &url]))
-                .flatten();
-            let times = measure(&replayed, &rows, path, runs, ROWS).await;
-            results.push((name, peer, times, cold));
-        }
+                .flatten()
+        })
+        .await;
         print_table(
             "Inserts: 1,000,000 rows into a sink that discards the body",
             &results,
@@ -821,14 +881,7 @@ fn main() {
             .setting("allow_experimental_low_cardinality_type", 1)
             .await
             .unwrap();
-        let mut results = Vec::new();
-        for (name, peer, path) in insert_paths() {
-            if only.is_some_and(|o| !name.contains(o.as_str())) {
-                continue;
-            }
-            let times = measure(&server, &rows, path, runs, ROWS).await;
-            results.push((name, peer, times, None));
-        }
+        let results = run_paths(&server, &rows, insert_paths(), only, runs, ROWS, |_| None).await;
         print_table(
             "Inserts: 1,000,000 rows into a Null table of the 18.16 server",
             &results,
