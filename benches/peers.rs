@@ -678,6 +678,24 @@ fn peak_kib() -> u64 {
         .unwrap_or(0)
 }
 
+/// Each thread of the process: id, name, nanoseconds on the CPU so far
+/// (`/proc/self/task/*/schedstat`).
+fn thread_cpu() -> Vec<(u64, String, u64)> {
+    let Ok(tasks) = std::fs::read_dir("/proc/self/task") else {
+        return Vec::new();
+    };
+    tasks
+        .flatten()
+        .filter_map(|task| {
+            let tid = task.file_name().to_str()?.parse().ok()?;
+            let name = std::fs::read_to_string(task.path().join("comm")).ok()?;
+            let stat = std::fs::read_to_string(task.path().join("schedstat")).ok()?;
+            let ns = stat.split_whitespace().next()?.parse().ok()?;
+            Some((tid, name.trim().to_owned(), ns))
+        })
+        .collect()
+}
+
 /// The process's minor page faults so far (`/proc/self/stat`, field 10).
 fn minor_faults() -> u64 {
     std::fs::read_to_string("/proc/self/stat")
@@ -773,12 +791,21 @@ fn count(runtime: &tokio::runtime::Runtime, words: &[String]) {
     let floor = (OWNED_FLOOR, None, owned_floor as Run);
     for (name, _, path) in paths().into_iter().chain([floor]).chain(insert_paths()) {
         if words.iter().any(|w| name.contains(w.as_str())) {
-            let (started, faults) = (Instant::now(), minor_faults());
+            let (started, faults, cpu) = (Instant::now(), minor_faults(), thread_cpu());
             counted(runtime, path, &clients, &rows);
+            let elapsed = started.elapsed().as_secs_f64();
+            let busy: Vec<String> = thread_cpu()
+                .into_iter()
+                .filter_map(|(tid, name, ns)| {
+                    let before = cpu.iter().find(|(t, ..)| *t == tid).map_or(0, |c| c.2);
+                    let ms = (ns - before) as f64 / 1e6;
+                    (ms >= 1.0).then(|| format!("{name} {ms:.0} ms"))
+                })
+                .collect();
             println!(
-                "{name}: {:.3} s, {} page faults",
-                started.elapsed().as_secs_f64(),
-                minor_faults() - faults
+                "{name}: {elapsed:.3} s, {} page faults; on the CPU: {}",
+                minor_faults() - faults,
+                busy.join(", ")
             );
         }
     }
