@@ -80,6 +80,7 @@ impl<'a> Query<'a> {
             traced,
             retry,
             collected_rows: false,
+            spent: None,
         })
     }
 
@@ -107,7 +108,7 @@ impl<'a> Query<'a> {
         let blocks = stream
             .collect(|block, blocks| {
                 blocks.push(block);
-                Ok(())
+                Ok(None)
             })
             .await?;
         Ok(QueryResult::new(
@@ -135,7 +136,7 @@ impl<'a> Query<'a> {
                 for row in crate::value::de::rows(&block, zone) {
                     rows.push(row?);
                 }
-                Ok(())
+                Ok(Some(block))
             })
             .await
     }
@@ -157,7 +158,7 @@ impl<'a> Query<'a> {
                 for row in crate::value::from_block::rows::<T>(&block, zone)? {
                     rows.push(row?);
                 }
-                Ok(())
+                Ok(Some(block))
             })
             .await
     }
@@ -238,6 +239,9 @@ pub struct QueryStream<'a> {
     /// Whether blocks with rows have been handed to a collector of the whole result, which
     /// must drop them if the query starts over on another host.
     collected_rows: bool,
+    /// A block the caller is done with (see [`recycle`](Self::recycle)), freed once the next
+    /// block has been read.
+    spent: Option<Block>,
 }
 
 /// What [`QueryStream::step`] gives: a block, or word that the query started over.
@@ -261,17 +265,44 @@ impl QueryStream<'_> {
         }
     }
 
-    /// The whole result, each block handed to `take` with what it made of the blocks before:
+    /// Gives back a block the caller is done with, for the stream to free after it has read
+    /// the next one. A loop over a large result reads faster this way: glibc's allocator
+    /// returns memory freed at the top of its heap to the system once there is enough of it,
+    /// so a block dropped before the next is read hands its pages back, and the next block
+    /// faults fresh pages in (the first queries of a process pay this on every block). Freed
+    /// after the next block is read, its memory lies below that block's and is reused for the
+    /// one after. Memory stays around two blocks.
+    ///
+    /// ```no_run
+    /// # async fn run(client: clickhouse_connect::Client) -> clickhouse_connect::Result<()> {
+    /// let mut stream = client.query("SELECT number FROM numbers(10000000)").stream().await?;
+    /// let mut total = 0;
+    /// while let Some(block) = stream.next_block().await? {
+    ///     total += block.rows();
+    ///     stream.recycle(block);
+    /// }
+    /// # Ok(()) }
+    /// ```
+    pub fn recycle(&mut self, block: Block) {
+        self.spent = Some(block);
+    }
+
+    /// The whole result, each block handed to `take` with what it made of the blocks before
+    /// (`take` gives the block back when it is done with it, to be [recycled](Self::recycle)):
     /// nothing reaches the caller until the end, so a query broken after rows may still start
     /// over on another host (what `take` made of the broken answer is dropped).
     async fn collect<T>(
         &mut self,
-        mut take: impl FnMut(Block, &mut Vec<T>) -> Result<()>,
+        mut take: impl FnMut(Block, &mut Vec<T>) -> Result<Option<Block>>,
     ) -> Result<Vec<T>> {
         let mut collected = Vec::new();
         while let Some(step) = self.step(true).await? {
             match step {
-                Step::Block(block) => take(block, &mut collected)?,
+                Step::Block(block) => {
+                    if let Some(spent) = take(block, &mut collected)? {
+                        self.recycle(spent);
+                    }
+                }
                 Step::Restarted => collected.clear(),
             }
         }
@@ -288,6 +319,7 @@ impl QueryStream<'_> {
         let mut result = Deadline::run(self.deadline, "the query", self.slot.link().next_block())
             .instrument(self.traced.span.clone())
             .await;
+        self.spent = None;
         // The connection failed before the caller had any row: the query goes to the next host.
         while let (Err(e), Some(retry)) = (&result, &mut self.retry) {
             if !may_retry(e) || retry.left == 0 {

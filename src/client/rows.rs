@@ -82,8 +82,9 @@ impl<'a, T> Stream for RowStream<'a, T> {
                         this.state = State::Reading(next);
                         return Poll::Pending;
                     }
-                    Poll::Ready((stream, Ok(Some(block)))) => {
+                    Poll::Ready((mut stream, Ok(Some(block)))) => {
                         let (rows, failed) = (this.decode)(&block, stream.default_zone());
+                        stream.recycle(block);
                         this.rows = rows.into_iter();
                         this.failed = failed;
                         this.state = State::Idle(stream);

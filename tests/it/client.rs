@@ -163,6 +163,35 @@ async fn query_stream_yields_blocks_as_they_arrive() {
 }
 
 #[tokio::test]
+async fn recycled_blocks_leave_every_next_block_whole() {
+    for (server, client) in both_clients().await {
+        let mut stream = client
+            .query("SELECT number, toString(number) FROM system.numbers LIMIT 300000 SETTINGS max_block_size = 65536")
+            .stream()
+            .await
+            .unwrap();
+        let (mut rows, mut blocks) = (0u64, 0);
+        while let Some(block) = stream.next_block().await.unwrap() {
+            // Each block holds the numbers that follow the ones before, and their text, while
+            // the block before it waits to be freed.
+            for (i, row) in block
+                .rows_as::<(u64, String)>(chrono_tz::Tz::UTC)
+                .enumerate()
+            {
+                let (number, text) = row.unwrap();
+                assert_eq!(number, rows + i as u64, "{}", server.name);
+                assert_eq!(text, number.to_string(), "{}", server.name);
+            }
+            rows += block.rows() as u64;
+            blocks += usize::from(block.rows() > 0);
+            stream.recycle(block);
+        }
+        assert_eq!(rows, 300_000, "{}", server.name);
+        assert!(blocks >= 4, "{}: {blocks} blocks", server.name);
+    }
+}
+
+#[tokio::test]
 async fn inserts_rows_tuples_blocks_and_streams() {
     for (server, client) in both_clients().await {
         let db = server.fresh_database("inserts").await;
