@@ -141,6 +141,10 @@ impl Column {
             ColumnData::Json(c) => super::json::read_row_binary(data_type, c, r, depth + 1)?,
             ColumnData::AggregateState(c) => c.read_row_binary(r)?,
             ColumnData::Nothing(n) => *n += 1,
+            ColumnData::EmptyTuple(rows) => {
+                r.rows_without_bytes(1, "Tuple()")?;
+                *rows += 1;
+            }
         }
         Ok(())
     }

@@ -239,8 +239,8 @@ impl DynamicColumn {
                     format!("{} bytes after the {what} ({data_type})", value.remaining()),
                 ));
             }
-            // A column that keeps no row count of its own (an empty `Tuple()` has no element
-            // column to count them) cannot hold a shared value by position.
+            // Every column counts its rows (`Tuple()`, without element columns, keeps a count
+            // of its own); one whose count did not grow could not place the value by position.
             let Some(position) = column.len().checked_sub(1) else {
                 return Err(invalid(
                     r,

@@ -78,6 +78,9 @@ pub enum ColumnData {
     Array(ArrayColumn),
     /// `Tuple(...)` and `Point`.
     Tuple(Vec<Column>),
+    /// `Tuple()`: no element column to count the rows, so only a row count (its rows take no
+    /// bytes).
+    EmptyTuple(usize),
     LowCardinality(LowCardinalityColumn),
     /// `Variant(...)` and `Geometry`.
     Variant(VariantColumn),
@@ -126,6 +129,8 @@ pub(crate) enum Shape<'a> {
     /// An array of the given element type (owned: geo and map element types are synthesised).
     Array(DataType),
     Tuple(Vec<DataType>),
+    /// `Tuple()`.
+    EmptyTuple,
     LowCardinality(&'a DataType),
     Variant(Vec<DataType>),
     Dynamic,
@@ -166,6 +171,7 @@ pub(crate) fn shape(data_type: &DataType) -> Result<Shape<'_>> {
                 })
                 .collect(),
         )),
+        T::Tuple(elements) if elements.is_empty() => Shape::EmptyTuple,
         T::Tuple(elements) => Shape::Tuple(elements.iter().map(|e| e.data_type.clone()).collect()),
         T::Point => Shape::Tuple(vec![T::Float64, T::Float64]),
         T::Ring | T::LineString | T::MultiPoint => Shape::Array(point()),
@@ -228,6 +234,7 @@ impl Column {
                     .map(Column::empty)
                     .collect::<Result<_>>()?,
             ),
+            Shape::EmptyTuple => ColumnData::EmptyTuple(0),
             Shape::LowCardinality(inner) => {
                 ColumnData::LowCardinality(LowCardinalityColumn::new(inner)?)
             }
@@ -284,6 +291,7 @@ impl Column {
             ColumnData::Nullable(c) => c.len(),
             ColumnData::Array(c) => c.len(),
             ColumnData::Tuple(elements) => elements.first().map_or(0, Column::len),
+            ColumnData::EmptyTuple(rows) => *rows,
             ColumnData::LowCardinality(c) => c.len(),
             ColumnData::Variant(c) => c.len(),
             ColumnData::Dynamic(c) => c.len(),
@@ -306,6 +314,7 @@ impl Column {
             ColumnData::Nullable(c) => c.len() + c.values().byte_size(),
             ColumnData::Array(c) => c.len() * 8 + c.values().byte_size(),
             ColumnData::Tuple(elements) => elements.iter().map(Column::byte_size).sum(),
+            ColumnData::EmptyTuple(_) => 0,
             ColumnData::LowCardinality(c) => c.byte_size(),
             ColumnData::Variant(c) => c.byte_size(),
             ColumnData::Dynamic(c) => c.byte_size(),
@@ -384,6 +393,7 @@ impl Column {
                 ColumnData::Array(ArrayColumn::read(element, prefix, rows, r)?)
             }
             Shape::Tuple(elements) => ColumnData::Tuple(tuple::read(&elements, prefix, rows, r)?),
+            Shape::EmptyTuple => ColumnData::EmptyTuple(tuple::read_empty(rows, r)?),
             Shape::LowCardinality(inner) => {
                 ColumnData::LowCardinality(LowCardinalityColumn::read(inner, rows, r)?)
             }
@@ -443,6 +453,8 @@ impl Column {
             ColumnData::Nullable(c) => c.write(out),
             ColumnData::Array(c) => c.write(out),
             ColumnData::Tuple(elements) => elements.iter().for_each(|e| e.write_data(out)),
+            // A byte per row, as the server writes them (see `tuple`).
+            ColumnData::EmptyTuple(n) => out.resize(out.len() + n, b'0'),
             ColumnData::LowCardinality(c) => c.write(out),
             ColumnData::Variant(c) => c.write(out),
             ColumnData::Dynamic(c) => c.write(out),
@@ -473,6 +485,7 @@ impl Column {
             ColumnData::FixedString(c) => ColumnData::FixedString(c.slice(start, end)),
             ColumnData::Nullable(c) => ColumnData::Nullable(c.slice(start, end)),
             ColumnData::Array(c) => ColumnData::Array(c.slice(start, end)),
+            ColumnData::EmptyTuple(_) => ColumnData::EmptyTuple(end - start),
             ColumnData::Tuple(elements) => {
                 ColumnData::Tuple(elements.iter().map(|e| e.slice(start, end)).collect())
             }

@@ -82,7 +82,7 @@ impl Column {
             }
             ColumnData::Tuple(columns) => columns.iter_mut().for_each(Column::clear),
             ColumnData::LowCardinality(c) => c.clear(),
-            ColumnData::Nothing(rows) => *rows = 0,
+            ColumnData::Nothing(rows) | ColumnData::EmptyTuple(rows) => *rows = 0,
             ColumnData::Variant(_) | ColumnData::Dynamic(_) | ColumnData::AggregateState(_) => {
                 if let Ok(empty) = Column::empty(self.data_type.clone()) {
                     *self = empty;

@@ -1,6 +1,8 @@
 //! `Tuple(T1, ..., Tn)` (and `Point`): one column per element, each with every row. The empty
-//! `Tuple()` has no columns, so its rows take no bytes: they are counted against the block's
-//! bound for such rows.
+//! `Tuple()` has no element columns: the column keeps only its row count, and in Native each
+//! row is one byte (the server writes `'0'` and skips whatever is there, as for `Nothing`;
+//! `SerializationTuple`), so that the rows can be counted. In RowBinary a `Tuple()` value
+//! takes no bytes.
 
 use super::{Column, Prefix};
 use crate::types::DataType;
@@ -12,12 +14,15 @@ pub(crate) fn read(
     rows: usize,
     r: &mut Reader<'_>,
 ) -> ReadResult<Vec<Column>> {
-    if elements.is_empty() {
-        r.rows_without_bytes(rows, "Tuple()")?;
-    }
     elements
         .iter()
         .enumerate()
         .map(|(i, e)| Column::read_data_with(e, prefix.child(i), rows, r))
         .collect()
+}
+
+/// The rows of a `Tuple()` column: a byte each, skipped; only their count is kept.
+pub(crate) fn read_empty(rows: usize, r: &mut Reader<'_>) -> ReadResult<usize> {
+    r.take(rows)?;
+    Ok(rows)
 }

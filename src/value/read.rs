@@ -205,6 +205,7 @@ impl Column {
                 Value::AggregateState(c.get(i).unwrap_or_default().to_vec())
             }
             (ColumnData::Nothing(_), _) => Value::Null,
+            (ColumnData::EmptyTuple(_), _) => Value::Tuple(Vec::new()),
         }
     }
 

@@ -462,6 +462,10 @@ impl Column {
                 }
                 *n += 1;
             }
+            ColumnData::EmptyTuple(rows) => match v {
+                Value::Tuple(items) | Value::Array(items) if items.is_empty() => *rows += 1,
+                _ => return Err(mismatch(t, v)),
+            },
         }
         Ok(())
     }

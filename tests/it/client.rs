@@ -191,6 +191,63 @@ async fn recycled_blocks_leave_every_next_block_whole() {
     }
 }
 
+/// `Tuple()` has no element columns: its column keeps a row count of its own, so a table with
+/// such a column takes inserts, and `Tuple()` values read back inside arrays, `Variant` and
+/// `Dynamic` (whose shared variant places values by their type's row count).
+#[tokio::test]
+async fn empty_tuples_read_insert_and_sit_inside_dynamic() {
+    let server = engine().await;
+    let client = client_for(&server, Compression::None);
+    let result = client
+        .query(
+            "SELECT tuple() AS t, number AS n, [tuple(), tuple()] AS a, \
+             CAST(tuple(), 'Variant(Tuple(), UInt8)') AS v, \
+             CAST(tuple(), 'Dynamic(max_types=0)') AS d FROM numbers(3)",
+        )
+        .await
+        .unwrap();
+    let block = &result.blocks()[0];
+    assert_eq!(block.rows(), 3);
+    assert_eq!(
+        block.columns()[0].len(),
+        3,
+        "the Tuple() column counts its rows"
+    );
+    let empty = Value::Tuple(Vec::new());
+    for row in result.rows() {
+        let values = row.values();
+        assert_eq!(values[0], empty);
+        assert_eq!(values[2], Value::Array(vec![empty.clone(), empty.clone()]));
+        assert_eq!(values[3].untyped(), &empty, "{values:?}");
+        assert_eq!(values[4].untyped(), &empty, "{values:?}");
+    }
+
+    client
+        .command("DROP TABLE IF EXISTS empty_tuples")
+        .await
+        .unwrap();
+    client
+        .command("CREATE TABLE empty_tuples (t Tuple(), n UInt8) ENGINE = Memory")
+        .await
+        .unwrap();
+    let inserted = client
+        .insert(
+            "empty_tuples",
+            &[],
+            vec![(empty.clone(), 1u8), (empty.clone(), 2u8)],
+        )
+        .await
+        .unwrap();
+    assert_eq!(inserted.rows, 2);
+    let text = client
+        .query("SELECT toString(t), n FROM empty_tuples ORDER BY n")
+        .await
+        .unwrap();
+    let got: Vec<(String, u8)> = text.rows_as().unwrap();
+    assert_eq!(got, [("()".to_owned(), 1), ("()".to_owned(), 2)]);
+    client.command("DROP TABLE empty_tuples").await.unwrap();
+}
+
 #[tokio::test]
 async fn inserts_rows_tuples_blocks_and_streams() {
     for (server, client) in both_clients().await {

@@ -314,6 +314,7 @@ pub(crate) fn write_cell(column: &Column, i: usize, zone: Tz, out: &mut Vec<u8>)
             _ => out.extend_from_slice(b"{}"),
         },
         (ColumnData::Nothing(_), _) => out.extend_from_slice(b"null"),
+        (ColumnData::EmptyTuple(_), _) => out.extend_from_slice(b"[]"),
         (ColumnData::Nullable(c), _) => {
             if c.is_null(i) {
                 out.extend_from_slice(b"null");

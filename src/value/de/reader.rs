@@ -178,6 +178,7 @@ impl<'de> Reader<'de> {
                 },
             },
             (ColumnData::Tuple(elements), _) => Reader::Tuple(elements.iter().map(new).collect()),
+            (ColumnData::EmptyTuple(_), _) => Reader::Tuple(Vec::new()),
             (ColumnData::Variant(c), _) => Reader::variant(c, zone),
             (ColumnData::Dynamic(c), _) => Reader::variant(c.values(), zone),
             (ColumnData::Nothing(_), _) => Reader::Null,

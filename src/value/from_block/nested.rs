@@ -129,6 +129,10 @@ where
 fn elements(column: &Column, n: usize) -> Result<&[Column], Mismatch> {
     match column.data() {
         ColumnData::Tuple(elements) if elements.len() == n => Ok(elements),
+        ColumnData::EmptyTuple(_) if n == 0 => Ok(&[]),
+        ColumnData::EmptyTuple(_) => Err(Mismatch::new(format!(
+            "a tuple of 0 elements for a Rust tuple of {n}"
+        ))),
         ColumnData::Tuple(elements) => Err(Mismatch::new(format!(
             "a tuple of {} elements for a Rust tuple of {n}",
             elements.len()
