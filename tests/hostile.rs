@@ -635,3 +635,20 @@ fn dynamic_member_types_keep_their_order_when_printed() {
     assert_eq!(blocks[0].rows(), 10);
     assert_eq!(blocks[0].column(0).unwrap().value(9, Tz::UTC), Value::Null);
 }
+
+/// `Tuple()` values take no bytes in RowBinary (a `Dynamic` shared value, a `JSON` path): an
+/// `Array(Tuple())` value that claims 2^40 of them is not refused for the bytes at hand, which
+/// it does not need, but bounded as rows without bytes, quickly and without a large allocation.
+#[test]
+fn a_binary_array_of_empty_tuples_is_bounded() {
+    let (result, largest) = largest_allocation(|| {
+        clickhouse_connect::Value::from_dynamic_binary(&hex("1e1f00808080808020"), Tz::UTC)
+    });
+    assert!(largest < SMALL, "{largest} bytes at once");
+    let err = result.unwrap_err();
+    assert!(err.to_string().contains("no bytes"), "{err}");
+    let (data_type, value) =
+        clickhouse_connect::Value::from_dynamic_binary(&hex("1e1f0003"), Tz::UTC).unwrap();
+    assert_eq!(data_type.to_string(), "Array(Tuple())");
+    assert_eq!(value, Value::Array(vec![Value::Tuple(vec![]); 3]));
+}

@@ -90,12 +90,14 @@ impl Column {
             }
             ColumnData::Array(c) => {
                 let n = r.varuint()?;
+                let (ends, values) = c.parts_mut();
                 // Every element takes at least a byte (no column type has empty values but
-                // `Nothing`, whose arrays are empty): a count past the bytes left cannot be met.
-                if n > r.remaining() as u64 {
+                // `Nothing`, whose arrays are empty, and `Tuple()`, whose values are counted
+                // against the bound on rows without bytes as they are read): a count past the
+                // bytes left cannot be met.
+                if n > r.remaining() as u64 && !takes_no_bytes(values) {
                     return Err(ReadError::Incomplete);
                 }
-                let (ends, values) = c.parts_mut();
                 for _ in 0..n {
                     values.read_row_binary(r, depth + 1)?;
                 }
@@ -169,5 +171,15 @@ impl super::DynamicColumn {
         values.variants_mut()[d].read_row_binary(r, depth)?;
         values.pushed(d);
         Ok(())
+    }
+}
+
+/// Whether a value of `column`'s type takes no bytes in RowBinary: `Tuple()`, and tuples of
+/// nothing else.
+fn takes_no_bytes(column: &Column) -> bool {
+    match &column.data {
+        ColumnData::EmptyTuple(_) => true,
+        ColumnData::Tuple(elements) => elements.iter().all(takes_no_bytes),
+        _ => false,
     }
 }

@@ -78,8 +78,8 @@ pub enum ColumnData {
     Array(ArrayColumn),
     /// `Tuple(...)` and `Point`.
     Tuple(Vec<Column>),
-    /// `Tuple()`: no element column to count the rows, so only a row count (its rows take no
-    /// bytes).
+    /// `Tuple()`: no element column to count the rows, so only a row count (in Native a byte
+    /// per row, in RowBinary none).
     EmptyTuple(usize),
     LowCardinality(LowCardinalityColumn),
     /// `Variant(...)` and `Geometry`.

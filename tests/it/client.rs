@@ -202,7 +202,8 @@ async fn empty_tuples_read_insert_and_sit_inside_dynamic() {
         .query(
             "SELECT tuple() AS t, number AS n, [tuple(), tuple()] AS a, \
              CAST(tuple(), 'Variant(Tuple(), UInt8)') AS v, \
-             CAST(tuple(), 'Dynamic(max_types=0)') AS d FROM numbers(3)",
+             CAST(tuple(), 'Dynamic(max_types=0)') AS d, \
+             CAST([tuple(), tuple()], 'Dynamic(max_types=0)') AS da FROM numbers(3)",
         )
         .await
         .unwrap();
@@ -220,6 +221,12 @@ async fn empty_tuples_read_insert_and_sit_inside_dynamic() {
         assert_eq!(values[2], Value::Array(vec![empty.clone(), empty.clone()]));
         assert_eq!(values[3].untyped(), &empty, "{values:?}");
         assert_eq!(values[4].untyped(), &empty, "{values:?}");
+        // In the shared variant, as RowBinary: `Tuple()` values take no bytes there.
+        assert_eq!(
+            values[5].untyped(),
+            &Value::Array(vec![empty.clone(), empty.clone()]),
+            "{values:?}"
+        );
     }
 
     client
