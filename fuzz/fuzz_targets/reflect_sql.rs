@@ -33,7 +33,11 @@ fuzz_target!(|data: &[u8]| {
                 let again = TableEngine::parse(&printed).unwrap_or_else(|e| {
                     panic!("{text:?} prints as {printed:?}, which does not parse: {e}")
                 });
-                assert_eq!(again.to_sql(), printed, "printing is not stable for {text:?}");
+                assert_eq!(
+                    again.to_sql(),
+                    printed,
+                    "printing is not stable for {text:?}"
+                );
             }
             return;
         }

@@ -34,7 +34,11 @@ fuzz_target!(|data: &[u8]| {
         2 => {
             if let Some((head, format, data)) = inline_insert(text) {
                 // The statement is cut in two: its head, then its data.
-                assert_eq!(format!("{head}{data}"), text, "head and data are not the statement");
+                assert_eq!(
+                    format!("{head}{data}"),
+                    text,
+                    "head and data are not the statement"
+                );
                 assert!(!format.is_empty());
             }
         }

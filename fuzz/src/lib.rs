@@ -71,6 +71,7 @@ pub fn reencode(block: &Block, revision: u64) {
 }
 
 /// Writes the seed corpora under `fuzz/seeds/<target>/` from `testdata/captured/` and the
-/// formats' own examples: `cargo +nightly test --lib -- --ignored write_seeds` (in `fuzz/`).
+/// formats' own examples: `cargo +nightly test --lib -- --ignored write_seeds` (in `fuzz/`). It
+/// writes over its own files and leaves the others (seeds kept from findings, other targets').
 #[cfg(test)]
 mod seeds;

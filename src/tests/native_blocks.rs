@@ -12,6 +12,7 @@ const SIMPLE_TYPES: &[u8] = include_bytes!("../../testdata/captured/simple_types
 const LOW_CARDINALITY: &[u8] = include_bytes!("../../testdata/captured/low_cardinality.bin");
 const GEOMETRY: &[u8] = include_bytes!("../../testdata/captured/geometry.bin");
 const DYNAMIC_SHARED: &[u8] = include_bytes!("../../testdata/captured/dynamic_shared_variant.bin");
+const EMPTY_TUPLES: &[u8] = include_bytes!("../../testdata/captured/empty_tuples.bin");
 
 fn rows(block: &Block) -> Vec<Vec<Value>> {
     (0..block.rows())
@@ -384,6 +385,70 @@ fn dynamic_shared_variant_values_read_like_any_other() {
     encode_blocks(&blocks, &mut out);
     let again = decode_blocks(&out).unwrap();
     assert_eq!(rows(&again[0]), rows(&blocks[0]));
+}
+
+#[test]
+fn empty_tuples_take_a_byte_a_row_and_none_in_shared_values() {
+    let blocks = decode_blocks(EMPTY_TUPLES).unwrap();
+    let block = &blocks[0];
+    assert_eq!(block.names(), ["t", "n", "a", "v", "d", "da"]);
+    assert_eq!(block.columns()[0].len(), 3, "Tuple() counts its rows");
+    let empty = || Value::Tuple(Vec::new());
+    let empties = |n: usize| Value::Array(vec![empty(); n]);
+    let texts: Vec<Vec<Value>> = rows(block)
+        .into_iter()
+        .map(|row| row.iter().map(|v| v.untyped().clone()).collect())
+        .collect();
+    assert_eq!(
+        texts,
+        [
+            vec![
+                empty(),
+                Value::UInt64(0),
+                empties(0),
+                empty(),
+                empty(),
+                empties(0)
+            ],
+            vec![
+                empty(),
+                Value::UInt64(1),
+                empties(1),
+                Value::Null,
+                Value::UInt8(7),
+                empties(1)
+            ],
+            vec![
+                empty(),
+                Value::UInt64(2),
+                empties(2),
+                empty(),
+                empty(),
+                empties(2)
+            ],
+        ]
+    );
+    // Written back and read again: the same values; the plain columns byte for byte.
+    let mut out = Vec::new();
+    encode_blocks(&blocks, &mut out);
+    let again = decode_blocks(&out).unwrap();
+    assert_eq!(rows(&again[0]), rows(block));
+    // The first four columns written alone are the server's bytes for them: a '0' per
+    // `Tuple()` row, in the column, in the array's elements and in the variant.
+    let at = EMPTY_TUPLES
+        .windows(3)
+        .position(|w| w == b"\x01d\x14")
+        .unwrap();
+    let mut expected = vec![4, 3];
+    expected.extend_from_slice(&EMPTY_TUPLES[2..at]);
+    let mut four = Block::new();
+    for i in 0..4 {
+        four.push(block.names()[i].clone(), block.columns()[i].clone())
+            .unwrap();
+    }
+    let mut written = Vec::new();
+    encode_blocks(&[four], &mut written);
+    assert_eq!(written, expected);
 }
 
 #[test]
