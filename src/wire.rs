@@ -49,8 +49,8 @@ pub(crate) struct Reader<'a> {
 pub(crate) const MAX_NESTING: usize = 128;
 
 /// The most rows of one block, across its columns, that take no bytes on the wire (`Tuple()`
-/// values inside RowBinary, `JSON` rows with no paths, rows of a block without columns): their number is
-/// not bounded by the bytes that arrive, yet each costs memory and time to read, so it is
+/// values inside RowBinary, `JSON` rows with no paths, rows of a block without columns): their
+/// number is not bounded by the bytes that arrive, yet each costs memory and time to read, so it is
 /// bounded here: a block of the server's default size (65 409 rows) fits.
 pub(crate) const MAX_ROWS_WITHOUT_BYTES: u64 = 1 << 16;
 

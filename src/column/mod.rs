@@ -291,13 +291,12 @@ impl Column {
             ColumnData::Nullable(c) => c.len(),
             ColumnData::Array(c) => c.len(),
             ColumnData::Tuple(elements) => elements.first().map_or(0, Column::len),
-            ColumnData::EmptyTuple(rows) => *rows,
             ColumnData::LowCardinality(c) => c.len(),
             ColumnData::Variant(c) => c.len(),
             ColumnData::Dynamic(c) => c.len(),
             ColumnData::Json(c) => c.len(),
             ColumnData::AggregateState(c) => c.len(),
-            ColumnData::Nothing(n) => *n,
+            ColumnData::Nothing(n) | ColumnData::EmptyTuple(n) => *n,
         }
     }
 
@@ -314,13 +313,13 @@ impl Column {
             ColumnData::Nullable(c) => c.len() + c.values().byte_size(),
             ColumnData::Array(c) => c.len() * 8 + c.values().byte_size(),
             ColumnData::Tuple(elements) => elements.iter().map(Column::byte_size).sum(),
-            ColumnData::EmptyTuple(_) => 0,
             ColumnData::LowCardinality(c) => c.byte_size(),
             ColumnData::Variant(c) => c.byte_size(),
             ColumnData::Dynamic(c) => c.byte_size(),
             ColumnData::Json(c) => c.byte_size(),
             ColumnData::AggregateState(c) => c.byte_size(),
-            ColumnData::Nothing(n) => *n,
+            // A byte per row on the wire (see `tuple` for `Tuple()`).
+            ColumnData::Nothing(n) | ColumnData::EmptyTuple(n) => *n,
             _ => self.len() * FixedKind::of(&self.data_type).map_or(8, FixedKind::width),
         }
     }
@@ -393,7 +392,10 @@ impl Column {
                 ColumnData::Array(ArrayColumn::read(element, prefix, rows, r)?)
             }
             Shape::Tuple(elements) => ColumnData::Tuple(tuple::read(&elements, prefix, rows, r)?),
-            Shape::EmptyTuple => ColumnData::EmptyTuple(tuple::read_empty(rows, r)?),
+            Shape::EmptyTuple => {
+                r.take(rows)?;
+                ColumnData::EmptyTuple(rows)
+            }
             Shape::LowCardinality(inner) => {
                 ColumnData::LowCardinality(LowCardinalityColumn::read(inner, rows, r)?)
             }
@@ -453,14 +455,13 @@ impl Column {
             ColumnData::Nullable(c) => c.write(out),
             ColumnData::Array(c) => c.write(out),
             ColumnData::Tuple(elements) => elements.iter().for_each(|e| e.write_data(out)),
-            // A byte per row, as the server writes them (see `tuple`).
-            ColumnData::EmptyTuple(n) => out.resize(out.len() + n, b'0'),
             ColumnData::LowCardinality(c) => c.write(out),
             ColumnData::Variant(c) => c.write(out),
             ColumnData::Dynamic(c) => c.write(out),
             ColumnData::Json(c) => c.write(out),
             ColumnData::AggregateState(c) => c.write(out),
-            ColumnData::Nothing(n) => out.resize(out.len() + n, b'0'),
+            // A byte per row, as the server writes them (see `tuple` for `Tuple()`).
+            ColumnData::Nothing(n) | ColumnData::EmptyTuple(n) => out.resize(out.len() + n, b'0'),
         }
     }
 

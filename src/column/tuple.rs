@@ -20,9 +20,3 @@ pub(crate) fn read(
         .map(|(i, e)| Column::read_data_with(e, prefix.child(i), rows, r))
         .collect()
 }
-
-/// The rows of a `Tuple()` column: a byte each, skipped; only their count is kept.
-pub(crate) fn read_empty(rows: usize, r: &mut Reader<'_>) -> ReadResult<usize> {
-    r.take(rows)?;
-    Ok(rows)
-}
