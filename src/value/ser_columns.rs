@@ -56,15 +56,14 @@ pub(crate) fn append_row<T: Serialize + ?Sized>(
     columns: &mut [Column],
     names: &mut FieldNames,
 ) -> std::result::Result<(), (Option<usize>, SerdeError)> {
-    let mut at = 0;
-    let mut column_failed = false;
+    let mut failed = None;
     let result = row.serialize(RowWriter {
         columns,
         names,
-        at: &mut at,
-        column_failed: &mut column_failed,
+        at: 0,
+        failed: &mut failed,
     });
-    result.map_err(|e| (column_failed.then_some(at), e))
+    result.map_err(|e| (failed, e))
 }
 
 /// Appends one value to `column` (a field written through serde).
@@ -81,14 +80,16 @@ pub(crate) fn serialize_into<T: Serialize + ?Sized>(
 struct RowWriter<'r> {
     columns: &'r mut [Column],
     names: &'r mut FieldNames,
-    at: &'r mut usize,
-    column_failed: &'r mut bool,
+    /// The next field's column.
+    at: usize,
+    /// Set to the column that refused its value, when one does.
+    failed: &'r mut Option<usize>,
 }
 
 impl RowWriter<'_> {
     /// Writes the next field, named `name`, into its column.
     fn field<T: ?Sized + Serialize>(&mut self, name: &str, value: &T) -> SerResult<()> {
-        let i = *self.at;
+        let i = self.at;
         match self.names.names.get(i) {
             Some(expected) if expected == name => {}
             Some(expected) => {
@@ -127,13 +128,13 @@ impl RowWriter<'_> {
     fn write<T: ?Sized + Serialize>(&mut self, i: usize, value: &T) -> SerResult<()> {
         value
             .serialize(Cell(&mut self.columns[i]))
-            .inspect_err(|_| *self.column_failed = true)?;
-        *self.at += 1;
+            .inspect_err(|_| *self.failed = Some(i))?;
+        self.at += 1;
         Ok(())
     }
 
     fn end(self) -> SerResult<()> {
-        if *self.at != self.names.names.len() {
+        if self.at != self.names.names.len() {
             return Err(SerdeError::new(format!(
                 "has {} fields for the first row's {} columns",
                 self.at,
@@ -193,7 +194,7 @@ impl ser::SerializeStruct for RowWriter<'_> {
         key: &'static str,
         value: &T,
     ) -> SerResult<()> {
-        let i = *self.at;
+        let i = self.at;
         if self.names.is_known(i, key) {
             return self.write(i, value);
         }
@@ -378,13 +379,51 @@ impl<'c> Serializer for Cell<'c> {
     ) -> SerResult<()> {
         value.serialize(self)
     }
+    /// A sequence (a `Vec`, a slice) into an `Array` column: each element straight into the
+    /// values' column, then the row's end.
+    #[inline]
+    fn collect_seq<I>(self, iter: I) -> SerResult<()>
+    where
+        I: IntoIterator,
+        I::Item: Serialize,
+    {
+        if let (DataType::Array(_), ColumnData::Array(_)) = self.0.parts_mut() {
+            let (_, ColumnData::Array(array)) = self.0.parts_mut() else {
+                unreachable!("checked just above")
+            };
+            let (ends, values) = array.parts_mut();
+            let mut end = ends.last().copied().unwrap_or(0);
+            for item in iter {
+                item.serialize(Cell(&mut *values))?;
+                end += 1;
+            }
+            ends.push(end);
+            return Ok(());
+        }
+        let iter = iter.into_iter();
+        let len = match iter.size_hint() {
+            (low, Some(high)) if low == high => Some(low),
+            _ => None,
+        };
+        let mut seq = self.serialize_seq(len)?;
+        for item in iter {
+            ser::SerializeSeq::serialize_element(&mut seq, &item)?;
+        }
+        ser::SerializeSeq::end(seq)
+    }
+
+    #[inline]
     fn serialize_seq(self, len: Option<usize>) -> SerResult<Compound<'c>> {
         if let (DataType::Array(_), ColumnData::Array(_)) = self.0.parts_mut() {
             let (_, ColumnData::Array(array)) = self.0.parts_mut() else {
                 unreachable!("checked just above")
             };
             let (ends, values) = array.parts_mut();
-            return Ok(Compound::Array { ends, values });
+            return Ok(Compound::Array {
+                ends,
+                values,
+                count: 0,
+            });
         }
         Ok(Compound::Value(self.0, NESTED.serialize_seq(len)?))
     }
@@ -432,10 +471,12 @@ impl<'c> Serializer for Cell<'c> {
 /// A sequence into an `Array` column element by element, or anything else collected as one
 /// [`Value`] and pushed at its end.
 enum Compound<'c> {
-    /// An `Array` column's row ends and its values' column, found once per sequence.
+    /// An `Array` column's row ends and its values' column, found once per sequence, and
+    /// the number of elements written so far (each writes one value or fails the row).
     Array {
         ends: &'c mut Vec<u64>,
         values: &'c mut Column,
+        count: u64,
     },
     Value(&'c mut Column, Collect),
 }
@@ -444,15 +485,19 @@ impl Compound<'_> {
     #[inline]
     fn element<T: ?Sized + Serialize>(&mut self, value: &T) -> SerResult<()> {
         match self {
-            Compound::Array { values, .. } => value.serialize(Cell(values)),
+            Compound::Array { values, count, .. } => {
+                *count += 1;
+                value.serialize(Cell(values))
+            }
             Compound::Value(_, collect) => ser::SerializeSeq::serialize_element(collect, value),
         }
     }
 
+    #[inline]
     fn done(self) -> SerResult<()> {
         match self {
-            Compound::Array { ends, values } => {
-                ends.push(values.len() as u64);
+            Compound::Array { ends, count, .. } => {
+                ends.push(ends.last().copied().unwrap_or(0) + count);
                 Ok(())
             }
             Compound::Value(column, collect) => {
@@ -537,5 +582,88 @@ impl ser::SerializeStructVariant for CompoundMap<'_> {
         let CompoundMap(column, collect) = self;
         let value = ser::SerializeStructVariant::end(collect)?;
         column.push_value(&value).map_err(fail)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono_tz::Tz;
+
+    fn columns(types: &[&str]) -> Vec<Column> {
+        types
+            .iter()
+            .map(|t| Column::empty(t.parse().unwrap()).unwrap())
+            .collect()
+    }
+
+    fn cells(column: &Column) -> Vec<String> {
+        (0..column.len())
+            .map(|i| column.value(i, Tz::UTC).to_string())
+            .collect()
+    }
+
+    #[derive(serde::Serialize)]
+    struct Nested {
+        nested: Vec<Vec<u16>>,
+        words: Vec<Option<String>>,
+        empty: Vec<u32>,
+    }
+
+    /// Sequences go element by element into `Array` columns, nested ones and ones of
+    /// `Nullable` elements included, and each row's end is where its elements stop.
+    #[test]
+    fn sequences_fill_array_columns_row_by_row() {
+        let mut columns = columns(&[
+            "Array(Array(UInt16))",
+            "Array(Nullable(String))",
+            "Array(UInt32)",
+        ]);
+        let mut names = FieldNames::new(vec!["nested".into(), "words".into(), "empty".into()]);
+        let rows = [
+            Nested {
+                nested: vec![vec![1, 2], vec![], vec![3]],
+                words: vec![Some("a".into()), None],
+                empty: vec![],
+            },
+            Nested {
+                nested: vec![],
+                words: vec![None, Some("b".into()), Some("c".into())],
+                empty: vec![7],
+            },
+        ];
+        for row in &rows {
+            append_row(row, &mut columns, &mut names).unwrap();
+        }
+        assert_eq!(cells(&columns[0]), ["[[1, 2], [], [3]]", "[]"]);
+        assert_eq!(cells(&columns[1]), ["['a', NULL]", "[NULL, 'b', 'c']"]);
+        assert_eq!(cells(&columns[2]), ["[]", "[7]"]);
+    }
+
+    #[derive(serde::Serialize)]
+    struct Signed {
+        ok: u8,
+        values: Vec<i32>,
+    }
+
+    /// An element the values' column refuses fails the row and names its column; a
+    /// sequence into a column that is not an `Array` is refused with the column's type.
+    #[test]
+    fn refused_sequences_name_their_column() {
+        let mut names = FieldNames::new(vec!["ok".into(), "values".into()]);
+        let mut array = columns(&["UInt8", "Array(UInt8)"]);
+        let row = Signed {
+            ok: 1,
+            values: vec![1, -1],
+        };
+        let (column, e) = append_row(&row, &mut array, &mut names).unwrap_err();
+        assert_eq!(column, Some(1));
+        assert!(e.to_string().contains("-1"), "{e}");
+
+        let mut names = FieldNames::new(vec!["ok".into(), "values".into()]);
+        let mut text = columns(&["UInt8", "String"]);
+        let (column, e) = append_row(&row, &mut text, &mut names).unwrap_err();
+        assert_eq!(column, Some(1));
+        assert!(e.to_string().contains("String"), "{e}");
     }
 }

@@ -259,13 +259,19 @@ impl ToColumn for bool {
 
 /// Appends text or bytes: copied into a `String` column's buffer; a `LowCardinality(String)`
 /// column finds it in its dictionary; other columns parse or convert it.
-#[inline]
+#[inline(always)]
 pub(crate) fn push_bytes(column: &mut Column, v: &[u8], text: bool) -> Result<()> {
+    if let (DataType::String, ColumnData::String(c)) = column.parts_mut() {
+        c.push(v);
+        return Ok(());
+    }
+    push_bytes_elsewhere(column, v, text)
+}
+
+/// [`push_bytes`] into any column but a `String` one, out of line.
+#[inline(never)]
+fn push_bytes_elsewhere(column: &mut Column, v: &[u8], text: bool) -> Result<()> {
     match column.parts_mut() {
-        (DataType::String, ColumnData::String(c)) => {
-            c.push(v);
-            Ok(())
-        }
         (_, ColumnData::LowCardinality(c))
             if matches!(c.dictionary().data_type(), DataType::String) =>
         {
