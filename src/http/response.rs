@@ -13,6 +13,27 @@ use crate::request::Summary;
 /// How many bytes of a body to keep for finding a trailing exception.
 const TAIL: usize = 64 * 1024;
 
+/// The last bytes of a body received so far: at least the last [`TAIL`] of them (all of them
+/// while there are fewer), at most twice that.
+#[derive(Default)]
+struct Tail(Vec<u8>);
+
+impl Tail {
+    /// Adds the next piece of the body. A piece at least as long as [`TAIL`] replaces what
+    /// was kept, and only its last `TAIL` bytes are copied: the body is not copied whole.
+    fn push(&mut self, piece: &[u8]) {
+        if piece.len() >= TAIL {
+            self.0.clear();
+            self.0.extend_from_slice(&piece[piece.len() - TAIL..]);
+            return;
+        }
+        self.0.extend_from_slice(piece);
+        if self.0.len() > 2 * TAIL {
+            self.0.drain(..self.0.len() - TAIL);
+        }
+    }
+}
+
 /// A successful (2xx) response whose body is read chunk by chunk.
 pub(crate) struct HttpResponse {
     response: reqwest::Response,
@@ -22,7 +43,7 @@ pub(crate) struct HttpResponse {
     exception_tag: Option<String>,
     default_zone: Tz,
     /// The last bytes received (before frame decoding), for exception search.
-    tail: Vec<u8>,
+    tail: Tail,
     finished: bool,
     /// `host:port`, for messages.
     authority: String,
@@ -50,7 +71,7 @@ impl HttpResponse {
             default_zone,
             frames: framed.then(|| (FrameDecoder::new(), BytesMut::new())),
             response,
-            tail: Vec::new(),
+            tail: Tail::default(),
             finished: false,
             authority,
         }
@@ -76,22 +97,15 @@ impl HttpResponse {
         self.default_zone
     }
 
-    fn remember(&mut self, chunk: &[u8]) {
-        self.tail.extend_from_slice(chunk);
-        if self.tail.len() > 2 * TAIL {
-            self.tail.drain(..self.tail.len() - TAIL);
-        }
-    }
-
     /// An exception written into the stream, if the received bytes hold one.
     pub(crate) fn exception_in(&self, bytes: &[u8]) -> Option<Error> {
         exception::find_in_stream(bytes, self.exception_tag.as_deref())
-            .or_else(|| exception::find_in_stream(&self.tail, self.exception_tag.as_deref()))
+            .or_else(|| exception::find_in_stream(&self.tail.0, self.exception_tag.as_deref()))
     }
 
     /// An exception the server wrote at the end of a body read undecoded, once it has ended.
     pub(crate) fn exception_at_end(&self) -> Option<Error> {
-        exception::find_at_end(&self.tail, self.exception_tag.as_deref())
+        exception::find_at_end(&self.tail.0, self.exception_tag.as_deref())
     }
 
     /// The next piece of the (decompressed) body, `None` at its end.
@@ -118,7 +132,7 @@ impl HttpResponse {
             }
             match self.response.chunk().await {
                 Ok(Some(chunk)) => {
-                    self.remember(&chunk);
+                    self.tail.push(&chunk);
                     match &mut self.frames {
                         Some((_, buffer)) => buffer.extend_from_slice(&chunk),
                         None => return Ok(Some(chunk)),
@@ -160,5 +174,42 @@ impl HttpResponse {
         }
         let text = String::from_utf8_lossy(&bytes).into_owned();
         Ok(text)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Whatever the pieces' sizes, the tail ends with the body's last bytes: all of them
+    /// while there are fewer than `TAIL`, at least `TAIL` of them after, never more than
+    /// twice that.
+    #[test]
+    fn the_tail_keeps_the_last_bytes_of_the_body() {
+        let body: Vec<u8> = (0..5 * TAIL as u32 + 77).map(|i| (i % 251) as u8).collect();
+        for sizes in [
+            vec![1, 100, TAIL - 1, 3],
+            vec![TAIL],
+            vec![TAIL + 1, 10],
+            vec![3 * TAIL, 7, 2 * TAIL],
+            vec![4096],
+        ] {
+            let mut tail = Tail::default();
+            let mut at = 0;
+            for size in sizes.iter().cycle() {
+                if at == body.len() {
+                    break;
+                }
+                let end = (at + size).min(body.len());
+                tail.push(&body[at..end]);
+                at = end;
+                let kept = tail.0.len();
+                assert!(
+                    kept >= end.min(TAIL) && kept <= 2 * TAIL,
+                    "{sizes:?}: {kept}"
+                );
+                assert_eq!(tail.0, body[end - kept..end], "{sizes:?}");
+            }
+        }
     }
 }
