@@ -299,7 +299,7 @@ impl<'a> Insert<'a> {
             Source::Rows(rows) => Box::new(BlockBuilder {
                 rows,
                 sizes: Vec::new(),
-                spare: None,
+                spares: Vec::new(),
                 max_rows: options.insert_block_rows,
                 max_bytes: options.insert_block_bytes,
                 row_number: 0,
@@ -535,8 +535,9 @@ struct BlockBuilder {
     rows: Rows,
     /// What the previous block's columns held: the next block's get that room up front.
     sizes: Vec<crate::column::Capacity>,
-    /// The columns of a block the transport has encoded, emptied: the next block's.
-    spare: Option<Vec<Column>>,
+    /// The columns of blocks the transport has encoded, emptied: the next blocks'. A few are
+    /// kept, as the transport may encode a block while the next ones are built.
+    spares: Vec<Vec<Column>>,
     max_rows: usize,
     max_bytes: usize,
     row_number: u64,
@@ -553,13 +554,18 @@ impl BlockSource for BlockBuilder {
     fn recycle(&mut self, block: Block) {
         let (_, mut columns) = block.into_parts();
         columns.iter_mut().for_each(Column::clear);
-        self.spare = Some(columns);
+        if self.spares.len() < Self::SPARES {
+            self.spares.push(columns);
+        }
     }
 }
 
 impl BlockBuilder {
+    /// The most spare blocks' columns kept.
+    const SPARES: usize = 3;
+
     async fn build(&mut self, targets: &[(String, DataType)]) -> Result<Option<Block>> {
-        let spare = self.spare.take().filter(|spare| {
+        let spare = self.spares.pop().filter(|spare| {
             spare.len() == targets.len()
                 && spare
                     .iter()

@@ -78,38 +78,47 @@ pub(crate) async fn send(
 ) -> Result<InsertResult> {
     let failure: Arc<Mutex<Option<Error>>> = Arc::default();
     let rows_sent = Arc::new(AtomicU64::new(0));
-    let compression = shared.options.compression;
-    // The body must be 'static while the source is borrowed: encoded blocks cross a channel.
-    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Bytes>>(2);
+    // Blocks cross a channel to the body, which the HTTP connection's task polls: that task
+    // encodes them (the copy into the body, and the compression), so the caller's task
+    // builds the next block meanwhile. Encoded blocks come back to the source to be filled
+    // again. The body must be 'static while the source is borrowed.
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<Block>>(2);
+    let spent = Spent::default();
+    let encoder = Encoder {
+        compression: shared.options.compression,
+        buffers: Buffers::default(),
+        scratch: Vec::new(),
+        spent: spent.clone(),
+    };
     let body = stream_body(stream::unfold(
-        (receiver, failure.clone()),
-        |(mut receiver, failure)| async move {
-            match receiver.recv().await? {
-                Ok(bytes) => Some((Ok(bytes), (receiver, failure))),
+        (receiver, failure.clone(), encoder),
+        |(mut receiver, failure, mut encoder)| async move {
+            let encoded = receiver
+                .recv()
+                .await?
+                .and_then(|block| encoder.encode(block));
+            match encoded {
+                Ok(bytes) => Some((Ok(bytes), (receiver, failure, encoder))),
                 Err(e) => {
                     let shown = Error::invalid_input(e.to_string());
                     *failure.lock().unwrap_or_else(|p| p.into_inner()) = Some(e);
-                    Some((Err(shown), (receiver, failure)))
+                    Some((Err(shown), (receiver, failure, encoder)))
                 }
             }
         },
     ));
-    let buffers = Buffers::default();
-    let mut scratch = Vec::new();
     let produce = async {
         loop {
-            let next = match source.next_block(&targets).await {
-                Ok(Some(block)) => {
-                    rows_sent.fetch_add(block.rows() as u64, Ordering::Relaxed);
-                    let encoded = encode(&block, compression, &buffers, &mut scratch);
-                    source.recycle(block);
-                    encoded.map(Some)
-                }
-                other => other.map(|_| None),
-            };
+            for block in spent.take() {
+                source.recycle(block);
+            }
+            let next = source.next_block(&targets).await;
+            if let Ok(Some(block)) = &next {
+                rows_sent.fetch_add(block.rows() as u64, Ordering::Relaxed);
+            }
             let stop = !matches!(next, Ok(Some(_)));
             let item = match next {
-                Ok(Some(bytes)) => Ok(bytes),
+                Ok(Some(block)) => Ok(block),
                 Ok(None) => break,
                 Err(e) => Err(e),
             };
@@ -141,6 +150,45 @@ pub(crate) async fn send(
         summary,
         query_id,
     })
+}
+
+/// Blocks the body has encoded, on their way back to the source to be filled again.
+#[derive(Clone, Default)]
+struct Spent(Arc<Mutex<Vec<Block>>>);
+
+impl Spent {
+    /// The most blocks kept: about as many as are in flight (the channel's and the one
+    /// being encoded); more are dropped.
+    const KEPT: usize = 3;
+
+    fn put(&self, block: Block) {
+        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
+        if kept.len() < Self::KEPT {
+            kept.push(block);
+        }
+    }
+
+    fn take(&self) -> Vec<Block> {
+        std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
+    }
+}
+
+/// What turns the blocks into body pieces, on the connection's task.
+struct Encoder {
+    compression: Compression,
+    buffers: Buffers,
+    /// The Native bytes of a block to compress.
+    scratch: Vec<u8>,
+    spent: Spent,
+}
+
+impl Encoder {
+    /// `block` as a body piece; the block then goes back to the source.
+    fn encode(&mut self, block: Block) -> Result<Bytes> {
+        let piece = encode(&block, self.compression, &self.buffers, &mut self.scratch);
+        self.spent.put(block);
+        piece
+    }
 }
 
 /// Body pieces' buffers, back from the HTTP connection once it has written them: each block
