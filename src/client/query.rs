@@ -169,9 +169,10 @@ impl<'a> Query<'a> {
         fn decode<T: serde::de::DeserializeOwned>(
             block: &Block,
             zone: Tz,
+            range: std::ops::Range<usize>,
         ) -> (Vec<T>, Option<crate::error::Error>) {
-            let mut rows = Vec::with_capacity(block.rows());
-            for row in crate::value::de::rows::<T>(block, zone) {
+            let mut rows = Vec::with_capacity(range.len());
+            for row in crate::value::de::rows_in::<T>(block, zone, range) {
                 match row {
                     Ok(row) => rows.push(row),
                     Err(e) => return (rows, Some(e)),

@@ -1,7 +1,8 @@
 //! [`HttpLink`]: one HTTP "connection" of the transport contract: requests on the shared reqwest
 //! pool, optionally bound to a session; the byte pump that turns a response body into blocks,
-//! with exceptions the server writes into a stream that had started well; stopping a query with
-//! `KILL QUERY` (HTTP has no cancel message).
+//! with exceptions the server writes into a stream that had started well, run on a task of its
+//! own a block ahead of the caller; stopping a query with `KILL QUERY` (HTTP has no cancel
+//! message).
 
 use std::sync::{Arc, Mutex};
 
@@ -27,6 +28,43 @@ struct Answering {
     blocks: BlockStream,
 }
 
+/// A query's answer, decoded a block ahead on a task of its own: the task reads and decodes
+/// the next block while the caller works on the last one. Dropping it stops the task.
+struct Ahead {
+    decoded: tokio::sync::mpsc::Receiver<Decoded>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl Drop for Ahead {
+    fn drop(&mut self) {
+        self.task.abort();
+    }
+}
+
+/// What the decoding task hands over: the next block, the end, or an error; and whether the
+/// body had ended then (the server is done with the query).
+struct Decoded {
+    block: Result<Option<Block>>,
+    finished: bool,
+}
+
+/// The decoding task: a block at a time, each decoded once the caller has taken the one
+/// before (so at most one block waits for the caller).
+async fn decode_ahead(mut answering: Answering, decoded: tokio::sync::mpsc::Sender<Decoded>) {
+    loop {
+        let Ok(permit) = decoded.reserve().await else {
+            return;
+        };
+        let block = answering.pump().await;
+        let end = !matches!(block, Ok(Some(_)));
+        let finished = answering.response.is_finished();
+        permit.send(Decoded { block, finished });
+        if end {
+            return;
+        }
+    }
+}
+
 /// One HTTP link: the shared client, a session, the answer under way.
 pub(crate) struct HttpLink {
     shared: Arc<Shared>,
@@ -34,7 +72,7 @@ pub(crate) struct HttpLink {
     /// The id of the request under way (its answer not read to the end), which `KILL QUERY`
     /// stops if the link is let go.
     busy: Option<String>,
-    answer: Option<Answering>,
+    answer: Option<Ahead>,
     /// A pass-through answer being read.
     raw: Option<HttpResponse>,
     /// The last query's summary as the server sent it, and the rows received.
@@ -105,17 +143,17 @@ impl HttpLink {
     /// Ends the answer under way after an error: the rest of it is not wanted. A server that
     /// may still be writing it stays to be stopped (by the next request, or when the link is
     /// let go).
-    fn fail(&mut self) {
-        let finished = self.answer.take().is_some_and(|a| a.response.is_finished());
+    fn fail(&mut self, finished: bool) {
+        self.answer = None;
         if finished {
             self.busy = None;
         }
     }
+}
 
+impl Answering {
     async fn pump(&mut self) -> Result<Option<Block>> {
-        let Some(Answering { response, blocks }) = self.answer.as_mut() else {
-            return Ok(None);
-        };
+        let Answering { response, blocks } = self;
         loop {
             let decoded = blocks
                 .next_block()
@@ -188,12 +226,27 @@ impl Link for HttpLink {
             zone: response.default_zone(),
         };
         self.summary = response.summary();
-        self.answer = Some(Answering { response, blocks });
+        let (sender, decoded) = tokio::sync::mpsc::channel(1);
+        let task = tokio::spawn(tracing::Instrument::in_current_span(decode_ahead(
+            Answering { response, blocks },
+            sender,
+        )));
+        self.answer = Some(Ahead { decoded, task });
         Ok(started)
     }
 
     async fn next_block(&mut self) -> Result<Option<Block>> {
-        match self.pump().await {
+        let Some(ahead) = self.answer.as_mut() else {
+            return Ok(None);
+        };
+        let Some(Decoded { block, finished }) = ahead.decoded.recv().await else {
+            self.fail(false);
+            return Err(Error::connection(
+                "the task reading the answer ended without handing it over (it panicked, or \
+                 the runtime is shutting down)",
+            ));
+        };
+        match block {
             Ok(Some(block)) => {
                 self.rows += block.rows() as u64;
                 Ok(Some(block))
@@ -204,7 +257,7 @@ impl Link for HttpLink {
                 Ok(None)
             }
             Err(e) => {
-                self.fail();
+                self.fail(finished);
                 Err(e)
             }
         }

@@ -7,7 +7,7 @@ use clickhouse_connect::{Client, Compression};
 use futures_util::StreamExt;
 use serde::{Deserialize, Serialize};
 
-use crate::common::{Server, client_for, engine, legacy_tcp};
+use crate::common::{Server, both_clients, client_for, engine, legacy_tcp};
 
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 enum Kind {
@@ -666,4 +666,75 @@ fn rows_appended_by_column_equal_rows_appended_one_by_one() {
     bad[4].name = "short".into();
     let (row, column, _) = Written::append_rows(bad.iter(), &mut columns_of(&narrow)).unwrap_err();
     assert_eq!((row, column), (6, 3));
+}
+
+#[derive(Debug, Deserialize)]
+struct Numbered {
+    n: u64,
+    s: String,
+}
+
+/// `fetch_stream` hands out a block's rows a batch at a time (a few thousand): every row of
+/// blocks larger and smaller than a batch comes once, in order, and a row that cannot be
+/// decoded in a later batch ends the stream with its error after the rows before it. On every
+/// engine and transport (over HTTP the next block is decoded ahead on a task of its own).
+#[tokio::test]
+async fn streamed_rows_come_in_batches_across_blocks_and_stop_at_a_bad_row() {
+    for (server, client) in both_clients().await {
+        for block in [3_000, 20_000] {
+            let mut stream = client
+                .query(format!(
+                    "SELECT number AS n, toString(number) AS s FROM numbers(12345) \
+                     SETTINGS max_block_size = {block}"
+                ))
+                .fetch_stream::<Numbered>()
+                .await
+                .unwrap_or_else(|e| panic!("{}: {e}", server.name));
+            let mut next = 0;
+            while let Some(row) = stream.next().await {
+                let row = row.unwrap_or_else(|e| panic!("{}: {e}", server.name));
+                assert_eq!((row.n, row.s), (next, next.to_string()), "{}", server.name);
+                next += 1;
+            }
+            assert_eq!(next, 12345, "{}, blocks of {block}", server.name);
+        }
+
+        let mut stream = client
+            .query(
+                "SELECT number AS n, if(number = 10000, NULL, toString(number)) AS s \
+                 FROM numbers(12000) SETTINGS max_block_size = 20000",
+            )
+            .fetch_stream::<Numbered>()
+            .await
+            .unwrap();
+        let mut good = 0;
+        let error = loop {
+            match stream.next().await {
+                Some(Ok(row)) => {
+                    assert_eq!(row.n, good, "{}", server.name);
+                    good += 1;
+                }
+                Some(Err(e)) => break e,
+                None => panic!("{}: the NULL row was not refused", server.name),
+            }
+        };
+        assert_eq!(good, 10_000, "{}", server.name);
+        assert!(
+            error.to_string().contains("NULL"),
+            "{}: {error}",
+            server.name
+        );
+        assert!(stream.next().await.is_none(), "{}", server.name);
+
+        // A stream dropped in the middle leaves the client ready for the next query.
+        let mut stream = client
+            .query("SELECT number AS n, toString(number) AS s FROM numbers(100000)")
+            .fetch_stream::<Numbered>()
+            .await
+            .unwrap();
+        assert_eq!(stream.next().await.unwrap().unwrap().n, 0);
+        drop(stream);
+        let n: Vec<(u64,)> = client.query("SELECT 7").fetch_all().await.unwrap();
+        assert_eq!(n, [(7,)], "{}", server.name);
+    }
 }

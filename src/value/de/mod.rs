@@ -114,8 +114,18 @@ pub(crate) fn rows<'de, T: serde::Deserialize<'de>>(
     block: &'de Block,
     zone: Tz,
 ) -> impl Iterator<Item = crate::error::Result<T>> + 'de {
+    rows_in(block, zone, 0..block.rows())
+}
+
+/// Deserializes the rows `range` of `block` into `T` (a range past the block's rows is cut
+/// to them), planning the columns and fields once.
+pub(crate) fn rows_in<'de, T: serde::Deserialize<'de>>(
+    block: &'de Block,
+    zone: Tz,
+    range: std::ops::Range<usize>,
+) -> impl Iterator<Item = crate::error::Result<T>> + 'de {
     let plan = Plan::new(block, zone);
-    (0..block.rows()).map(move |i| plan.row(i))
+    (range.start..range.end.min(block.rows())).map(move |i| plan.row(i))
 }
 
 struct RowDeserializer<'de, 'p> {
