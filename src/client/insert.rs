@@ -1,10 +1,12 @@
 //! `Client::insert*`: rows, blocks and streams into a table, sent as the body is produced.
 //!
 //! The target columns' types come from `DESCRIBE TABLE`. Rows are turned into blocks of at most
-//! `insert_block_rows` rows (or about `insert_block_bytes` bytes), each encoded, compressed and
-//! sent before the next is built, so memory stays at about one block. A row that does not fit its
-//! columns stops the insert with an error naming the row and the column; blocks sent before it
-//! may already be stored by the server.
+//! `insert_block_rows` rows (or about `insert_block_bytes` bytes). Over TCP each is encoded,
+//! compressed and sent before the next is built; over HTTP the connection's task encodes and
+//! sends it while the next is built, and the encoded blocks' columns are filled again, so
+//! memory stays at a few blocks. A row that does not fit its columns stops the insert with an
+//! error naming the row and the column; blocks sent before it may already be stored by the
+//! server.
 
 use std::future::{Future, IntoFuture};
 use std::pin::Pin;

@@ -222,7 +222,9 @@ impl<'a> IntoFuture for Query<'a> {
 
 /// The blocks of a result, decoded as they arrive.
 ///
-/// Memory stays around one block whatever the result's size. Dropping the stream before its
+/// Memory stays around a block or two whatever the result's size (over HTTP the next block is
+/// received and decoded on a task of its own while the caller has the last one; at most one
+/// decoded block waits). Dropping the stream before its
 /// end, [`cancel`](Self::cancel), or a timeout stops the server's work: over TCP the Cancel
 /// packet (the connection is drained and reused), over HTTP `KILL QUERY` for its id. Use
 /// [`next_block`](Self::next_block), or the `Stream` implementation via
@@ -272,7 +274,8 @@ impl QueryStream<'_> {
     /// so a block dropped before the next is read hands its pages back, and the next block
     /// faults fresh pages in (the first queries of a process pay this on every block). Freed
     /// after the next block is read, its memory lies below that block's and is reused for the
-    /// one after. Memory stays around two blocks.
+    /// one after. Memory stays around two blocks (three over HTTP, where the next block is
+    /// decoded ahead).
     ///
     /// ```no_run
     /// # async fn run(client: clickhouse_connect::Client) -> clickhouse_connect::Result<()> {
