@@ -28,8 +28,9 @@ type NextBlock<'a> =
 ///
 /// The rows of each block are decoded a batch of a few thousand at a time and handed out one
 /// by one without touching the connection, so memory stays around a block or two (the one
-/// being read, and over HTTP the next one, decoded ahead) whatever the result's size. The stream is `Unpin`: `stream.next().await` works without pinning it.
-/// A row that cannot be decoded ends the stream with its error, after the rows before it.
+/// being read, and over HTTP the next one, decoded ahead) whatever the result's size. The
+/// stream is `Unpin`: `stream.next().await` works without pinning it. A row that cannot be
+/// decoded ends the stream with its error, after the rows before it.
 /// Dropping the stream before its end stops the server's work as dropping a
 /// [`QueryStream`] does.
 pub struct RowStream<'a, T> {
