@@ -109,7 +109,7 @@ pub(crate) async fn send(
     ));
     let produce = async {
         loop {
-            for block in spent.take() {
+            for block in spent.take_all() {
                 source.recycle(block);
             }
             let next = source.next_block(&targets).await;
@@ -152,26 +152,46 @@ pub(crate) async fn send(
     })
 }
 
-/// Blocks the body has encoded, on their way back to the source to be filled again.
-#[derive(Clone, Default)]
-struct Spent(Arc<Mutex<Vec<Block>>>);
+/// Things handed back from the connection's task to be used again: at most `N` are kept,
+/// more are dropped.
+struct Kept<T, const N: usize>(Arc<Mutex<Vec<T>>>);
 
-impl Spent {
-    /// The most blocks kept: about as many as are in flight (the channel's and the one
-    /// being encoded); more are dropped.
-    const KEPT: usize = 3;
+impl<T, const N: usize> Clone for Kept<T, N> {
+    fn clone(&self) -> Self {
+        Kept(self.0.clone())
+    }
+}
 
-    fn put(&self, block: Block) {
-        let mut kept = self.0.lock().unwrap_or_else(|p| p.into_inner());
-        if kept.len() < Self::KEPT {
-            kept.push(block);
+impl<T, const N: usize> Default for Kept<T, N> {
+    fn default() -> Self {
+        Kept(Arc::default())
+    }
+}
+
+impl<T, const N: usize> Kept<T, N> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<T>> {
+        self.0.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn put(&self, item: T) {
+        let mut kept = self.lock();
+        if kept.len() < N {
+            kept.push(item);
         }
     }
 
-    fn take(&self) -> Vec<Block> {
-        std::mem::take(&mut *self.0.lock().unwrap_or_else(|p| p.into_inner()))
+    fn pop(&self) -> Option<T> {
+        self.lock().pop()
+    }
+
+    fn take_all(&self) -> Vec<T> {
+        std::mem::take(&mut *self.lock())
     }
 }
+
+/// Blocks the body has encoded, on their way back to the source to be filled again: about
+/// as many are kept as are in flight (the channel's and the one being encoded).
+type Spent = Kept<Block, 3>;
 
 /// What turns the blocks into body pieces, on the connection's task.
 struct Encoder {
@@ -192,18 +212,15 @@ impl Encoder {
 }
 
 /// Body pieces' buffers, back from the HTTP connection once it has written them: each block
-/// is encoded into memory a block before it used, so no page is faulted in per block.
+/// is encoded into memory a block before it used, so no page is faulted in per block. As
+/// many are kept as there can be pieces: the body channel's and the one being written.
 #[derive(Clone, Default)]
-struct Buffers(Arc<Mutex<Vec<Vec<u8>>>>);
+struct Buffers(Kept<Vec<u8>, 4>);
 
 impl Buffers {
-    /// The most buffers kept: the body channel's pieces and the one being written.
-    const KEPT: usize = 4;
-
     /// An empty buffer with room for `bytes`.
     fn take(&self, bytes: usize) -> Vec<u8> {
-        let kept = self.0.lock().unwrap_or_else(|p| p.into_inner()).pop();
-        let mut buffer = kept.unwrap_or_default();
+        let mut buffer = self.0.pop().unwrap_or_default();
         buffer.reserve(bytes);
         buffer
     }
@@ -231,12 +248,9 @@ impl AsRef<[u8]> for Piece {
 
 impl Drop for Piece {
     fn drop(&mut self) {
-        let mut kept = self.home.0.lock().unwrap_or_else(|p| p.into_inner());
-        if kept.len() < Buffers::KEPT {
-            let mut buffer = std::mem::take(&mut self.buffer);
-            buffer.clear();
-            kept.push(buffer);
-        }
+        let mut buffer = std::mem::take(&mut self.buffer);
+        buffer.clear();
+        self.home.0.put(buffer);
     }
 }
 
