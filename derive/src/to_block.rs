@@ -1,4 +1,5 @@
-//! `#[derive(ToBlock)]`: a struct written into a block column by column.
+//! `#[derive(ToBlock)]`: a struct written into a block, the fields held in the row column by
+//! column, the others row by row.
 
 use proc_macro2::TokenStream as Tokens;
 use quote::quote;
@@ -16,7 +17,9 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
     let krate = quote!(::clickhouse_connect::value::to_column);
     let mut names = Vec::new();
     let mut pushes = Vec::new();
-    let mut pushes_many = Vec::new();
+    let mut by_row = Vec::new();
+    let mut by_column_pushes = Vec::new();
+    let mut all_by_column = Vec::new();
     for (i, field) in data.fields.iter().enumerate() {
         let mut rename = None;
         let mut serde = false;
@@ -60,20 +63,35 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
         } else {
             quote!(#krate::ToColumn::push_to(&self.#member, &mut columns[#index]).map_err(|e| (#index, e))?;)
         });
-        // Column by column: this field of every row (up to the first row refused so far, so
-        // that the error reported is the first in row order).
-        let push_many = if serde {
-            quote! {
-                (|| {
-                    for (row, value) in rows.clone().take(limit).enumerate() {
-                        #krate::push_serde(&value.#member, &mut columns[#index])
-                            .map_err(|e| (row, e))?;
-                    }
-                    ::core::result::Result::Ok(())
-                })()
-            }
+        // Fields held in the row (numbers, dates, ...) go in column by column: this field of
+        // every row, the column's storage found once. Fields behind a pointer (text, arrays,
+        // serde fields) go in row by row: a row's allocations are read together, while they
+        // are in the cache. `BY_COLUMN` is a constant: each field keeps one of the two.
+        let by_column = if serde {
+            quote!(false)
         } else {
-            // Without `take` while no row failed: one counter less per cell.
+            quote!(<#ty as #krate::ToColumn>::BY_COLUMN)
+        };
+        let push_one = if serde {
+            quote!(#krate::push_serde(&value.#member, &mut columns[#index]))
+        } else {
+            quote!(#krate::ToColumn::push_to(&value.#member, &mut columns[#index]))
+        };
+        by_row.push(quote! {
+            if !#by_column {
+                if let ::core::result::Result::Err(e) = #push_one {
+                    limit = row;
+                    failed = ::core::option::Option::Some((row, #index, e));
+                    break 'rows;
+                }
+            }
+        });
+        // Up to the first row refused so far, that row included (a field before the refused
+        // one in the same row comes first in row order). Without `take` while no row failed:
+        // one counter less per cell.
+        let push_many = if serde {
+            quote!(::core::result::Result::Ok(()))
+        } else {
             quote! {
                 if limit == usize::MAX {
                     <#ty as #krate::ToColumn>::push_many(
@@ -82,18 +100,27 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                     )
                 } else {
                     <#ty as #krate::ToColumn>::push_many(
-                        rows.clone().take(limit).map(|row| &row.#member),
+                        rows.clone().take(limit + 1).map(|row| &row.#member),
                         &mut columns[#index],
                     )
                 }
             }
         };
-        pushes_many.push(quote! {
-            if let ::core::result::Result::Err((row, e)) = #push_many {
-                limit = row;
-                failed = ::core::option::Option::Some((row, #index, e));
+        by_column_pushes.push(quote! {
+            if #by_column {
+                if let ::core::result::Result::Err((row, e)) = #push_many {
+                    let first = match &failed {
+                        ::core::option::Option::Some((r, c, _)) => (row, #index) < (*r, *c),
+                        ::core::option::Option::None => true,
+                    };
+                    if first {
+                        limit = row;
+                        failed = ::core::option::Option::Some((row, #index, e));
+                    }
+                }
             }
         });
+        all_by_column.push(by_column);
         names.push(name);
     }
     let count = names.len();
@@ -139,7 +166,12 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                 }
                 let mut limit = usize::MAX;
                 let mut failed = ::core::option::Option::None;
-                #(#pushes_many)*
+                if !(true #(&& #all_by_column)*) {
+                    'rows: for (row, value) in rows.clone().enumerate() {
+                        #(#by_row)*
+                    }
+                }
+                #(#by_column_pushes)*
                 match failed {
                     ::core::option::Option::Some(failed) => ::core::result::Result::Err(failed),
                     ::core::option::Option::None => ::core::result::Result::Ok(()),

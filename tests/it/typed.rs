@@ -666,6 +666,31 @@ fn rows_appended_by_column_equal_rows_appended_one_by_one() {
     bad[4].name = "short".into();
     let (row, column, _) = Written::append_rows(bad.iter(), &mut columns_of(&narrow)).unwrap_err();
     assert_eq!((row, column), (6, 3));
+
+    // Numbers go in column by column and text row by row: a refused number (`score`, column
+    // 3) still comes before refused text later in its row (`note`, column 4) and after
+    // refused text earlier in it (`label`, column 2), and an earlier row wins either way.
+    let narrow = narrow.replace("note Nullable(String)", "note Nullable(FixedString(2))");
+    for row in &mut bad {
+        row.note = None;
+    }
+    bad[6].note = Some("long".into());
+    let refused = |bad: &[Written]| {
+        let (row, column, _) =
+            Written::append_rows(bad.iter(), &mut columns_of(&narrow)).unwrap_err();
+        (row, column)
+    };
+    assert_eq!(refused(&bad), (6, 3));
+    bad[6].name = "longer than eight".into();
+    assert_eq!(refused(&bad), (6, 2));
+    bad[6].score = Some(1.0);
+    bad[6].name = "short".into();
+    assert_eq!(refused(&bad), (6, 4));
+    bad[8].score = None;
+    bad[10].note = Some("long".into());
+    assert_eq!(refused(&bad), (6, 4));
+    bad[6].note = None;
+    assert_eq!(refused(&bad), (8, 3));
 }
 
 #[derive(Debug, Deserialize)]
