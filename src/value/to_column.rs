@@ -464,29 +464,18 @@ impl<T: ToColumn> ToColumn for Option<T> {
     }
 }
 
-/// Appends an array: each element to the column's values, then the row's end.
-/// `Array(T)` columns only; anything else is refused with the column's type.
+/// Appends an array: `fill` appends its elements to the column's values, then the row's end
+/// follows. `Array(T)` columns only; anything else is refused with the column's type.
 #[inline]
-pub(crate) fn push_array<I, F>(column: &mut Column, items: I, mut push: F) -> Result<()>
-where
-    I: IntoIterator,
-    F: FnMut(&mut Column, I::Item) -> Result<()>,
-{
+fn push_array(column: &mut Column, fill: impl FnOnce(&mut Column) -> Result<()>) -> Result<()> {
     let (t, data) = column.parts_mut();
-    let ColumnData::Array(c) = data else {
+    let (DataType::Array(_), ColumnData::Array(c)) = (&*t, data) else {
         return Err(Error::invalid_input(format!(
             "cannot insert a sequence into a column of type {t}"
         )));
     };
-    if !matches!(t, DataType::Array(_)) {
-        return Err(Error::invalid_input(format!(
-            "cannot insert a sequence into a column of type {t}"
-        )));
-    }
     let (ends, values) = c.parts_mut();
-    for item in items {
-        push(values, item)?;
-    }
+    fill(values)?;
     ends.push(values.len() as u64);
     Ok(())
 }
@@ -522,9 +511,13 @@ where
 }
 
 impl<T: ToColumn> ToColumn for [T] {
+    /// The elements go in with [`ToColumn::push_many`]: the values' column storage is found
+    /// once for the whole array.
     #[inline]
     fn push_to(&self, column: &mut Column) -> Result<()> {
-        push_array(column, self, |values, item| item.push_to(values))
+        push_array(column, |values| {
+            T::push_many(self.iter(), values).map_err(|(_, e)| e)
+        })
     }
 
     #[inline]
