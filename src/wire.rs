@@ -314,6 +314,29 @@ impl<'a> Reader<'a> {
         let bytes = self.take(len)?;
         Ok(pod_from_le(bytes))
     }
+
+    /// [`pod_vec`](Self::pod_vec) into `out`'s memory, replacing what it held: a spent
+    /// column's buffer takes the next block's values without a fresh allocation. On an error
+    /// `out` is left as it was.
+    pub(crate) fn pod_fill<T: Pod>(&mut self, n: usize, out: &mut Vec<T>) -> ReadResult<()> {
+        let size = std::mem::size_of::<T>();
+        let len = n
+            .checked_mul(size)
+            .ok_or_else(|| self.invalid("row count overflows"))?;
+        let bytes = self.take(len)?;
+        out.clear();
+        out.extend(
+            bytes
+                .chunks_exact(size)
+                .map(bytemuck::pod_read_unaligned::<T>),
+        );
+        if cfg!(target_endian = "big") {
+            for value in out.iter_mut() {
+                bytemuck::bytes_of_mut(value).reverse();
+            }
+        }
+        Ok(())
+    }
 }
 
 /// Values of a fixed-width type from their little-endian bytes, in one pass (unaligned loads

@@ -242,8 +242,8 @@ pub struct QueryStream<'a> {
     /// Whether blocks with rows have been handed to a collector of the whole result, which
     /// must drop them if the query starts over on another host.
     collected_rows: bool,
-    /// A block the caller is done with (see [`recycle`](Self::recycle)), freed once the next
-    /// block has been read.
+    /// A block the caller is done with that the link did not take (see
+    /// [`recycle`](Self::recycle)), freed once the next block has been read.
     spent: Option<Block>,
 }
 
@@ -268,14 +268,15 @@ impl QueryStream<'_> {
         }
     }
 
-    /// Gives back a block the caller is done with, for the stream to free after it has read
-    /// the next one. A loop over a large result reads faster this way: glibc's allocator
-    /// returns memory freed at the top of its heap to the system once there is enough of it,
-    /// so a block dropped before the next is read hands its pages back, and the next block
-    /// faults fresh pages in (the first queries of a process pay this on every block). Freed
-    /// after the next block is read, its memory lies below that block's and is reused for the
-    /// one after. Memory stays around two blocks (three over HTTP, where the next block is
-    /// decoded ahead).
+    /// Gives back a block the caller is done with. A loop over a large result reads faster
+    /// this way: a block dropped before the next is read hands its pages back to the system
+    /// (glibc returns memory freed at the top of a heap once there is enough of it), and the
+    /// next block faults fresh pages in (the first queries of a process pay this on every
+    /// block). Over HTTP, a later block is read into the given block's buffers (numbers,
+    /// strings, and `Nullable` and `Array` columns of them), so the memory is not freed at
+    /// all; over TCP, the block is freed after the next one is read, so that its memory lies
+    /// below that block's and is reused for the one after. Memory stays around two blocks
+    /// (three over HTTP, where the next block is decoded ahead).
     ///
     /// ```no_run
     /// # async fn run(client: clickhouse_connect::Client) -> clickhouse_connect::Result<()> {
@@ -288,7 +289,7 @@ impl QueryStream<'_> {
     /// # Ok(()) }
     /// ```
     pub fn recycle(&mut self, block: Block) {
-        self.spent = Some(block);
+        self.spent = self.slot.link().recycle(block);
     }
 
     /// The whole result, each block handed to `take` with what it made of the blocks before

@@ -63,31 +63,28 @@ impl ArrayColumn {
     ) -> ReadResult<Self> {
         let at = r.offset();
         let ends: Vec<u64> = r.pod_vec(rows)?;
-        // Checked without an early exit, so the compiler vectorizes it; the error path finds
-        // the offending pair.
-        let rising = ends.windows(2).fold(true, |ok, w| ok & (w[0] <= w[1]));
-        let total = ends.last().copied().unwrap_or(0);
-        if !rising || total > MAX_ELEMENTS {
-            let mut previous = 0;
-            for &end in &ends {
-                let why = if end < previous {
-                    format!("array offsets are not increasing ({previous} then {end})")
-                } else if end > MAX_ELEMENTS {
-                    format!("array offset {end} is past the limit of {MAX_ELEMENTS} elements")
-                } else {
-                    previous = end;
-                    continue;
-                };
-                return Err(crate::wire::ReadError::Invalid(
-                    crate::error::Error::decode(at, why),
-                ));
-            }
-        }
+        let total = checked_total(at, &ends)?;
         let values = Column::read_data_with(&element, prefix.child(0), total as usize, r)?;
         Ok(ArrayColumn {
             ends,
             values: Box::new(values),
         })
+    }
+
+    /// Reads `rows` rows into this column's buffers, replacing its rows (see
+    /// [`Column::fill_or_read`]).
+    pub(crate) fn fill(
+        &mut self,
+        element: &DataType,
+        prefix: &Prefix,
+        rows: usize,
+        r: &mut Reader<'_>,
+    ) -> ReadResult<()> {
+        let at = r.offset();
+        r.pod_fill(rows, &mut self.ends)?;
+        let total = checked_total(at, &self.ends)?;
+        self.values
+            .fill_or_read(element, prefix.child(0), total as usize, r)
     }
 
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
@@ -113,4 +110,30 @@ impl ArrayColumn {
             values: Box::new(self.values.slice(first, last)),
         }
     }
+}
+
+/// The number of elements of rows ending at `ends` (read at `at`), once the ends are known
+/// to rise and to stay within the limit.
+fn checked_total(at: u64, ends: &[u64]) -> ReadResult<u64> {
+    // Checked without an early exit, so the compiler vectorizes it; the error path finds
+    // the offending pair.
+    let rising = ends.windows(2).fold(true, |ok, w| ok & (w[0] <= w[1]));
+    let total = ends.last().copied().unwrap_or(0);
+    if !rising || total > MAX_ELEMENTS {
+        let mut previous = 0;
+        for &end in ends {
+            let why = if end < previous {
+                format!("array offsets are not increasing ({previous} then {end})")
+            } else if end > MAX_ELEMENTS {
+                format!("array offset {end} is past the limit of {MAX_ELEMENTS} elements")
+            } else {
+                previous = end;
+                continue;
+            };
+            return Err(crate::wire::ReadError::Invalid(
+                crate::error::Error::decode(at, why),
+            ));
+        }
+    }
+    Ok(total)
 }

@@ -83,6 +83,28 @@ impl FixedKind {
         }
     }
 
+    /// Reads `rows` values into `data`'s buffer, replacing its rows: `false` when `data` is
+    /// not of this layout.
+    pub(crate) fn fill(
+        self,
+        rows: usize,
+        r: &mut Reader<'_>,
+        data: &mut ColumnData,
+    ) -> ReadResult<bool> {
+        macro_rules! kinds {
+            ($($kind:ident => $data:ident),*) => {
+                match (self, data) {
+                    $((FixedKind::$kind, ColumnData::$data(v)) => r.pod_fill(rows, v)?,)*
+                    _ => return Ok(false),
+                }
+            };
+        }
+        kinds!(U8 => UInt8, U16 => UInt16, U32 => UInt32, U64 => UInt64, U128 => UInt128,
+            I8 => Int8, I16 => Int16, I32 => Int32, I64 => Int64, I128 => Int128,
+            F32 => Float32, F64 => Float64, B16 => Bytes16, B32 => Bytes32);
+        Ok(true)
+    }
+
     /// Reads `rows` values with one bulk copy.
     pub(crate) fn read(self, rows: usize, r: &mut Reader<'_>) -> ReadResult<ColumnData> {
         macro_rules! kinds {

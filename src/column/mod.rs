@@ -375,6 +375,67 @@ impl Column {
         column
     }
 
+    /// Reads `rows` values of `data_type` into the buffers of `spare` (a spent column of a
+    /// block before) when it has that type and a layout that can take them (numbers, strings,
+    /// and `Nullable` and `Array` columns of them); the spare is then taken. Otherwise, or
+    /// when `spare` is `None`, reads them fresh. The values are the same either way. On an
+    /// error a spare stays in `spare` (holding no valid rows, fit to be filled again).
+    pub(crate) fn read_data_reusing(
+        data_type: &DataType,
+        prefix: &Prefix,
+        rows: usize,
+        r: &mut Reader<'_>,
+        spare: &mut Option<Column>,
+    ) -> ReadResult<Column> {
+        if let Some(column) = spare.as_mut().filter(|c| c.data_type == *data_type) {
+            r.descend()?;
+            let filled = column.fill(prefix, rows, r);
+            r.ascend();
+            if filled? {
+                return Ok(spare.take().expect("the spare was just filled"));
+            }
+        }
+        Column::read_data_with(data_type, prefix, rows, r)
+    }
+
+    /// Reads `rows` values of this column's type into its buffers, replacing its rows, or
+    /// reads them fresh into a new column in its place when its layout has no such path.
+    pub(crate) fn fill_or_read(
+        &mut self,
+        data_type: &DataType,
+        prefix: &Prefix,
+        rows: usize,
+        r: &mut Reader<'_>,
+    ) -> ReadResult<()> {
+        if self.data_type == *data_type {
+            r.descend()?;
+            let filled = self.fill(prefix, rows, r);
+            r.ascend();
+            if filled? {
+                return Ok(());
+            }
+        }
+        *self = Column::read_data_with(data_type, prefix, rows, r)?;
+        Ok(())
+    }
+
+    /// [`fill_or_read`](Self::fill_or_read)'s reuse: `false` (nothing read) when the
+    /// column's layout has no reuse path.
+    fn fill(&mut self, prefix: &Prefix, rows: usize, r: &mut Reader<'_>) -> ReadResult<bool> {
+        let Column { data_type, data } = self;
+        match (shape(data_type)?, data) {
+            (Shape::Fixed(kind), data) => kind.fill(rows, r, data),
+            (Shape::String, ColumnData::String(c)) => c.fill(rows, r).map(|()| true),
+            (Shape::Nullable(inner), ColumnData::Nullable(c)) => {
+                c.fill(inner, prefix, rows, r).map(|()| true)
+            }
+            (Shape::Array(element), ColumnData::Array(c)) => {
+                c.fill(&element, prefix, rows, r).map(|()| true)
+            }
+            _ => Ok(false),
+        }
+    }
+
     fn read_data_here(
         data_type: &DataType,
         prefix: &Prefix,

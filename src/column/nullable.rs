@@ -64,6 +64,21 @@ impl NullableColumn {
         })
     }
 
+    /// Reads `rows` rows into this column's buffers, replacing its rows (see
+    /// [`Column::fill_or_read`]).
+    pub(crate) fn fill(
+        &mut self,
+        inner: &DataType,
+        prefix: &Prefix,
+        rows: usize,
+        r: &mut Reader<'_>,
+    ) -> ReadResult<()> {
+        let nulls = r.take(rows)?;
+        self.nulls.clear();
+        self.nulls.extend_from_slice(nulls);
+        self.values.fill_or_read(inner, prefix.child(0), rows, r)
+    }
+
     pub(crate) fn write(&self, out: &mut Vec<u8>) {
         out.extend_from_slice(&self.nulls);
         self.values.write_data(out);

@@ -108,6 +108,18 @@ impl StringColumn {
     }
 
     pub(crate) fn read(rows: usize, r: &mut Reader<'_>) -> ReadResult<Self> {
+        let mut column = StringColumn {
+            wire: Vec::new(),
+            bounds: Vec::new(),
+            long_rows: false,
+        };
+        column.fill(rows, r)?;
+        Ok(column)
+    }
+
+    /// Reads `rows` rows into this column's buffers, replacing its rows. On an error the
+    /// column holds no valid rows and is only fit to be filled again.
+    pub(crate) fn fill(&mut self, rows: usize, r: &mut Reader<'_>) -> ReadResult<()> {
         // One walk over the length prefixes finds every row's end (and that all bytes have
         // arrived); one copy takes them. Every row takes at least its length byte, so fewer
         // bytes than rows cannot be a whole column.
@@ -115,7 +127,9 @@ impl StringColumn {
         if buf.len() < rows {
             return Err(ReadError::Incomplete);
         }
-        let mut bounds = vec![0; rows + 1];
+        let bounds = &mut self.bounds;
+        bounds.clear();
+        bounds.resize(rows + 1, 0);
         let mut pos = 0usize;
         let mut long_rows = false;
         for end in &mut bounds[1..] {
@@ -139,12 +153,11 @@ impl StringColumn {
             }
             *end = pos;
         }
-        let wire = r.take(pos)?.to_vec();
-        Ok(StringColumn {
-            wire,
-            bounds,
-            long_rows,
-        })
+        let wire = r.take(pos)?;
+        self.wire.clear();
+        self.wire.extend_from_slice(wire);
+        self.long_rows = long_rows;
+        Ok(())
     }
 
     pub(crate) fn write(&self, out: &mut Vec<u8>) {

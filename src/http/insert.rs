@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use bytes::Bytes;
 use futures_util::stream;
 
+use super::kept::Kept;
 use super::transport::{Answer, Body, Shared, stream_body};
 use crate::compression::{self, Compression, Method};
 use crate::error::{Error, Result};
@@ -150,43 +151,6 @@ pub(crate) async fn send(
         summary,
         query_id,
     })
-}
-
-/// Things handed back from the connection's task to be used again: at most `N` are kept,
-/// more are dropped.
-struct Kept<T, const N: usize>(Arc<Mutex<Vec<T>>>);
-
-impl<T, const N: usize> Clone for Kept<T, N> {
-    fn clone(&self) -> Self {
-        Kept(self.0.clone())
-    }
-}
-
-impl<T, const N: usize> Default for Kept<T, N> {
-    fn default() -> Self {
-        Kept(Arc::default())
-    }
-}
-
-impl<T, const N: usize> Kept<T, N> {
-    fn lock(&self) -> std::sync::MutexGuard<'_, Vec<T>> {
-        self.0.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    fn put(&self, item: T) {
-        let mut kept = self.lock();
-        if kept.len() < N {
-            kept.push(item);
-        }
-    }
-
-    fn pop(&self) -> Option<T> {
-        self.lock().pop()
-    }
-
-    fn take_all(&self) -> Vec<T> {
-        std::mem::take(&mut *self.lock())
-    }
 }
 
 /// Blocks the body has encoded, on their way back to the source to be filled again: about

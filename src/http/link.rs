@@ -11,6 +11,7 @@ use futures_util::future::BoxFuture;
 use futures_util::{FutureExt, StreamExt};
 
 use super::insert;
+use super::kept::Kept;
 use super::response::HttpResponse;
 use super::transport::{Answer, Body, Shared};
 use std::time::Duration;
@@ -33,6 +34,8 @@ struct Answering {
 struct Ahead {
     decoded: tokio::sync::mpsc::Receiver<Decoded>,
     task: tokio::task::JoinHandle<()>,
+    /// A block the caller is done with, for the task to read a later block into.
+    spent: Kept<Block, 1>,
 }
 
 impl Drop for Ahead {
@@ -49,12 +52,20 @@ struct Decoded {
 }
 
 /// The decoding task: a block at a time, each decoded once the caller has taken the one
-/// before (so at most one block waits for the caller).
-async fn decode_ahead(mut answering: Answering, decoded: tokio::sync::mpsc::Sender<Decoded>) {
+/// before (so at most one block waits for the caller), into the buffers of a block the
+/// caller gave back when there is one.
+async fn decode_ahead(
+    mut answering: Answering,
+    decoded: tokio::sync::mpsc::Sender<Decoded>,
+    spent: Kept<Block, 1>,
+) {
     loop {
         let Ok(permit) = decoded.reserve().await else {
             return;
         };
+        if let Some(block) = spent.pop() {
+            answering.blocks.recycle(block);
+        }
         let block = answering.pump().await;
         let end = !matches!(block, Ok(Some(_)));
         let finished = answering.response.is_finished();
@@ -227,11 +238,17 @@ impl Link for HttpLink {
         };
         self.summary = response.summary();
         let (sender, decoded) = tokio::sync::mpsc::channel(1);
+        let spent = Kept::default();
         let task = tokio::spawn(tracing::Instrument::in_current_span(decode_ahead(
             Answering { response, blocks },
             sender,
+            spent.clone(),
         )));
-        self.answer = Some(Ahead { decoded, task });
+        self.answer = Some(Ahead {
+            decoded,
+            task,
+            spent,
+        });
         Ok(started)
     }
 
@@ -260,6 +277,17 @@ impl Link for HttpLink {
                 self.fail(finished);
                 Err(e)
             }
+        }
+    }
+
+    /// Hands the block to the read-ahead task, which reads a later block into its buffers.
+    fn recycle(&mut self, block: Block) -> Option<Block> {
+        match &self.answer {
+            Some(ahead) => {
+                ahead.spent.put(block);
+                None
+            }
+            None => Some(block),
         }
     }
 

@@ -9,6 +9,7 @@
 
 pub(crate) mod exception;
 mod insert;
+mod kept;
 mod link;
 mod response;
 mod transport;

@@ -127,17 +127,19 @@ impl Block {
 
     /// Reads one block written at `revision` (0 for HTTP `FORMAT Native`).
     pub(crate) fn read(r: &mut Reader<'_>, revision: u64) -> ReadResult<Block> {
-        Block::read_resuming(r, revision, &mut None)
+        Block::read_resuming(r, revision, &mut None, &mut [])
     }
 
     /// Reads one block, or the rest of the block `resume` holds the first columns of (then `r`
     /// starts where they end). When the bytes run out after whole columns, `resume` keeps them
     /// for the next attempt, which reads only what is missing: trying a block that has not
-    /// fully arrived costs at most one column's work again.
+    /// fully arrived costs at most one column's work again. Column `i` is read into the
+    /// buffers of `spare[i]` (a spent block's column) when it is there and of the same type.
     pub(crate) fn read_resuming(
         r: &mut Reader<'_>,
         revision: u64,
         resume: &mut Option<PartialBlock>,
+        spare: &mut [Option<Column>],
     ) -> ReadResult<Block> {
         let (mut block, columns, before) = match resume.take() {
             Some(partial) => {
@@ -152,7 +154,9 @@ impl Block {
         while (block.columns.len() as u64) < columns {
             let at = r.position();
             let counts = r.block_counts();
-            match read_column(r, revision, block.rows) {
+            let mut none = None;
+            let spare = spare.get_mut(block.columns.len()).unwrap_or(&mut none);
+            match read_column(r, revision, block.rows, spare) {
                 Ok((name, column)) => {
                     block.names.push(name);
                     block.columns.push(column);
@@ -241,7 +245,12 @@ impl PartialBlock {
 }
 
 /// One column of a block of `rows` rows: its name, type, serialization kinds and data.
-fn read_column(r: &mut Reader<'_>, revision: u64, rows: usize) -> ReadResult<(String, Column)> {
+fn read_column(
+    r: &mut Reader<'_>,
+    revision: u64,
+    rows: usize,
+    spare: &mut Option<Column>,
+) -> ReadResult<(String, Column)> {
     let name = r.column_name()?;
     let at_type = r.offset();
     let type_text = r.text("type name", crate::wire::MAX_TYPE_NAME)?;
@@ -264,7 +273,7 @@ fn read_column(r: &mut Reader<'_>, revision: u64, rows: usize) -> ReadResult<(St
                 if sparse {
                     crate::column::sparse::read(&data_type, &prefix, rows, r)
                 } else {
-                    Column::read_data_with(&data_type, &prefix, rows, r)
+                    Column::read_data_reusing(&data_type, &prefix, rows, r, spare)
                 }
             })
             .map_err(|e| match e {

@@ -3,6 +3,7 @@
 use bytes::{Buf, BytesMut};
 
 use super::block::{Block, PartialBlock};
+use crate::column::Column;
 use crate::error::{Error, Result};
 use crate::wire::{ReadError, Reader};
 
@@ -33,6 +34,9 @@ pub struct BlockStream {
     /// The whole columns of the block a failed attempt got to: the next attempt goes on from
     /// there.
     partial: Option<PartialBlock>,
+    /// The columns of a block the caller gave back ([`recycle`](Self::recycle)), whose
+    /// buffers the next block's columns are read into.
+    spare: Vec<Option<Column>>,
 }
 
 impl BlockStream {
@@ -48,6 +52,7 @@ impl BlockStream {
             empty_low_cardinality_bodies: false,
             zone: chrono_tz::Tz::UTC,
             partial: None,
+            spare: Vec::new(),
         }
     }
 
@@ -87,6 +92,16 @@ impl BlockStream {
         due
     }
 
+    /// Gives back a block the caller is done with: the next block's columns are read into
+    /// its columns' buffers where the types match (numbers, strings, and `Nullable` and
+    /// `Array` columns of them), so a long read reuses the same memory block after block
+    /// instead of freeing it and faulting fresh pages in. The values read are the same
+    /// either way.
+    pub fn recycle(&mut self, block: Block) {
+        let (_, columns) = block.into_parts();
+        self.spare = columns.into_iter().map(Some).collect();
+    }
+
     /// Bytes received but not yet decoded.
     pub fn pending(&self) -> &[u8] {
         &self.buf
@@ -107,8 +122,14 @@ impl BlockStream {
         let mut reader = Reader::new(&self.buf[done..], self.offset + done as u64)
             .with_empty_low_cardinality_bodies(self.empty_low_cardinality_bodies)
             .with_zone(self.zone);
-        match Block::read_resuming(&mut reader, self.revision, &mut self.partial) {
+        match Block::read_resuming(
+            &mut reader,
+            self.revision,
+            &mut self.partial,
+            &mut self.spare,
+        ) {
             Ok(block) => {
+                self.spare.clear();
                 let consumed = done + reader.position();
                 self.buf.advance(consumed);
                 self.offset += consumed as u64;
@@ -205,6 +226,86 @@ mod tests {
                 assert_eq!(read, expected, "revision {revision}, pieces of {piece}");
             }
         }
+    }
+
+    /// Where a column keeps its rows: the buffers a recycled block lends (numbers, strings,
+    /// and the null maps, ends and values of `Nullable` and `Array` columns); `None` for a
+    /// layout that is read fresh.
+    fn buffers(column: &Column) -> Vec<Option<usize>> {
+        use crate::column::ColumnData;
+        match column.data() {
+            ColumnData::UInt64(v) => vec![Some(v.as_ptr() as usize)],
+            ColumnData::UInt32(v) => vec![Some(v.as_ptr() as usize)],
+            ColumnData::String(c) => vec![Some(c.wire_bytes().as_ptr() as usize)],
+            ColumnData::Nullable(c) => {
+                let mut b = vec![Some(c.nulls().as_ptr() as usize)];
+                b.extend(buffers(c.values()));
+                b
+            }
+            ColumnData::Array(c) => {
+                let mut b = vec![Some(c.ends().as_ptr() as usize)];
+                b.extend(buffers(c.values()));
+                b
+            }
+            _ => vec![None],
+        }
+    }
+
+    /// Blocks read into the buffers of recycled blocks are the blocks read fresh, whether
+    /// they arrive whole or in small pieces with attempts that run out of bytes (a failed
+    /// attempt keeps the spare for the next); each reusable buffer is the recycled block's
+    /// own. A recycled block whose columns differ in type or number lends nothing and harms
+    /// nothing.
+    #[test]
+    fn recycled_blocks_lend_their_buffers_and_change_no_value() {
+        let (expected, bytes) = blocks(0);
+        // The two blocks twice over: the third is read into the second's buffers, which are
+        // large enough, and the fourth into the third's.
+        let twice = [bytes.clone(), bytes].concat();
+        for piece in [7, 333, twice.len()] {
+            let mut stream = BlockStream::new(0);
+            let mut read = Vec::new();
+            let mut lent: Option<Vec<Vec<Option<usize>>>> = None;
+            let mut take = |stream: &mut BlockStream, read: &mut Vec<Block>| {
+                while let Some(block) = stream.next_block().unwrap() {
+                    let held: Vec<_> = block.columns().iter().map(buffers).collect();
+                    if read.len() >= 2 {
+                        let lent = lent.as_ref().expect("the block before was recycled");
+                        for (i, (now, before)) in held.iter().zip(lent).enumerate() {
+                            if now[0].is_some() {
+                                assert_eq!(now, before, "column {i}, block {}", read.len());
+                            }
+                        }
+                    }
+                    read.push(block.clone());
+                    lent = Some(held);
+                    stream.recycle(block);
+                }
+            };
+            for chunk in twice.chunks(piece) {
+                stream.push(chunk);
+                stream.try_now();
+                take(&mut stream, &mut read);
+            }
+            stream.finish();
+            take(&mut stream, &mut read);
+            let both_twice: Vec<Block> = expected.iter().chain(&expected).cloned().collect();
+            assert_eq!(read, both_twice, "pieces of {piece}");
+        }
+
+        // Spare columns of other types, or fewer of them, are passed over.
+        let (expected, bytes) = blocks(0);
+        let mut other = Block::new();
+        let mut text = Column::empty("String".parse().unwrap()).unwrap();
+        text.push_value(&Value::from("not an id")).unwrap();
+        other.push("id", text).unwrap();
+        let mut stream = BlockStream::new(0);
+        stream.push(&bytes);
+        stream.finish();
+        stream.recycle(other);
+        assert_eq!(stream.next_block().unwrap().as_ref(), Some(&expected[0]));
+        stream.recycle(Block::new());
+        assert_eq!(stream.next_block().unwrap().as_ref(), Some(&expected[1]));
     }
 
     /// A stream that ends after some whole columns of a block says where the block started.

@@ -85,6 +85,13 @@ pub(crate) trait Link: Send {
     /// The next block of the answer, `None` at its end.
     async fn next_block(&mut self) -> Result<Option<Block>>;
 
+    /// Takes a block of the answer the caller is done with, to read a later block into its
+    /// memory; gives it back when the transport does not reuse blocks (the caller then frees
+    /// it after the next block, see `QueryStream::recycle`).
+    fn recycle(&mut self, block: Block) -> Option<Block> {
+        Some(block)
+    }
+
     /// What the current (or last) query read and wrote, as far as known.
     fn summary(&self) -> Summary;
 

@@ -166,21 +166,29 @@ async fn query_stream_yields_blocks_as_they_arrive() {
 async fn recycled_blocks_leave_every_next_block_whole() {
     for (server, client) in both_clients().await {
         let mut stream = client
-            .query("SELECT number, toString(number) FROM system.numbers LIMIT 300000 SETTINGS max_block_size = 65536")
+            .query(
+                "SELECT number, toString(number), \
+                 if(number % 3 = 0, NULL, toString(number * 7)), range(number % 4) \
+                 FROM system.numbers LIMIT 300000 SETTINGS max_block_size = 65536",
+            )
             .stream()
             .await
             .unwrap();
         let (mut rows, mut blocks) = (0u64, 0);
         while let Some(block) = stream.next_block().await.unwrap() {
-            // Each block holds the numbers that follow the ones before, and their text, while
-            // the block before it waits to be freed.
+            // Each block holds the numbers that follow the ones before, their text, a NULL
+            // or other text, and an array, whether it was read into the buffers of a block
+            // given back (over HTTP) or the block before it waits to be freed (over TCP).
             for (i, row) in block
-                .rows_as::<(u64, String)>(chrono_tz::Tz::UTC)
+                .rows_as::<(u64, String, Option<String>, Vec<u64>)>(chrono_tz::Tz::UTC)
                 .enumerate()
             {
-                let (number, text) = row.unwrap();
+                let (number, text, note, tags) = row.unwrap();
                 assert_eq!(number, rows + i as u64, "{}", server.name);
                 assert_eq!(text, number.to_string(), "{}", server.name);
+                let expected = (number % 3 != 0).then(|| (number * 7).to_string());
+                assert_eq!(note, expected, "{}", server.name);
+                assert_eq!(tags, (0..number % 4).collect::<Vec<_>>(), "{}", server.name);
             }
             rows += block.rows() as u64;
             blocks += usize::from(block.rows() > 0);
