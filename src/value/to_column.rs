@@ -469,7 +469,7 @@ impl<T: ToColumn> ToColumn for Option<T> {
 #[inline]
 fn push_array(column: &mut Column, fill: impl FnOnce(&mut Column) -> Result<()>) -> Result<()> {
     let (t, data) = column.parts_mut();
-    let (DataType::Array(_), ColumnData::Array(c)) = (&*t, data) else {
+    let (DataType::Array(_), ColumnData::Array(c)) = (t, data) else {
         return Err(Error::invalid_input(format!(
             "cannot insert a sequence into a column of type {t}"
         )));
