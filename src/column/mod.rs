@@ -379,7 +379,7 @@ impl Column {
     /// block before) when it has that type and a layout that can take them (numbers, strings,
     /// and `Nullable` and `Array` columns of them); the spare is then taken. Otherwise, or
     /// when `spare` is `None`, reads them fresh. The values are the same either way. On an
-    /// error a spare stays in `spare` (holding no valid rows, fit to be filled again).
+    /// error the spare stays in `spare` (holding no valid rows, fit to be filled again).
     pub(crate) fn read_data_reusing(
         data_type: &DataType,
         prefix: &Prefix,
@@ -387,19 +387,21 @@ impl Column {
         r: &mut Reader<'_>,
         spare: &mut Option<Column>,
     ) -> ReadResult<Column> {
-        if let Some(column) = spare.as_mut().filter(|c| c.data_type == *data_type) {
-            r.descend()?;
-            let filled = column.fill(prefix, rows, r);
-            r.ascend();
-            if filled? {
-                return Ok(spare.take().expect("the spare was just filled"));
+        let Some(mut column) = spare.take() else {
+            return Column::read_data_with(data_type, prefix, rows, r);
+        };
+        match column.fill_or_read(data_type, prefix, rows, r) {
+            Ok(()) => Ok(column),
+            Err(e) => {
+                *spare = Some(column);
+                Err(e)
             }
         }
-        Column::read_data_with(data_type, prefix, rows, r)
     }
 
-    /// Reads `rows` values of this column's type into its buffers, replacing its rows, or
-    /// reads them fresh into a new column in its place when its layout has no such path.
+    /// Reads `rows` values of `data_type` into this column's buffers, replacing its rows, or
+    /// reads them fresh into a new column in its place when its type differs or its layout
+    /// has no such path.
     pub(crate) fn fill_or_read(
         &mut self,
         data_type: &DataType,
