@@ -214,7 +214,7 @@ impl Client {
         Insert::from_serde(Target::Client(self.clone()), table, rows)
     }
 
-    /// Inserts typed rows column by column: each field of a `#[derive(ToBlock)]` struct
+    /// Inserts typed rows straight into columns: each field of a `#[derive(ToBlock)]` struct
     /// appends its value to its column (see [`ToBlock`](crate::value::ToBlock)), the fastest
     /// way to insert structs. The type's fields name the columns.
     pub fn insert_typed<T, I>(&self, table: &str, rows: I) -> Insert<'static>

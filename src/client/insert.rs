@@ -138,7 +138,7 @@ where
     }
 }
 
-/// `ToBlock` rows, taken a batch at a time and appended column by column.
+/// `ToBlock` rows, taken a batch at a time and appended with [`ToBlock::append_rows`].
 struct ToBlockRows<T, I> {
     rows: I,
     batch: Vec<T>,

@@ -1,5 +1,5 @@
-//! Rows written column by column: [`ToBlock`] (usually derived with `#[derive(ToBlock)]`) and
-//! the field-level [`ToColumn`], the mirror of [`FromBlock`](super::FromBlock).
+//! Rows written straight into columns: [`ToBlock`] (usually derived with `#[derive(ToBlock)]`)
+//! and the field-level [`ToColumn`], the mirror of [`FromBlock`](super::FromBlock).
 //!
 //! Each field appends its value to its column: numbers are pushed onto the column's vector,
 //! text is copied into the string buffer, `Option` writes the null map, `Vec` the array ends,
@@ -32,7 +32,7 @@ use crate::error::{Error, Result};
 use crate::types::DataType;
 use crate::value::Value;
 
-/// A row type written into a block column by column. Derive it with `#[derive(ToBlock)]`.
+/// A row type written straight into a block's columns. Derive it with `#[derive(ToBlock)]`.
 pub trait ToBlock {
     /// The columns the row fills, in the order [`append`](Self::append) fills them.
     fn column_names() -> Vec<&'static str>;
