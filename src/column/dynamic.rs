@@ -4,7 +4,7 @@
 //! internal `Variant(names + SharedVariant)`), V2 (2: the same without the legacy VarUInt) and
 //! FLATTENED (3: the count, the names, each type's prefix; the data is an index per row, `NULL`
 //! being the count, then each type's column). Discriminators index the names and the implicit
-//! `SharedVariant` sorted together.
+//! `SharedVariant` sorted together; a FLATTENED column is read into that same order.
 //!
 //! The shared variant holds the values of types beyond `max_types`: each row a `String` with
 //! the value's binary-encoded type and then the value in its RowBinary form. Reading moves them
@@ -378,13 +378,16 @@ fn type_name(t: Option<&DataType>) -> String {
 
 fn read_flattened(p: &DynamicPrefix, rows: usize, r: &mut Reader<'_>) -> ReadResult<DynamicColumn> {
     let n = p.types.len();
-    let indexes: Vec<u64> = if n < 255 {
-        r.take(rows)?.iter().map(|&b| u64::from(b)).collect()
-    } else if n < 65535 {
-        r.pod_vec::<u16>(rows)?.into_iter().map(u64::from).collect()
-    } else {
-        r.pod_vec::<u32>(rows)?.into_iter().map(u64::from).collect()
-    };
+    // With the shared variant, a column holds at most 255 variants (a byte's discriminators,
+    // 255 being NULL): a server's Dynamic has at most 254 types, which index in a byte (the
+    // format's wider indexes are for more types than that).
+    if n > 254 {
+        return Err(invalid(
+            r,
+            format!("a Dynamic column of {n} types (at most 254 fit)"),
+        ));
+    }
+    let indexes: Vec<u64> = r.take(rows)?.iter().map(|&b| u64::from(b)).collect();
     let types: Vec<DataType> = p.types.iter().flatten().cloned().collect();
     let mut counts = vec![0usize; n];
     for &i in &indexes {
@@ -394,27 +397,51 @@ fn read_flattened(p: &DynamicPrefix, rows: usize, r: &mut Reader<'_>) -> ReadRes
             other => return Err(invalid(r, format!("Dynamic index {other} for {n} types"))),
         }
     }
-    let columns = types
+    let mut columns = types
         .iter()
         .zip(&counts)
         .enumerate()
         .map(|(k, (t, &c))| {
-            Column::read_data_with(t, p.children.get(k).unwrap_or(&Prefix::Plain), c, r)
+            Column::read_data_with(t, p.children.get(k).unwrap_or(&Prefix::Plain), c, r).map(Some)
         })
         .collect::<ReadResult<Vec<_>>>()?;
-    let mut values = VariantColumn::new(columns);
+    // The column is kept as a V1 column is read (and written): the types sorted by name with
+    // the shared variant among them, empty. The flattened form lists the types in any order
+    // and has no shared variant, so each index is mapped to its place in that order.
+    let name = |k: &Option<usize>| type_name(k.map(|k| &types[k]));
+    let mut order: Vec<Option<usize>> = (0..n).map(Some).chain([None]).collect();
+    order.sort_by_cached_key(name);
+    let names: Vec<String> = order.iter().map(name).collect();
+    if let Some(w) = names.windows(2).find(|w| w[0] == w[1]) {
+        return Err(invalid(
+            r,
+            format!("Dynamic member type {} listed twice", w[0]),
+        ));
+    }
+    let mut place = vec![0; n];
+    let mut variants = Vec::with_capacity(n + 1);
+    for (d, k) in order.iter().enumerate() {
+        variants.push(match k {
+            Some(k) => {
+                place[*k] = d;
+                columns[*k].take().expect("each type placed once")
+            }
+            None => Column::empty(DataType::String).map_err(ReadError::Invalid)?,
+        });
+    }
+    let mut values = VariantColumn::new(variants);
     let mut taken = vec![0u32; n];
     for &i in &indexes {
         let i = i as usize;
         if i == n {
             values.push_null();
         } else {
-            values.push_existing(i, taken[i]);
+            values.push_existing(place[i], taken[i]);
             taken[i] += 1;
         }
     }
     Ok(DynamicColumn {
-        types: p.types.clone(),
+        types: order.iter().map(|k| k.map(|k| types[k].clone())).collect(),
         values,
     })
 }
@@ -488,6 +515,76 @@ mod tests {
             .unwrap();
         let values_again: Vec<Value> = (0..again.len()).map(|i| again.value(i, Tz::UTC)).collect();
         assert_eq!(values_again, values);
+    }
+
+    /// A FLATTENED column (version 3) of `rows` rows: `names` as listed, an index a row, then
+    /// `data`, each type's values in the listed order.
+    fn flattened(names: &[&str], indexes: &[u8], data: &[u8]) -> crate::error::Result<Column> {
+        let mut bytes = 3u64.to_le_bytes().to_vec();
+        put_varuint(&mut bytes, names.len() as u64);
+        for name in names {
+            put_bytes(&mut bytes, name.as_bytes());
+        }
+        bytes.extend_from_slice(indexes);
+        bytes.extend_from_slice(data);
+        let mut r = Reader::new(&bytes, 0);
+        let t = DataType::Dynamic { max_types: None };
+        let read = Column::read_prefix(&t, &mut r)
+            .and_then(|prefix| Column::read_data_with(&t, &prefix, indexes.len(), &mut r));
+        match read {
+            Ok(c) => Ok(c),
+            Err(ReadError::Invalid(e)) => Err(e),
+            Err(ReadError::Incomplete) => panic!("incomplete"),
+        }
+    }
+
+    /// A FLATTENED column lists its types in any order and has no shared variant; it is read
+    /// into the order this column writes (V1: the types and the shared variant sorted by
+    /// name), so it writes back bytes that read as the same rows. (A fuzz finding: read in
+    /// its listed order, it was written with discriminators that pointed at the wrong types.)
+    #[test]
+    fn a_flattened_column_writes_back_what_it_read() {
+        let uuid = [0x11u8; 16];
+        let mut data = uuid.to_vec();
+        data.extend_from_slice(&7i64.to_le_bytes());
+        data.extend_from_slice(&8i64.to_le_bytes());
+        // Rows: Int64 7, UUID, NULL, Int64 8 (index 0 is UUID, 1 Int64, 2 NULL).
+        let c = flattened(&["UUID", "Int64"], &[1, 0, 2, 1], &data).unwrap();
+        let values: Vec<Value> = (0..c.len()).map(|i| c.value(i, Tz::UTC)).collect();
+        assert_eq!(values[0], Value::Int64(7));
+        assert!(matches!(values[1], Value::Uuid(_)), "{:?}", values[1]);
+        assert_eq!(values[2], Value::Null);
+        assert_eq!(values[3], Value::Int64(8));
+        let ColumnData::Dynamic(d) = c.data() else {
+            unreachable!()
+        };
+        let names: Vec<String> = d.types().iter().map(|t| type_name(t.as_ref())).collect();
+        assert_eq!(names, ["Int64", "SharedVariant", "UUID"]);
+
+        let mut out = Vec::new();
+        c.write_prefix(&mut out);
+        c.write_data(&mut out);
+        let mut r = Reader::new(&out, 0);
+        let t = c.data_type().clone();
+        let prefix = Column::read_prefix(&t, &mut r).ok().unwrap();
+        let again = Column::read_data_with(&t, &prefix, c.len(), &mut r)
+            .ok()
+            .unwrap();
+        let values_again: Vec<Value> = (0..again.len()).map(|i| again.value(i, Tz::UTC)).collect();
+        assert_eq!(values_again, values);
+        assert_eq!(r.remaining(), 0);
+    }
+
+    /// A FLATTENED column that lists a type twice, or more types than a Dynamic holds, is an
+    /// error.
+    #[test]
+    fn flattened_columns_with_repeated_or_too_many_types_are_errors() {
+        let twice = flattened(&["Int64", "Int64"], &[0], &7i64.to_le_bytes()).unwrap_err();
+        assert!(twice.to_string().contains("Int64 listed twice"), "{twice}");
+        let names: Vec<String> = (1..=255).map(|n| format!("FixedString({n})")).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let many = flattened(&names, &[255], &[]).unwrap_err();
+        assert!(many.to_string().contains("255 types"), "{many}");
     }
 
     #[test]
