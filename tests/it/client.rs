@@ -978,3 +978,59 @@ async fn async_inserts_and_deduplication_tokens_follow_the_server() {
         client.command(format!("DROP DATABASE {db}")).await.unwrap();
     }
 }
+
+/// A `Dynamic` column the server writes FLATTENED
+/// (`output_format_native_use_flattened_dynamic_and_json_serialization`) lists its types in an
+/// order of its own and has no shared variant. Read, inserted back and read again as text, its
+/// rows are the server's own. (Kept in the listed order, the column was written back with
+/// discriminators that pointed at other types: a fuzz finding.)
+#[tokio::test]
+async fn a_flattened_dynamic_column_inserts_back_as_it_was_read() {
+    let server = engine().await;
+    let client = client_for(&server, Compression::None);
+    let db = server.fresh_database("flattened_dynamic").await;
+    let table = format!("{db}.t");
+    server
+        .run(
+            &format!("CREATE TABLE {table} (i UInt32, d Dynamic) ENGINE = MergeTree ORDER BY i"),
+            &[],
+        )
+        .await;
+    // UUID and String sort after the implicit `SharedVariant`, Int64 before it.
+    let values = "SELECT toUInt32(number) AS i, multiIf(\
+        number % 4 = 0, CAST(toUUID('61f0c404-5cb3-11e7-907b-a6006ad3dba0') AS Dynamic), \
+        number % 4 = 1, CAST(toInt64(number) AS Dynamic), \
+        number % 4 = 2, CAST(NULL AS Dynamic), \
+        CAST(concat('s', toString(number)) AS Dynamic)) AS d FROM numbers(40)";
+    let text = |sql: String| {
+        let server = &server;
+        async move {
+            server
+                .run(
+                    &format!(
+                        "SELECT i, dynamicType(d), toString(d) FROM ({sql}) ORDER BY i FORMAT TSV"
+                    ),
+                    &[],
+                )
+                .await
+        }
+    };
+    let expected = text(values.to_owned()).await;
+    let result = client
+        .query(values)
+        .setting(
+            "output_format_native_use_flattened_dynamic_and_json_serialization",
+            "1",
+        )
+        .await
+        .unwrap();
+    let mut blocks = 0;
+    for block in result.blocks() {
+        blocks += 1;
+        client.insert_block(&table, block.clone()).await.unwrap();
+    }
+    assert!(blocks >= 1);
+    assert_eq!(text(format!("SELECT * FROM {table}")).await, expected);
+    assert!(expected.contains("UUID\t61f0c404"), "{expected}");
+    assert!(expected.contains("String\ts3"), "{expected}");
+}
