@@ -465,15 +465,32 @@ mod tests {
         for value in shared {
             put_bytes(&mut bytes, value);
         }
-        let mut r = Reader::new(&bytes, 0);
+        read(&bytes, discriminators.len())
+    }
+
+    /// A `Dynamic` column of `rows` rows, its prefix and data in `bytes`.
+    fn read(bytes: &[u8], rows: usize) -> crate::error::Result<Column> {
+        let mut r = Reader::new(bytes, 0);
         let t = DataType::Dynamic { max_types: None };
         let read = Column::read_prefix(&t, &mut r)
-            .and_then(|prefix| Column::read_data_with(&t, &prefix, discriminators.len(), &mut r));
+            .and_then(|prefix| Column::read_data_with(&t, &prefix, rows, &mut r));
         match read {
-            Ok(c) => Ok(c),
+            Ok(c) => {
+                assert_eq!(r.remaining(), 0, "bytes after the column");
+                Ok(c)
+            }
             Err(ReadError::Invalid(e)) => Err(e),
             Err(ReadError::Incomplete) => panic!("incomplete"),
         }
+    }
+
+    /// The rows of `c` written (as this crate writes them) and read back.
+    fn written_and_read_back(c: &Column) -> Vec<Value> {
+        let mut out = Vec::new();
+        c.write_prefix(&mut out);
+        c.write_data(&mut out);
+        let again = read(&out, c.len()).unwrap();
+        (0..again.len()).map(|i| again.value(i, Tz::UTC)).collect()
     }
 
     fn int64(v: i64) -> Vec<u8> {
@@ -504,17 +521,7 @@ mod tests {
         let stored: Vec<Value> = (0..int64.len()).map(|i| int64.value(i, Tz::UTC)).collect();
         assert_eq!(stored, [Value::Int64(1), Value::Int64(5), Value::Int64(9)]);
         // Written and read back: the same rows.
-        let mut out = Vec::new();
-        c.write_prefix(&mut out);
-        c.write_data(&mut out);
-        let mut r = Reader::new(&out, 0);
-        let t = c.data_type().clone();
-        let prefix = Column::read_prefix(&t, &mut r).ok().unwrap();
-        let again = Column::read_data_with(&t, &prefix, c.len(), &mut r)
-            .ok()
-            .unwrap();
-        let values_again: Vec<Value> = (0..again.len()).map(|i| again.value(i, Tz::UTC)).collect();
-        assert_eq!(values_again, values);
+        assert_eq!(written_and_read_back(&c), values);
     }
 
     /// A FLATTENED column (version 3) of `rows` rows: `names` as listed, an index a row, then
@@ -527,15 +534,7 @@ mod tests {
         }
         bytes.extend_from_slice(indexes);
         bytes.extend_from_slice(data);
-        let mut r = Reader::new(&bytes, 0);
-        let t = DataType::Dynamic { max_types: None };
-        let read = Column::read_prefix(&t, &mut r)
-            .and_then(|prefix| Column::read_data_with(&t, &prefix, indexes.len(), &mut r));
-        match read {
-            Ok(c) => Ok(c),
-            Err(ReadError::Invalid(e)) => Err(e),
-            Err(ReadError::Incomplete) => panic!("incomplete"),
-        }
+        read(&bytes, indexes.len())
     }
 
     /// A FLATTENED column lists its types in any order and has no shared variant; it is read
@@ -560,19 +559,7 @@ mod tests {
         };
         let names: Vec<String> = d.types().iter().map(|t| type_name(t.as_ref())).collect();
         assert_eq!(names, ["Int64", "SharedVariant", "UUID"]);
-
-        let mut out = Vec::new();
-        c.write_prefix(&mut out);
-        c.write_data(&mut out);
-        let mut r = Reader::new(&out, 0);
-        let t = c.data_type().clone();
-        let prefix = Column::read_prefix(&t, &mut r).ok().unwrap();
-        let again = Column::read_data_with(&t, &prefix, c.len(), &mut r)
-            .ok()
-            .unwrap();
-        let values_again: Vec<Value> = (0..again.len()).map(|i| again.value(i, Tz::UTC)).collect();
-        assert_eq!(values_again, values);
-        assert_eq!(r.remaining(), 0);
+        assert_eq!(written_and_read_back(&c), values);
     }
 
     /// A FLATTENED column that lists a type twice, or more types than a Dynamic holds, is an
