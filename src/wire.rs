@@ -307,17 +307,15 @@ impl<'a> Reader<'a> {
 
     /// `n` little-endian values of a fixed-width type, copied in bulk.
     pub(crate) fn pod_vec<T: Pod>(&mut self, n: usize) -> ReadResult<Vec<T>> {
-        let size = std::mem::size_of::<T>();
-        let len = n
-            .checked_mul(size)
-            .ok_or_else(|| self.invalid("row count overflows"))?;
-        let bytes = self.take(len)?;
-        Ok(pod_from_le(bytes))
+        let mut out = Vec::new();
+        self.pod_fill(n, &mut out)?;
+        Ok(out)
     }
 
     /// [`pod_vec`](Self::pod_vec) into `out`'s memory, replacing what it held: a spent
-    /// column's buffer takes the next block's values without a fresh allocation. On an error
-    /// `out` is left as it was.
+    /// column's buffer takes the next block's values without a fresh allocation. One pass
+    /// (unaligned loads that compile to a bulk copy, without zeroing the buffer first). On an
+    /// error `out` is left as it was.
     pub(crate) fn pod_fill<T: Pod>(&mut self, n: usize, out: &mut Vec<T>) -> ReadResult<()> {
         let size = std::mem::size_of::<T>();
         let len = n
@@ -337,21 +335,6 @@ impl<'a> Reader<'a> {
         }
         Ok(())
     }
-}
-
-/// Values of a fixed-width type from their little-endian bytes, in one pass (unaligned loads
-/// that compile to a bulk copy, without zeroing the buffer first).
-pub(crate) fn pod_from_le<T: Pod>(bytes: &[u8]) -> Vec<T> {
-    let mut out: Vec<T> = bytes
-        .chunks_exact(std::mem::size_of::<T>())
-        .map(bytemuck::pod_read_unaligned::<T>)
-        .collect();
-    if cfg!(target_endian = "big") {
-        for value in &mut out {
-            bytemuck::bytes_of_mut(value).reverse();
-        }
-    }
-    out
 }
 
 /// Appends fixed-width values as little-endian bytes, in one copy.
