@@ -13,12 +13,12 @@ use std::pin::Pin;
 
 use futures_util::Stream;
 use futures_util::future::BoxFuture;
-use futures_util::stream::{self, BoxStream, StreamExt};
+use futures_util::stream::{self, StreamExt};
 
+use super::block_builder::{BlockBuilder, Limits, Rows, SerdeRows, ToBlockRows};
 use super::options::request_options;
 use super::slot::{Deadline, Target, attempts};
 use super::trace::Traced;
-use crate::column::Column;
 use crate::error::{Error, Result};
 use crate::native::Block;
 use crate::request::{BlockSource, InsertResult, InsertTarget, QueryRequest};
@@ -64,107 +64,6 @@ insert_row_tuple!(A, B, C, D, E, F, G, H, I, J);
 enum Source {
     Rows(Rows),
     Block(Block),
-}
-
-/// Rows to build blocks from.
-enum Rows {
-    /// Each row as its values.
-    Values(BoxStream<'static, Vec<Value>>),
-    /// Rows that write themselves into the columns (serde and `ToBlock` rows).
-    Typed(Box<dyn TypedRows>),
-}
-
-/// A column that refused a row's value (`None`: the row as a whole), and why.
-type RowError = (Option<usize>, Error);
-
-/// Rows that append themselves to the block's columns, in the insert's column order.
-trait TypedRows: Send {
-    /// Appends the next row to `columns`; `None` when there are no more rows.
-    fn append_next(&mut self, columns: &mut [Column]) -> Option<std::result::Result<(), RowError>>;
-
-    /// Appends up to `n` rows (fewer when the rows end), one call for many rows; on failure,
-    /// the index among them of the row that failed.
-    fn append_up_to(
-        &mut self,
-        columns: &mut [Column],
-        n: usize,
-    ) -> std::result::Result<usize, (usize, RowError)> {
-        for i in 0..n {
-            match self.append_next(columns) {
-                Some(Ok(())) => {}
-                Some(Err(e)) => return Err((i, e)),
-                None => return Ok(i),
-            }
-        }
-        Ok(n)
-    }
-}
-
-/// Serde rows: the first row (already taken, to name the columns), then the rest.
-struct SerdeRows<T, I> {
-    first: Option<T>,
-    rest: I,
-    names: crate::value::FieldNames,
-}
-
-impl<T, I> TypedRows for SerdeRows<T, I>
-where
-    T: serde::Serialize + Send,
-    I: Iterator<Item = T> + Send,
-{
-    fn append_next(&mut self, columns: &mut [Column]) -> Option<std::result::Result<(), RowError>> {
-        let row = self.first.take().or_else(|| self.rest.next())?;
-        Some(
-            crate::value::append_row(&row, columns, &mut self.names)
-                .map_err(|(column, e)| (column, Error::invalid_input(e.into_message()))),
-        )
-    }
-
-    fn append_up_to(
-        &mut self,
-        columns: &mut [Column],
-        n: usize,
-    ) -> std::result::Result<usize, (usize, RowError)> {
-        let first = self.first.take();
-        let rows = first.into_iter().chain(self.rest.by_ref()).take(n);
-        let mut appended = 0;
-        for row in rows {
-            crate::value::append_row(&row, columns, &mut self.names).map_err(|(column, e)| {
-                (appended, (column, Error::invalid_input(e.into_message())))
-            })?;
-            appended += 1;
-        }
-        Ok(appended)
-    }
-}
-
-/// `ToBlock` rows, taken a batch at a time and appended with [`ToBlock::append_rows`].
-struct ToBlockRows<T, I> {
-    rows: I,
-    batch: Vec<T>,
-}
-
-impl<T, I> TypedRows for ToBlockRows<T, I>
-where
-    T: ToBlock + Send,
-    I: Iterator<Item = T> + Send,
-{
-    fn append_next(&mut self, columns: &mut [Column]) -> Option<std::result::Result<(), RowError>> {
-        let row = self.rows.next()?;
-        Some(row.append(columns).map_err(|(i, e)| (Some(i), e)))
-    }
-
-    fn append_up_to(
-        &mut self,
-        columns: &mut [Column],
-        n: usize,
-    ) -> std::result::Result<usize, (usize, RowError)> {
-        self.batch.clear();
-        self.batch.extend(self.rows.by_ref().take(n));
-        T::append_rows(self.batch.iter(), columns)
-            .map_err(|(row, column, e)| (row, (Some(column), e)))?;
-        Ok(self.batch.len())
-    }
 }
 
 /// An insert waiting to be sent; set options, then `.await` it.
@@ -259,11 +158,7 @@ impl<'a> Insert<'a> {
             .into_iter()
             .map(|(name, _)| name)
             .collect();
-        let rows = SerdeRows {
-            first: Some(first),
-            rest: rows,
-            names: crate::value::FieldNames::new(names.clone()),
-        };
+        let rows = SerdeRows::new(first, rows, crate::value::FieldNames::new(names.clone()));
         Ok(Insert::new(
             target,
             table,
@@ -280,10 +175,7 @@ impl<'a> Insert<'a> {
         I::IntoIter: Send + 'static,
     {
         let columns = T::column_names().into_iter().map(str::to_owned).collect();
-        let rows = ToBlockRows {
-            rows: rows.into_iter(),
-            batch: Vec::new(),
-        };
+        let rows = ToBlockRows::new(rows.into_iter());
         Insert::new(
             target,
             table,
@@ -298,14 +190,13 @@ impl<'a> Insert<'a> {
         let source = std::mem::replace(&mut self.source, Source::Block(Block::new()));
         let mut blocks: Box<dyn BlockSource> = match source {
             Source::Block(block) => Box::new(OneBlock(Some(block))),
-            Source::Rows(rows) => Box::new(BlockBuilder {
-                rows,
-                sizes: Vec::new(),
-                spares: Vec::new(),
-                max_rows: options.insert_block_rows,
-                max_bytes: options.insert_block_bytes,
-                row_number: 0,
-            }),
+            Source::Rows(rows) => {
+                let limits = Limits {
+                    rows: options.insert_block_rows,
+                    bytes: options.insert_block_bytes,
+                };
+                Box::new(BlockBuilder::new(rows, limits))
+            }
         };
         let Insert {
             target,
@@ -530,127 +421,4 @@ impl BlockSource for OneBlock {
         let block = self.0.take();
         Box::pin(async move { Ok(block) })
     }
-}
-
-/// Pulls rows into blocks of the target columns.
-struct BlockBuilder {
-    rows: Rows,
-    /// What the previous block's columns held: the next block's get that room up front.
-    sizes: Vec<crate::column::Capacity>,
-    /// The columns of blocks the transport has encoded, emptied: the next blocks'. A few are
-    /// kept, as the transport may encode a block while the next ones are built.
-    spares: Vec<Vec<Column>>,
-    max_rows: usize,
-    max_bytes: usize,
-    row_number: u64,
-}
-
-impl BlockSource for BlockBuilder {
-    fn next_block<'a>(
-        &'a mut self,
-        targets: &'a [(String, DataType)],
-    ) -> BoxFuture<'a, Result<Option<Block>>> {
-        Box::pin(self.build(targets))
-    }
-
-    fn recycle(&mut self, block: Block) {
-        let (_, mut columns) = block.into_parts();
-        columns.iter_mut().for_each(Column::clear);
-        if self.spares.len() < Self::SPARES {
-            self.spares.push(columns);
-        }
-    }
-}
-
-impl BlockBuilder {
-    /// The most spare blocks' columns kept.
-    const SPARES: usize = 3;
-
-    async fn build(&mut self, targets: &[(String, DataType)]) -> Result<Option<Block>> {
-        let spare = self.spares.pop().filter(|spare| {
-            spare.len() == targets.len()
-                && spare
-                    .iter()
-                    .zip(targets)
-                    .all(|(c, (_, t))| c.data_type() == t)
-        });
-        let mut columns: Vec<Column> = match spare {
-            Some(columns) => columns,
-            None => {
-                let mut columns: Vec<Column> = targets
-                    .iter()
-                    .map(|(_, t)| Column::empty(t.clone()))
-                    .collect::<Result<_>>()?;
-                if self.sizes.len() == columns.len() {
-                    for (column, size) in columns.iter_mut().zip(&self.sizes) {
-                        column.reserve(size);
-                    }
-                }
-                columns
-            }
-        };
-        let failed =
-            |row_number: u64, (column, e): RowError| match column.and_then(|i| targets.get(i)) {
-                Some((name, data_type)) => Error::invalid_input(format!(
-                    "row {row_number}, column `{name}` ({data_type}): {e}"
-                )),
-                None => Error::invalid_input(format!("row {row_number} {e}")),
-            };
-        let mut count = 0;
-        while count < self.max_rows {
-            // Rows go in 256 at a time; checking the size is cheap next to converting them.
-            let batch = (self.max_rows - count).min(256);
-            let appended = match &mut self.rows {
-                Rows::Values(rows) => {
-                    let mut appended = 0;
-                    while appended < batch {
-                        let Some(values) = rows.next().await else {
-                            break;
-                        };
-                        push_values(&mut columns, &values)
-                            .map_err(|e| failed(self.row_number + appended as u64, e))?;
-                        appended += 1;
-                    }
-                    appended
-                }
-                Rows::Typed(rows) => rows
-                    .append_up_to(&mut columns, batch)
-                    .map_err(|(at, e)| failed(self.row_number + at as u64, e))?,
-            };
-            self.row_number += appended as u64;
-            count += appended;
-            if appended < batch
-                || columns.iter().map(Column::byte_size).sum::<usize>() >= self.max_bytes
-            {
-                break;
-            }
-        }
-        if count == 0 {
-            return Ok(None);
-        }
-        self.sizes = columns.iter().map(Column::capacity).collect();
-        let mut block = Block::new();
-        for (column, (name, _)) in columns.into_iter().zip(targets) {
-            block.push(name.clone(), column)?;
-        }
-        Ok(Some(block))
-    }
-}
-
-/// Appends a row given as its values.
-fn push_values(columns: &mut [Column], values: &[Value]) -> std::result::Result<(), RowError> {
-    if values.len() != columns.len() {
-        return Err((
-            None,
-            Error::invalid_input(format!(
-                "has {} values for {} columns",
-                values.len(),
-                columns.len()
-            )),
-        ));
-    }
-    for (i, (column, value)) in columns.iter_mut().zip(values).enumerate() {
-        column.push_value(value).map_err(|e| (Some(i), e))?;
-    }
-    Ok(())
 }

@@ -5,6 +5,7 @@
 //! transport that is. Owns the public API (`command`, `query`, `query_stream`, `insert*`),
 //! per-query options, deadlines, building insert blocks from rows, and the result types.
 
+mod block_builder;
 mod builder;
 #[allow(clippy::module_inception)]
 mod client;
