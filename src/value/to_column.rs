@@ -464,10 +464,16 @@ impl<T: ToColumn> ToColumn for Option<T> {
     }
 }
 
-/// Appends an array: `fill` appends its elements to the column's values, then the row's end
-/// follows. `Array(T)` columns only; anything else is refused with the column's type.
+/// Appends an array of `count` elements: `fill` appends them to the column's values (one
+/// value each), then the row's end follows, counted from the last row's end rather than
+/// asked of the values' column. `Array(T)` columns only; anything else is refused with the
+/// column's type.
 #[inline]
-fn push_array(column: &mut Column, fill: impl FnOnce(&mut Column) -> Result<()>) -> Result<()> {
+fn push_array(
+    column: &mut Column,
+    count: usize,
+    fill: impl FnOnce(&mut Column) -> Result<()>,
+) -> Result<()> {
     let (t, data) = column.parts_mut();
     let (DataType::Array(_), ColumnData::Array(c)) = (t, data) else {
         return Err(Error::invalid_input(format!(
@@ -475,8 +481,10 @@ fn push_array(column: &mut Column, fill: impl FnOnce(&mut Column) -> Result<()>)
         )));
     };
     let (ends, values) = c.parts_mut();
+    let end = ends.last().copied().unwrap_or(0) + count as u64;
     fill(values)?;
-    ends.push(values.len() as u64);
+    debug_assert_eq!(values.len() as u64, end, "one value per element");
+    ends.push(end);
     Ok(())
 }
 
@@ -515,7 +523,7 @@ impl<T: ToColumn> ToColumn for [T] {
     /// once for the whole array.
     #[inline]
     fn push_to(&self, column: &mut Column) -> Result<()> {
-        push_array(column, |values| {
+        push_array(column, self.len(), |values| {
             T::push_many(self.iter(), values).map_err(|(_, e)| e)
         })
     }
