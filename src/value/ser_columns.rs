@@ -89,38 +89,8 @@ struct RowWriter<'r> {
 impl RowWriter<'_> {
     /// Writes the next field, named `name`, into its column.
     fn field<T: ?Sized + Serialize>(&mut self, name: &str, value: &T) -> SerResult<()> {
-        let i = self.at;
-        match self.names.names.get(i) {
-            Some(expected) if expected == name => {}
-            Some(expected) => {
-                return Err(SerdeError::new(format!(
-                    "does not serialize like the first row: field `{name}` where `{expected}` \
-                     was expected"
-                )));
-            }
-            None => {
-                return Err(SerdeError::new(format!(
-                    "has more fields than the first row's {} (`{name}`)",
-                    self.names.names.len()
-                )));
-            }
-        }
-        self.write(i, value)
-    }
-
-    /// Writes field `i`, named by a `&'static str` not seen there before: its name checked,
-    /// then remembered by address for the next rows.
-    #[cold]
-    #[inline(never)]
-    fn new_field<T: ?Sized + Serialize>(
-        &mut self,
-        i: usize,
-        name: &'static str,
-        value: &T,
-    ) -> SerResult<()> {
-        self.field(name, value)?;
-        self.names.statics[i] = Some(name);
-        Ok(())
+        check_name(self.names, self.at, name)?;
+        self.write(self.at, value)
     }
 
     /// Writes field `i` (its name checked) into its column.
@@ -149,6 +119,33 @@ impl RowWriter<'_> {
             "is {what}, not a struct or a map of column names"
         )))
     }
+}
+
+/// Checks that field `i` is named `name` as in the first row.
+#[inline(never)]
+fn check_name(names: &FieldNames, i: usize, name: &str) -> SerResult<()> {
+    match names.names.get(i) {
+        Some(expected) if expected == name => Ok(()),
+        Some(expected) => Err(SerdeError::new(format!(
+            "does not serialize like the first row: field `{name}` where `{expected}` was \
+             expected"
+        ))),
+        None => Err(SerdeError::new(format!(
+            "has more fields than the first row's {} (`{name}`)",
+            names.names.len()
+        ))),
+    }
+}
+
+/// Checks field `i`, named by a `&'static str` not seen there before, then remembers it by
+/// address for the next rows. Out of line and given only the names, so that the row's
+/// writer never leaves the registers of the struct's `Serialize` it is inlined into.
+#[cold]
+#[inline(never)]
+fn learn_name(names: &mut FieldNames, i: usize, name: &'static str) -> SerResult<()> {
+    check_name(names, i, name)?;
+    names.statics[i] = Some(name);
+    Ok(())
 }
 
 /// A map row's entries: the key names the next column.
@@ -195,10 +192,10 @@ impl ser::SerializeStruct for RowWriter<'_> {
         value: &T,
     ) -> SerResult<()> {
         let i = self.at;
-        if self.names.is_known(i, key) {
-            return self.write(i, value);
+        if !self.names.is_known(i, key) {
+            learn_name(self.names, i, key)?;
         }
-        self.new_field(i, key, value)
+        self.write(i, value)
     }
     fn end(self) -> SerResult<()> {
         RowWriter::end(self)
@@ -665,5 +662,64 @@ mod tests {
         let (column, e) = append_row(&row, &mut text, &mut names).unwrap_err();
         assert_eq!(column, Some(1));
         assert!(e.to_string().contains("String"), "{e}");
+    }
+
+    #[derive(serde::Serialize)]
+    struct Sparse {
+        id: u8,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        note: Option<String>,
+        done: bool,
+    }
+
+    /// Rows must serialize like the first one: rows of its shape go in (their names checked
+    /// once, then matched by address), and a field skipped, a field too many or too few
+    /// fails the row with what was expected.
+    #[test]
+    fn rows_unlike_the_first_are_refused_with_the_field_expected() {
+        let mut names = FieldNames::new(vec!["id".into(), "note".into(), "done".into()]);
+        let mut sparse = columns(&["UInt8", "Nullable(String)", "Bool"]);
+        let full = |id| Sparse {
+            id,
+            note: Some("n".into()),
+            done: true,
+        };
+        for id in 0..3 {
+            append_row(&full(id), &mut sparse, &mut names).unwrap();
+        }
+        assert_eq!(cells(&sparse[0]), ["0", "1", "2"]);
+        assert_eq!(cells(&sparse[1]), ["n", "n", "n"]);
+        let skipped = Sparse {
+            id: 9,
+            note: None,
+            done: false,
+        };
+        let (column, e) = append_row(&skipped, &mut sparse, &mut names).unwrap_err();
+        assert_eq!(column, None);
+        assert!(
+            e.to_string()
+                .contains("field `done` where `note` was expected"),
+            "{e}"
+        );
+
+        let mut more = std::collections::BTreeMap::new();
+        for name in ["done", "id", "note", "zzz"] {
+            more.insert(name, 1u8);
+        }
+        let mut map_names = FieldNames::new(["done", "id", "note"].map(String::from).to_vec());
+        let mut map_columns = columns(&["UInt8", "UInt8", "UInt8"]);
+        let (_, e) = append_row(&more, &mut map_columns, &mut map_names).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("more fields than the first row's 3 (`zzz`)"),
+            "{e}"
+        );
+        more.remove("zzz");
+        more.remove("note");
+        let (_, e) = append_row(&more, &mut map_columns, &mut map_names).unwrap_err();
+        assert!(
+            e.to_string().contains("has 2 fields for the first row's 3"),
+            "{e}"
+        );
     }
 }
