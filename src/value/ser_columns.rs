@@ -103,13 +103,10 @@ impl RowWriter<'_> {
         Ok(())
     }
 
+    #[inline(always)]
     fn end(self) -> SerResult<()> {
         if self.at != self.names.names.len() {
-            return Err(SerdeError::new(format!(
-                "has {} fields for the first row's {} columns",
-                self.at,
-                self.names.names.len()
-            )));
+            return Err(too_few_fields(self.at, self.names));
         }
         Ok(())
     }
@@ -119,6 +116,16 @@ impl RowWriter<'_> {
             "is {what}, not a struct or a map of column names"
         )))
     }
+}
+
+/// The error of a row of `fields` fields, fewer than the first row's.
+#[cold]
+#[inline(never)]
+fn too_few_fields(fields: usize, names: &FieldNames) -> SerdeError {
+    SerdeError::new(format!(
+        "has {fields} fields for the first row's {} columns",
+        names.names.len()
+    ))
 }
 
 /// Checks that field `i` is named `name` as in the first row.
@@ -197,6 +204,7 @@ impl ser::SerializeStruct for RowWriter<'_> {
         }
         self.write(i, value)
     }
+    #[inline(always)]
     fn end(self) -> SerResult<()> {
         RowWriter::end(self)
     }
