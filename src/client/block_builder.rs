@@ -118,17 +118,10 @@ where
     ) -> std::result::Result<usize, (usize, RowError)> {
         self.batch.clear();
         self.batch.extend(self.rows.by_ref().take(n));
-        append_to_block(&self.batch, columns)
+        T::append_rows(self.batch.iter(), columns)
+            .map_err(|(row, column, e)| (row, (Some(column), e)))?;
+        Ok(self.batch.len())
     }
-}
-
-/// Appends `rows` with [`ToBlock::append_rows`]: their count, or the failed row's index.
-fn append_to_block<T: ToBlock>(
-    rows: &[T],
-    columns: &mut [Column],
-) -> std::result::Result<usize, (usize, RowError)> {
-    T::append_rows(rows.iter(), columns).map_err(|(row, column, e)| (row, (Some(column), e)))?;
-    Ok(rows.len())
 }
 
 /// The most rows and about the most bytes of a block.
