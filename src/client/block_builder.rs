@@ -23,15 +23,14 @@ pub(super) enum Rows {
 /// A column that refused a row's value (`None`: the row as a whole), and why.
 type RowError = (Option<usize>, Error);
 
+/// How many rows were appended, or the index among them of the row that failed, and why.
+type Appended = std::result::Result<usize, (usize, RowError)>;
+
 /// Rows that append themselves to the block's columns, in the insert's column order.
 pub(super) trait TypedRows: Send {
     /// Appends up to `n` rows (fewer when the rows end); on failure, the index among them of
     /// the row that failed.
-    fn append_up_to(
-        &mut self,
-        columns: &mut [Column],
-        n: usize,
-    ) -> std::result::Result<usize, (usize, RowError)>;
+    fn append_up_to(&mut self, columns: &mut [Column], n: usize) -> Appended;
 }
 
 /// Serde rows: the first row (already taken, to name the columns), then the rest.
@@ -57,11 +56,7 @@ where
     T: serde::Serialize + Send + 'static,
     I: Iterator<Item = T> + Send,
 {
-    fn append_up_to(
-        &mut self,
-        columns: &mut [Column],
-        n: usize,
-    ) -> std::result::Result<usize, (usize, RowError)> {
+    fn append_up_to(&mut self, columns: &mut [Column], n: usize) -> Appended {
         let mut appended = 0;
         if n > 0 {
             if let Some(first) = self.first.take() {
@@ -111,11 +106,7 @@ where
     T: ToBlock + Send + 'static,
     I: Iterator<Item = T> + Send,
 {
-    fn append_up_to(
-        &mut self,
-        columns: &mut [Column],
-        n: usize,
-    ) -> std::result::Result<usize, (usize, RowError)> {
+    fn append_up_to(&mut self, columns: &mut [Column], n: usize) -> Appended {
         self.batch.clear();
         self.batch.extend(self.rows.by_ref().take(n));
         T::append_rows(self.batch.iter(), columns)
@@ -182,17 +173,14 @@ impl BlockBuilder {
     /// Builds the next block; `None` when no rows are left.
     async fn build(&mut self, targets: &[(String, DataType)]) -> Result<Option<Block>> {
         let mut columns = columns_for(self.spares.pop(), targets, &self.sizes)?;
+        let fill = Fill {
+            targets,
+            limits: self.limits,
+            first_row: self.row_number,
+        };
         let count = match &mut self.rows {
-            Rows::Values(rows) => {
-                fill_with_values(rows, &mut columns, self.limits, self.row_number, targets).await?
-            }
-            Rows::Typed(rows) => fill_with_typed(
-                rows.as_mut(),
-                &mut columns,
-                self.limits,
-                self.row_number,
-                targets,
-            )?,
+            Rows::Values(rows) => fill.values(rows, &mut columns).await?,
+            Rows::Typed(rows) => fill.typed(rows.as_mut(), &mut columns)?,
         };
         self.row_number += count as u64;
         if count == 0 {
@@ -242,73 +230,73 @@ fn block_of(columns: Vec<Column>, targets: &[(String, DataType)]) -> Result<Bloc
     Ok(block)
 }
 
-/// The error of row `row_number` refused by a column (or as a whole).
-fn row_failed(targets: &[(String, DataType)], row_number: u64, (column, e): RowError) -> Error {
-    match column.and_then(|i| targets.get(i)) {
-        Some((name, data_type)) => Error::invalid_input(format!(
-            "row {row_number}, column `{name}` ({data_type}): {e}"
-        )),
-        None => Error::invalid_input(format!("row {row_number} {e}")),
-    }
-}
-
 /// Rows go in 256 at a time between checks of the block's size: cheap next to converting
 /// them.
 const CHECK_EVERY: usize = 256;
 
-/// Whether `columns` hold a full block by bytes.
-fn full_by_bytes(columns: &[Column], limits: Limits) -> bool {
-    columns.iter().map(Column::byte_size).sum::<usize>() >= limits.bytes
-}
-
-/// Fills `columns` with typed rows, the first numbered `first_row`, up to a block's limits:
-/// how many (fewer than the limit when the rows ran out).
-fn fill_with_typed(
-    rows: &mut dyn TypedRows,
-    columns: &mut [Column],
+/// A block being filled: its target columns, its limits and the number of its first row.
+struct Fill<'t> {
+    targets: &'t [(String, DataType)],
     limits: Limits,
     first_row: u64,
-    targets: &[(String, DataType)],
-) -> Result<usize> {
-    let mut count = 0;
-    while count < limits.rows {
-        let batch = (limits.rows - count).min(CHECK_EVERY);
-        let appended = rows
-            .append_up_to(columns, batch)
-            .map_err(|(at, e)| row_failed(targets, first_row + (count + at) as u64, e))?;
-        count += appended;
-        if appended < batch || full_by_bytes(columns, limits) {
-            break;
-        }
-    }
-    Ok(count)
 }
 
-/// Fills `columns` with rows of values, the first numbered `first_row`, up to a block's
-/// limits: how many.
-async fn fill_with_values(
-    rows: &mut BoxStream<'static, Vec<Value>>,
-    columns: &mut [Column],
-    limits: Limits,
-    first_row: u64,
-    targets: &[(String, DataType)],
-) -> Result<usize> {
-    let mut count = 0;
-    while count < limits.rows {
-        let batch = (limits.rows - count).min(CHECK_EVERY);
-        for _ in 0..batch {
-            let Some(values) = rows.next().await else {
-                return Ok(count);
-            };
-            push_values(columns, &values)
-                .map_err(|e| row_failed(targets, first_row + count as u64, e))?;
-            count += 1;
+impl Fill<'_> {
+    /// Fills `columns` with typed rows up to the block's limits: how many (fewer than the
+    /// limit when the rows ran out).
+    fn typed(&self, rows: &mut dyn TypedRows, columns: &mut [Column]) -> Result<usize> {
+        let mut count = 0;
+        while count < self.limits.rows {
+            let batch = (self.limits.rows - count).min(CHECK_EVERY);
+            let appended = rows
+                .append_up_to(columns, batch)
+                .map_err(|(at, e)| self.failed(count + at, e))?;
+            count += appended;
+            if appended < batch || self.full_by_bytes(columns) {
+                break;
+            }
         }
-        if full_by_bytes(columns, limits) {
-            break;
+        Ok(count)
+    }
+
+    /// Fills `columns` with rows of values up to the block's limits: how many.
+    async fn values(
+        &self,
+        rows: &mut BoxStream<'static, Vec<Value>>,
+        columns: &mut [Column],
+    ) -> Result<usize> {
+        let mut count = 0;
+        while count < self.limits.rows {
+            let batch = (self.limits.rows - count).min(CHECK_EVERY);
+            for _ in 0..batch {
+                let Some(values) = rows.next().await else {
+                    return Ok(count);
+                };
+                push_values(columns, &values).map_err(|e| self.failed(count, e))?;
+                count += 1;
+            }
+            if self.full_by_bytes(columns) {
+                break;
+            }
+        }
+        Ok(count)
+    }
+
+    /// Whether `columns` hold a full block by bytes.
+    fn full_by_bytes(&self, columns: &[Column]) -> bool {
+        columns.iter().map(Column::byte_size).sum::<usize>() >= self.limits.bytes
+    }
+
+    /// The error of the block's row `at`, refused by a column (or as a whole).
+    fn failed(&self, at: usize, (column, e): RowError) -> Error {
+        let row = self.first_row + at as u64;
+        match column.and_then(|i| self.targets.get(i)) {
+            Some((name, data_type)) => {
+                Error::invalid_input(format!("row {row}, column `{name}` ({data_type}): {e}"))
+            }
+            None => Error::invalid_input(format!("row {row} {e}")),
         }
     }
-    Ok(count)
 }
 
 /// Appends a row given as its values.
