@@ -20,6 +20,7 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
     let mut by_row = Vec::new();
     let mut by_column_pushes = Vec::new();
     let mut all_by_column = Vec::new();
+    let mut by_column_flags = Vec::new();
     for (i, field) in data.fields.iter().enumerate() {
         let mut rename = None;
         let mut serde = false;
@@ -66,12 +67,15 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
         // Fields held in the row (numbers, dates, ...) go in column by column: this field of
         // every row, the column's storage found once. Fields behind a pointer (text, arrays,
         // serde fields) go in row by row: a row's allocations are read together, while they
-        // are in the cache. `BY_COLUMN` is a constant: each field keeps one of the two.
-        let by_column = if serde {
-            quote!(false)
+        // are in the cache; text into a `LowCardinality` column goes column by column (its
+        // lookup reads the bytes, nothing is copied). `ToColumn::by_column_into` says which,
+        // once per batch.
+        let by_column = quote::format_ident!("__by_column_{}", index);
+        by_column_flags.push(if serde {
+            quote!(let #by_column = false;)
         } else {
-            quote!(<#ty as #krate::ToColumn>::BY_COLUMN)
-        };
+            quote!(let #by_column = <#ty as #krate::ToColumn>::by_column_into(&columns[#index]);)
+        });
         let push_one = if serde {
             quote!(#krate::push_serde(&value.#member, &mut columns[#index]))
         } else {
@@ -164,6 +168,7 @@ pub(crate) fn expand(input: &DeriveInput) -> syn::Result<Tokens> {
                         #krate::column_count_mismatch(columns.len(), #count),
                     ));
                 }
+                #(#by_column_flags)*
                 let mut limit = usize::MAX;
                 let mut failed = ::core::option::Option::None;
                 if !(true #(&& #all_by_column)*) {

@@ -47,7 +47,9 @@ pub trait ToBlock {
     /// all the rows ([`ToColumn::push_many`]), and the fields behind a pointer (text, arrays)
     /// row by row, so that a row's allocations are read together. On the benchmark's rows
     /// (`cargo bench --bench peers`), text column by column was a third slower than row by
-    /// row. The default appends the rows one by one with [`append`](Self::append).
+    /// row, except into a `LowCardinality` column, where only the dictionary lookup reads
+    /// the text ([`ToColumn::by_column_into`]). The default appends the rows one by one with
+    /// [`append`](Self::append).
     ///
     /// On failure, the first cell that refused its value in row order, as `(row, column,
     /// why)`; the columns may then hold different numbers of rows (the block is not to be
@@ -82,6 +84,16 @@ pub trait ToColumn {
     /// reading each row's allocations together, row by row, is cheaper than one pass over
     /// the rows' allocations per field.
     const BY_COLUMN: bool = false;
+
+    /// Whether a derived [`ToBlock::append_rows`] appends this field into `column` column by
+    /// column: [`BY_COLUMN`](Self::BY_COLUMN), unless the column is cheaper filled in one
+    /// pass whatever the field (text into a `LowCardinality` column: the dictionary found
+    /// once for all the rows, and no bytes copied). Asked once per batch of rows.
+    #[inline]
+    fn by_column_into(column: &Column) -> bool {
+        let _ = column;
+        Self::BY_COLUMN
+    }
 
     /// Appends the value to `column`, or says why the column cannot take it.
     fn push_to(&self, column: &mut Column) -> Result<()>;
@@ -362,6 +374,13 @@ where
 macro_rules! text_to_column {
     ($ty:ty, $text:expr, |$v:ident| $bytes:expr) => {
         impl ToColumn for $ty {
+            /// Into a `LowCardinality` column, text goes in column by column: only its
+            /// dictionary lookup reads the bytes, and the column is found once.
+            #[inline]
+            fn by_column_into(column: &Column) -> bool {
+                matches!(column.data(), ColumnData::LowCardinality(_))
+            }
+
             #[inline]
             fn push_to(&self, column: &mut Column) -> Result<()> {
                 let $v = self;

@@ -691,6 +691,44 @@ fn rows_appended_by_column_equal_rows_appended_one_by_one() {
     assert_eq!(refused(&bad), (6, 4));
     bad[6].note = None;
     assert_eq!(refused(&bad), (8, 3));
+
+    // Text into a `LowCardinality` column goes column by column too (`color`, column 5): its
+    // refused value comes after a refused number earlier in its row and after refused text in
+    // an earlier row, and before a later row's refused number.
+    let lc = WRITTEN_COLUMNS
+        .replace("label String", "label FixedString(8)")
+        .replace("score Nullable(Float64)", "score Float64")
+        .replace(
+            "color LowCardinality(String)",
+            "color LowCardinality(FixedString(2))",
+        )
+        .replace("widened UInt32", "widened UInt8");
+    let mut rows = written(12);
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.name = "short".into();
+        row.score = Some(1.0);
+        row.color = i.to_string();
+        row.widened = 1;
+    }
+    let mut one_by_one = columns_of(&lc);
+    for row in &rows {
+        row.append(&mut one_by_one).unwrap();
+    }
+    let mut by_column = columns_of(&lc);
+    Written::append_rows(rows.iter(), &mut by_column).unwrap();
+    assert_eq!(cells(&by_column), cells(&one_by_one));
+    let refused = |rows: &[Written]| {
+        let (row, column, _) = Written::append_rows(rows.iter(), &mut columns_of(&lc)).unwrap_err();
+        (row, column)
+    };
+    rows[7].color = "seven".into();
+    rows[9].widened = 300;
+    assert_eq!(refused(&rows), (7, 5));
+    rows[7].score = None;
+    assert_eq!(refused(&rows), (7, 3));
+    rows[7].score = Some(1.0);
+    rows[4].name = "longer than eight".into();
+    assert_eq!(refused(&rows), (4, 2));
 }
 
 #[derive(Debug, Deserialize)]
